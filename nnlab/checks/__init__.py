@@ -1,0 +1,50 @@
+"""Challenge checks written once as data and used by pytest, by the notebooks' test cells and by the grader.
+
+In a notebook::
+
+    from nnlab.checks import check
+    result = check("forward_pass", forward_pass)          # the visible cases
+    assert result.passed, result.report()
+
+Hidden-test cells pass their own seed (``check(name, fn, hidden_seed=…)``); their messages never show the
+hidden inputs or expected values. ``run_check`` returns the same plain-data ``Result`` without printing.
+"""
+from __future__ import annotations
+
+from .core import Case, CaseResult, Mistake, Result, Spec, run_check
+from .specs_gradients import BACKPROP, GRADIENT_ESTIMATOR, ONE_STEP_GD, SIGMOID_PRIME
+from .specs_network import COST_FUNCTION, FORWARD_PASS, NN_PARAMETER_MAKER, PREDICT, SIGMOID
+from .specs_perceptron import LOGIC_GATE, PERCEPTRON, PERCEPTRON_TRAIN, XOR_NETWORK
+
+SPECS: dict[str, Spec] = {s.name: s for s in (
+    PERCEPTRON, LOGIC_GATE, PERCEPTRON_TRAIN, XOR_NETWORK,
+    NN_PARAMETER_MAKER, SIGMOID, FORWARD_PASS, PREDICT, COST_FUNCTION,
+    GRADIENT_ESTIMATOR, ONE_STEP_GD, SIGMOID_PRIME, BACKPROP,
+)}
+
+
+def get_spec(name: str) -> Spec:
+    try:
+        return SPECS[name]
+    except KeyError:
+        raise KeyError(f"no check named {name!r}; known checks: {', '.join(sorted(SPECS))}") from None
+
+
+def check(name: str, fn, hidden_seed: int | None = None, n: int = 5, points: float = 1.0) -> Result:
+    """Run the check ``name`` on ``fn``: the visible cases, or ``n`` hidden ones drawn from ``hidden_seed``.
+
+    Prints one line when everything passed (plus any notes); returns the ``Result`` either way, so a test
+    cell ends with ``assert result.passed, result.report()``. NotImplementedError propagates unchanged.
+    """
+    spec = get_spec(name)
+    cases = None if hidden_seed is None else spec.hidden_cases(hidden_seed, n)
+    result = run_check(spec, fn, cases, points=points)
+    if result.passed:
+        kind = "hidden" if hidden_seed is not None else "visible"
+        print(f"✓ {name}: all {len(result.cases)} {kind} cases passed.")
+        for note in result.notes:
+            print(f"  note: {note}")
+    return result
+
+
+__all__ = ["Case", "CaseResult", "Mistake", "Result", "SPECS", "Spec", "check", "get_spec", "run_check"]

@@ -1,0 +1,33 @@
+"""Seeded inputs shared by the specs: random networks and data sets in the bootcamp's shapes."""
+from __future__ import annotations
+
+import numpy as np
+
+from ..data import xor_data
+from ..params import nn_parameter_maker
+
+
+def random_sizes(rng: np.random.Generator, max_layers=3, max_units=5) -> list[int]:
+    """Layer sizes with 1–``max_layers`` layers of 1–``max_units`` units, e.g. ``[3, 4, 2]``."""
+    return [int(n) for n in rng.integers(1, max_units + 1, size=int(rng.integers(2, max_layers + 2)))]
+
+
+def random_network(rng: np.random.Generator, sizes=None):
+    """``(w, b)`` for ``sizes`` (random if None), standard-normal like ``nn_parameter_maker``."""
+    sizes = random_sizes(rng) if sizes is None else sizes
+    return nn_parameter_maker(sizes, seed=rng)
+
+
+def random_rows(rng: np.random.Generator, w, m=None):
+    """A data set for network ``w`` as rows: ``X (m, n_in)`` in [−2, 2] and ``y (m, n_out)`` in [0, 1]."""
+    m = int(rng.integers(1, 8)) if m is None else m
+    X = rng.uniform(-2, 2, size=(m, w[0].shape[1]))
+    y = rng.uniform(0, 1, size=(m, w[-1].shape[0]))
+    return X, y
+
+
+def deck_network():
+    """Deck 001's [2, 3, 1] network (seed 1) with XOR as the data set — 13 parameters, 4 examples."""
+    w, b = nn_parameter_maker([2, 3, 1], seed=1)
+    X, y = xor_data()
+    return X, y, w, b

@@ -1,0 +1,68 @@
+"""Challenge 5 and training loops: gradient descent on the bootcamp's parameter lists.
+
+``one_step_gd`` takes one step along deck 001's finite-difference gradient; ``GD`` repeats it and returns one
+cost per epoch (plot it with ``nnlab.plots.plot_loss``). ``minibatch_gd`` is deck 004's batch / mini-batch /
+stochastic loop with backpropagation. None of them plots, prints, or changes its arguments.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from ._validate import check_params, check_rows
+from .gradients import backprop, gradient_estimator
+from .network import cost_function
+
+
+def _step(w, b, w_grads, b_grads, lr):
+    return [wl - lr * g for wl, g in zip(w, w_grads)], [bl - lr * g for bl, g in zip(b, b_grads)]
+
+
+def one_step_gd(X, y, w, b, lr):
+    """One gradient-descent step, θ ← θ − lr · ∂C/∂θ, with the gradient from ``gradient_estimator``.
+
+    Args: X ``(m, n_in)``; y ``(m, n_out)``; w, b parameter lists; lr the learning rate.
+    Returns: ``(new_w, new_b)``, new lists shaped like ``w`` and ``b``.
+    """
+    w_pds, b_pds = gradient_estimator(X, y, w, b)
+    return _step(w, b, w_pds, b_pds, lr)
+
+
+def GD(X, y, w, b, epoch, lr, callback: Callable | None = None):
+    """``epoch`` steps of ``one_step_gd``; returns ``(w, b, errors)`` with ``errors[i]`` the cost after step i.
+
+    ``callback(i, cost)``, if given, is called after every step (a live plot, a progress bar).
+    """
+    errors = np.empty(int(epoch))
+    for i in range(int(epoch)):
+        w, b = one_step_gd(X, y, w, b, lr)
+        errors[i] = cost_function(X, y, w, b)
+        if callback is not None:
+            callback(i, float(errors[i]))
+    return w, b, errors
+
+
+def minibatch_gd(X, y, w, b, epochs, lr, batch_size=None, seed=None, gradient=backprop):
+    """Deck 004's three flavours of gradient descent in one loop.
+
+    Each epoch shuffles the m rows with ``default_rng(seed)`` and takes one step per batch of ``batch_size``
+    rows: ``batch_size=None`` (or m) is batch GD, 1 is stochastic GD, anything between is mini-batch.
+
+    Returns: ``(w, b, errors)`` with ``errors[i]`` the full-data cost after epoch i.
+    """
+    w, b = check_params(w, b, "minibatch_gd")
+    X, y = check_rows(X, y, w, "minibatch_gd")
+    m = X.shape[0]
+    size = m if batch_size is None else int(batch_size)
+    if not 1 <= size <= m:
+        raise ValueError(f"minibatch_gd: batch_size must be between 1 and m = {m}, got {batch_size}")
+    rng = np.random.default_rng(seed)
+    errors = np.empty(int(epochs))
+    for e in range(int(epochs)):
+        order = rng.permutation(m) if size < m else np.arange(m)
+        for start in range(0, m, size):
+            rows = order[start:start + size]
+            w, b = _step(w, b, *gradient(X[rows], y[rows], w, b), lr)
+        errors[e] = cost_function(X, y, w, b)
+    return w, b, errors
