@@ -164,6 +164,7 @@ SIGMOID_PRIME = Spec(
     output="σ'(z)",
     rtol=1e-7,
     atol_scale=1e-12,
+    atol=1e-15,      # σ(z)·(1 − σ(z)) rounds σ'(40) ≈ 4e-18 to 0: right to float precision, full marks
     mistakes=(Mistake("sigmoid", "you returned σ(z) itself; its derivative is σ(z)·(1 − σ(z)).", sigmoid),
               Mistake("square", "σ'(z) = σ(z)·(1 − σ(z)), not σ(z)².", lambda z: sigmoid(z) ** 2),
               Mistake("one-minus", "σ'(z) = σ(z)·(1 − σ(z)), not 1 − σ(z).", lambda z: 1 - sigmoid(z))),
