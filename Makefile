@@ -1,0 +1,71 @@
+# nnlab — the two commands are `make demo` and `make test`; `make help` lists the rest.
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+PIP    := $(BIN)/python -m pip install --quiet --disable-pip-version-check
+STAMP  := $(VENV)/.installed
+
+.PHONY: help demo test test-fast lab lab-instructor submit release bench clean
+
+help:
+	@echo "make demo            install [grade] and grade the built-in sample class (prints the grade table)"
+	@echo "make test            install [test] and run the whole test suite"
+	@echo "make lab             install [lab] and open your own copy of the notebooks (work/) in JupyterLab"
+	@echo "make lab-instructor  the same, with nbgrader's instructor tools (formgrader, create assignment)"
+	@echo "make submit STUDENT=<id>   zip work/ into submission-<id>.zip for 'nnlab-grade collect'"
+	@echo "make release         regenerate notebooks/ from solutions/ (instructors)"
+	@echo "make bench           install [bench] and run the benchmarks"
+
+$(BIN)/python:
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "make: $(PYTHON) not found (set PYTHON=/path/to/python3.11)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+
+# one stamp per extra: an install is redone only when pyproject.toml changes
+$(VENV)/.installed-%: pyproject.toml | $(BIN)/python
+	$(PIP) -e ".[$*]" 2>&1 | grep -v "^WARNING: Location" || true
+	@$(BIN)/python -c "import nnlab" && touch $@
+
+demo: $(VENV)/.installed-grade            ## installs: nnlab[grade]
+	$(BIN)/nnlab-grade --course demo-course demo
+
+test: $(VENV)/.installed-test             ## installs: nnlab[test] (= lab + grade + pytest, hypothesis, scikit-learn)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-fast: $(VENV)/.installed-test        ## the library and checks only, no kernels
+	$(BIN)/python -m pytest -m "not notebooks and not grader" $(PYTEST_ARGS)
+
+work:
+	@mkdir -p work
+	@for d in notebooks/*/; do id=$$(basename $$d); \
+	  for nb in $$d*.ipynb; do [ -e work/$$id/$$(basename $$nb) ] || { mkdir -p work/$$id; cp $$nb work/$$id/; }; done; done
+
+ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
+
+lab: $(VENV)/.installed-lab work          ## installs: nnlab[lab]
+	$(BIN)/jupyter labextension disable --level=sys_prefix @jupyter/nbgrader:formgrader @jupyter/nbgrader:create-assignment @jupyter/nbgrader:course-list >/dev/null 2>&1 || true
+	cd work && ../$(BIN)/jupyter lab $(ROOT_FLAG)
+
+lab-instructor: $(VENV)/.installed-lab    ## installs: nnlab[lab]
+	$(BIN)/jupyter labextension enable --level=sys_prefix @jupyter/nbgrader:formgrader @jupyter/nbgrader:create-assignment @jupyter/nbgrader:course-list >/dev/null 2>&1 || true
+	$(BIN)/nnlab-grade --course course export --to course/export >/dev/null
+	cd course && ../$(BIN)/jupyter lab $(ROOT_FLAG)
+
+submit: work                               ## needs STUDENT=<id>
+	@[ -n "$(STUDENT)" ] || { echo "usage: make submit STUDENT=<your id>"; exit 2; }
+	@rm -f submission-$(STUDENT).zip
+	@rm -rf build/submit && mkdir -p build/submit/$(STUDENT)
+	@for d in work/*/; do id=$$(basename $$d); mkdir -p build/submit/$(STUDENT)/$$id; \
+	  cp $$d*.ipynb build/submit/$(STUDENT)/$$id/ 2>/dev/null || true; done
+	@cd build/submit && $(abspath $(BIN))/python -m zipfile -c ../../submission-$(STUDENT).zip $(STUDENT)
+	@rm -rf build/submit
+	@echo "wrote submission-$(STUDENT).zip — hand it in; the instructor runs: nnlab-grade collect submission-$(STUDENT).zip"
+
+release: $(VENV)/.installed-grade
+	$(BIN)/nnlab-grade release
+
+bench: $(VENV)/.installed-bench
+	$(BIN)/python benchmarks/bench_gradients.py
+
+clean:
+	rm -rf $(VENV) demo-course build .pytest_cache .hypothesis

@@ -1,0 +1,154 @@
+"""``nnlab-grade``: release, collect, autograde, feedback and export for an nbgrader course, in one tool.
+
+Every command creates or syncs the course workspace (``--course``, default ``./course``) and its gradebook
+from the source assignments (``--source``, default the repository's ``solutions/``) first.
+
+Exit status: 0 when the command did its job (a submission that failed to grade is a status, not an exit
+code), 1 when it could not, 2 for usage errors. Every failure prints one clear line.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from .config import RELEASE, SOURCE
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="nnlab-grade", description=__doc__.split("\n\n")[0])
+    p.add_argument("--course", type=Path, default=Path("course"), help="the course workspace (default ./course)")
+    p.add_argument("--source", type=Path, default=SOURCE, help="the folder of source assignments (default solutions/)")
+    p.add_argument("--cell-timeout", type=int, default=None, help="seconds a cell may run (default 30)")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    r = sub.add_parser("release", help="regenerate the student notebooks from the source")
+    r.add_argument("--to", type=Path, default=RELEASE, help="release folder (default notebooks/)")
+    c = sub.add_parser("collect", help="collect <student>/<assignment>/*.ipynb from a folder or a .zip")
+    c.add_argument("path", type=Path)
+    a = sub.add_parser("autograde", help="grade collected submissions that are new or changed")
+    a.add_argument("assignments", nargs="*", help="assignment ids (default: all)")
+    a.add_argument("--student", action="append", help="grade only this student (repeatable)")
+    a.add_argument("--force", action="store_true", help="grade again even if nothing changed")
+    sub.add_parser("feedback", help="write one HTML page per student and assignment")
+    e = sub.add_parser("export", help="write grades.csv and cells.csv")
+    e.add_argument("--to", type=Path, required=True, help="folder for the CSV files")
+    d = sub.add_parser("demo", help="grade the built-in sample class and print the grade table")
+    d.add_argument("--to", type=Path, default=None, help="folder for the CSV files (default COURSE/export)")
+    return p
+
+
+class Failure(Exception):
+    """A command could not do its job: print the message, exit 1."""
+
+
+def main(argv=None) -> int:
+    args = _parser().parse_args(argv)
+    os.environ["NNLAB_GRADING"] = "1"
+    os.environ.setdefault("NNLAB_HEADLESS", "1")
+    os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
+    try:
+        if args.command == "release":
+            from .release import release
+            done = release(args.source, args.to)
+            print(f"released {len(done)} assignments into {args.to}: {', '.join(done)}")
+            return 0
+        from .workspace import Workspace
+        ws = Workspace(args.course, args.source, cell_timeout=args.cell_timeout)
+        ws.sync()
+        return COMMANDS[args.command](ws, args)
+    except Failure as exc:
+        print(f"nnlab-grade: {exc}", file=sys.stderr)
+    except (FileNotFoundError, RuntimeError, OSError) as exc:
+        print(f"nnlab-grade: {exc}", file=sys.stderr)
+    return 1
+
+
+def cmd_collect(ws, args) -> int:
+    from .collect import collect
+    if not args.path.exists():
+        raise Failure(f"{args.path} does not exist")
+    report = collect(ws, args.path)
+    for line in report.rejected:
+        print(f"rejected: {line}")
+    for line in report.ignored:
+        print(f"ignored: {line}")
+    students = sorted({s for s, _ in report.submissions})
+    print(f"collected {len(report.submissions)} submissions from {len(students)} students")
+    return 0
+
+
+def cmd_autograde(ws, args) -> int:
+    from tqdm import tqdm
+
+    from .grading import grade_submission, needs_grading
+    known = ws.assignments()
+    unknown = [a for a in args.assignments if a not in known]
+    if unknown:
+        raise Failure(f"unknown assignment(s) {', '.join(unknown)}; known: {', '.join(known)}")
+    students = ws.students()
+    if args.student:
+        missing = [s for s in args.student if s not in students]
+        if missing:
+            raise Failure(f"no collected submissions for student(s) {', '.join(missing)}")
+        students = args.student
+    todo = [(s, a) for s in students for a in (args.assignments or known)
+            if ws.has_submission(s, a) and (args.force or needs_grading(ws, s, a))]
+    if not todo:
+        print("nothing to grade: every collected submission is graded and unchanged (use --force to regrade)")
+        return 0
+    api = ws.api()
+    counts = {}
+    with tqdm(todo, desc="grading", unit="notebook", file=sys.stderr, dynamic_ncols=True) as bar:
+        for student, assignment in bar:
+            bar.set_postfix_str(f"{student}/{assignment}")
+            record = grade_submission(ws, api, student, assignment)
+            counts[record.status] = counts.get(record.status, 0) + 1
+    print("graded " + ", ".join(f"{n} {status}" for status, n in sorted(counts.items())))
+    return 0
+
+
+def cmd_feedback(ws, args) -> int:
+    from .report import class_records, feedback
+    pages = feedback(ws, ws.api(), class_records(ws))
+    print(f"wrote {len(pages)} feedback pages under {ws.course / 'feedback'}")
+    return 0
+
+
+def cmd_export(ws, args) -> int:
+    from .report import export
+    grades, cells = export(ws, args.to)
+    print(f"wrote {grades} and {cells}")
+    return 0
+
+
+def cmd_demo(ws, args) -> int:
+    from . import sample_class
+    start = time.perf_counter()
+    print(f"demo: grading the built-in sample class in {ws.course} (sandboxing arrives with the hardened grader; "
+          "the sample class is trusted code)")
+    with tempfile.TemporaryDirectory() as tmp:
+        release_dir = Path(tmp) / "release"
+        from .release import release
+        release(ws.source, release_dir)
+        sample_class.build(Path(tmp) / "class", release_dir, ws.source)
+        cmd_collect(ws, argparse.Namespace(path=Path(tmp) / "class"))
+    cmd_autograde(ws, argparse.Namespace(assignments=[], student=None, force=False))
+    cmd_feedback(ws, args)
+    cmd_export(ws, argparse.Namespace(to=args.to or ws.course / "export"))
+    from .report import class_records, grade_table
+    print()
+    print(grade_table(class_records(ws)))
+    print(f"\ndemo finished in {time.perf_counter() - start:.0f} s")
+    return 0
+
+
+COMMANDS = {"collect": cmd_collect, "autograde": cmd_autograde, "feedback": cmd_feedback, "export": cmd_export,
+            "demo": cmd_demo}
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,180 @@
+"""Autograde submissions with nbgrader and turn each one into a record with a status and per-cell results.
+
+A record (``course/.nnlab/results/<student>/<assignment>.json``) is written after every submission, so
+export never reads stale gradebook values: when nbgrader fails on a submission (a dead kernel, a broken
+notebook), its old grades are removed from the gradebook and the record says ``failed`` with the reason.
+"""
+from __future__ import annotations
+
+import json
+import re
+import time
+from dataclasses import asdict, dataclass, field
+
+import nbformat
+
+from .workspace import Workspace, test_cells, write_json
+
+CELL_STATUSES = ("passed", "failed", "error", "timeout", "not_run", "missing")
+MESSAGE_LIMIT = 600
+
+
+@dataclass
+class CellResult:
+    notebook: str
+    grade_id: str
+    score: float
+    max_score: float
+    status: str
+    message: str = ""
+
+
+@dataclass
+class Record:
+    student_id: str
+    assignment: str
+    status: str                       # graded | failed | missing
+    message: str
+    score: float = 0.0
+    max_score: float = 0.0
+    cells: list[CellResult] = field(default_factory=list)
+    submission_hash: str = ""
+    source_hash: str = ""
+    seconds: float = 0.0
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Record":
+        data = dict(data)
+        data["cells"] = [CellResult(**c) for c in data.get("cells", [])]
+        return cls(**data)
+
+
+def one_line(text: str, limit: int = MESSAGE_LIMIT) -> str:
+    """Collapse a multi-line message into one CSV-friendly line."""
+    text = re.sub(r"\x1b\[[0-9;]*m", "", text or "")
+    text = " | ".join(line.strip() for line in text.strip().splitlines() if line.strip())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def cell_outcome(cell, timeout: int) -> tuple[str, str]:
+    """Status and message of one executed test cell, from its outputs."""
+    for out in cell.get("outputs", []):
+        if out.get("output_type") == "error":
+            ename, evalue = out.get("ename", "Error"), out.get("evalue", "")
+            if ename in ("CellTimeoutError", "KeyboardInterrupt"):
+                return "timeout", f"the cell ran past the {timeout} s limit and was interrupted"
+            if ename == "AssertionError":
+                return "failed", one_line(evalue) or "the test's assertion failed"
+            return "error", one_line(f"{ename}: {evalue}")
+    for out in cell.get("outputs", []):
+        if out.get("output_type") == "stream" and out.get("name") == "stderr":
+            return "error", one_line("the cell wrote to stderr, which nbgrader scores as 0: " + out.get("text", ""))
+    if cell.get("execution_count") is None:
+        return "not_run", "the cell was not executed"
+    return "passed", ""
+
+
+def explain_failure(result: dict) -> str:
+    """One line saying why nbgrader could not grade a submission."""
+    log = (result.get("log") or "") + "\n" + (result.get("error") or "")
+    patterns = [
+        (r"DeadKernelError|Kernel died|kernel died", "the kernel died while running the notebook (os._exit, a crash "
+                                                     "or running out of memory)"),
+        (r"UnresponsiveKernelError|Kernel didn't respond", "the kernel stopped responding (a loop that ignores "
+                                                           "interrupts or a long C call)"),
+        (r"NotJSONError|Notebook does not appear to be JSON|Unreadable Notebook|JSONDecodeError",
+         "the notebook file is not valid notebook JSON"),
+        (r"UnicodeDecodeError", "the notebook file is not UTF-8 text"),
+        (r"NBFormatError|ValidationError", "the notebook does not follow the notebook format"),
+    ]
+    for pattern, text in patterns:
+        if re.search(pattern, log):
+            return f"grading failed: {text}"
+    lines = [line for line in log.splitlines() if "ERROR" in line or "Error" in line]
+    return "grading failed: " + one_line(lines[-1] if lines else log, 300)
+
+
+def grade_submission(ws: Workspace, api, student: str, assignment: str) -> Record:
+    """Autograde one submission and return its record (also written to the workspace)."""
+    start = time.perf_counter()
+    timeout = _timeout(ws)
+    base = dict(student_id=student, assignment=assignment, submission_hash=ws.submission_hash(student, assignment),
+                source_hash=ws.source_hash(assignment))
+    result = api.autograde(assignment, student, force=True, create=True)
+    cells = []
+    if not result["success"]:
+        _forget_grades(ws, student, assignment)
+        for nb_path in ws.source_notebooks(assignment):
+            cells += [CellResult(nb_path.stem, c["grade_id"], 0.0, c["points"], "not_run",
+                                 "not run: the notebook could not be graded") for c in test_cells(nb_path)]
+        record = Record(status="failed", message=explain_failure(result), cells=cells,
+                        max_score=sum(c.max_score for c in cells), **base)
+    else:
+        cells = _graded_cells(ws, student, assignment, timeout)
+        score, max_score = sum(c.score for c in cells), sum(c.max_score for c in cells)
+        bad = [c for c in cells if c.status != "passed"]
+        message = f"{score:g}/{max_score:g} points" + (f"; {len(bad)} test cells not passed" if bad else "")
+        record = Record(status="graded", message=message, score=score, max_score=max_score, cells=cells, **base)
+    record.seconds = round(time.perf_counter() - start, 3)
+    write_json(ws.record_path(student, assignment), record.to_dict())
+    return record
+
+
+def _timeout(ws: Workspace) -> int:
+    return int(ws.cell_timeout) if ws.cell_timeout else int(ws.config().Execute.timeout)
+
+
+def _graded_cells(ws: Workspace, student: str, assignment: str, timeout: int) -> list[CellResult]:
+    from nbgrader.api import Gradebook
+
+    cells = []
+    with Gradebook(ws.db_url) as gb:
+        for nb_path in ws.source_notebooks(assignment):
+            name = nb_path.stem
+            graded = ws.autograded(student, assignment) / nb_path.name
+            executed = {}
+            if graded.exists():
+                nb = nbformat.read(graded, as_version=4)
+                executed = {c.metadata.get("nbgrader", {}).get("grade_id"): c for c in nb.cells}
+            try:
+                grades = {g.name: g for g in gb.find_submission_notebook(name, assignment, student).grades}
+            except Exception:
+                grades = {}
+            for spec in test_cells(nb_path):
+                gid, points = spec["grade_id"], spec["points"]
+                if not graded.exists():
+                    cells.append(CellResult(name, gid, 0.0, points, "missing", f"{nb_path.name} was not submitted"))
+                    continue
+                status, message = cell_outcome(executed[gid], timeout) if gid in executed else (
+                    "missing", "the test cell is missing from the submission")
+                grade = grades.get(gid)
+                score = float(grade.score) if grade is not None and grade.score is not None else 0.0
+                if status != "passed":
+                    score = min(score, 0.0)
+                cells.append(CellResult(name, gid, score, points, status, message))
+    return cells
+
+
+def _forget_grades(ws: Workspace, student: str, assignment: str) -> None:
+    """Remove a submission's grades from the gradebook, so no earlier run's grades survive a failure."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    with Gradebook(ws.db_url) as gb:
+        try:
+            gb.remove_submission(assignment, student)
+        except MissingEntry:
+            pass
+
+
+def load_record(ws: Workspace, student: str, assignment: str) -> Record | None:
+    path = ws.record_path(student, assignment)
+    return Record.from_dict(json.loads(path.read_text())) if path.exists() else None
+
+
+def needs_grading(ws: Workspace, student: str, assignment: str) -> bool:
+    record = load_record(ws, student, assignment)
+    return (record is None or record.submission_hash != ws.submission_hash(student, assignment)
+            or record.source_hash != ws.source_hash(assignment))

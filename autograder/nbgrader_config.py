@@ -1,0 +1,23 @@
+"""nbgrader settings shared by every nnlab course workspace (paths are filled in by ``nnlab-grade``).
+
+``nnlab-grade`` loads this file, then sets the course root, source, release and gradebook paths. Running
+nbgrader by hand from a course workspace uses the ``nbgrader_config.py`` that ``nnlab-grade`` writes there,
+which loads this file too.
+"""
+c = get_config()  # noqa: F821 — provided by traitlets when nbgrader loads the file
+
+# Release: solutions/<id>/<id>.ipynb → notebooks/<id>/<id>.ipynb; nothing else is copied beside a notebook.
+c.CourseDirectory.include = ["*.ipynb"]
+c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
+
+# Grading: a per-cell timeout that no correct solution comes near (each notebook runs in < 10 s).
+c.Execute.timeout = 30
+c.Execute.interrupt_on_timeout = True
+
+# Feedback: no hidden tests, and tracebacks of test cells cut to their last line.
+c.GenerateFeedback.preprocessors = [
+    "nbgrader.preprocessors.GetGrades",
+    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+    "nbgrader.preprocessors.ClearHiddenTests",
+    "autograder.preprocessors.TrimTestTracebacks",
+]

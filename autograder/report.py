@@ -1,0 +1,105 @@
+"""Export grades (grades.csv, cells.csv), write feedback, and print the class's grade table."""
+from __future__ import annotations
+
+import csv
+import html
+from pathlib import Path
+
+from .grading import Record, load_record
+from .workspace import Workspace, test_cells
+
+GRADE_COLUMNS = ["student_id", "assignment", "score", "max_score", "status", "message"]
+CELL_COLUMNS = ["student_id", "assignment", "notebook", "grade_id", "score", "max_score", "status", "message"]
+
+
+def class_records(ws: Workspace) -> list[Record]:
+    """One record per collected student × every assignment, including the missing and the ungraded."""
+    out = []
+    for student in ws.students():
+        for assignment in ws.assignments():
+            out.append(record_for(ws, student, assignment))
+    return out
+
+
+def record_for(ws: Workspace, student: str, assignment: str) -> Record:
+    record = load_record(ws, student, assignment)
+    if record is not None and ws.has_submission(student, assignment):
+        return record
+    if ws.has_submission(student, assignment):
+        status, message, cell_status = "failed", "collected but not graded yet: run nnlab-grade autograde", "not_run"
+    else:
+        status, message, cell_status = "missing", "no submission was collected", "missing"
+    cells = []
+    from .grading import CellResult
+    for nb in ws.source_notebooks(assignment):
+        cells += [CellResult(nb.stem, c["grade_id"], 0.0, c["points"], cell_status, message) for c in test_cells(nb)]
+    return Record(student, assignment, status, message, 0.0, sum(c.max_score for c in cells), cells)
+
+
+def export(ws: Workspace, dest: Path) -> tuple[Path, Path]:
+    dest = Path(dest)
+    dest.mkdir(parents=True, exist_ok=True)
+    records = class_records(ws)
+    grades, cells = dest / "grades.csv", dest / "cells.csv"
+    with open(grades, "w", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(GRADE_COLUMNS)
+        for r in records:
+            writer.writerow([r.student_id, r.assignment, f"{r.score:g}", f"{r.max_score:g}", r.status, r.message])
+    with open(cells, "w", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(CELL_COLUMNS)
+        for r in records:
+            for c in r.cells:
+                writer.writerow([r.student_id, r.assignment, c.notebook, c.grade_id, f"{c.score:g}",
+                                 f"{c.max_score:g}", c.status, c.message])
+    return grades, cells
+
+
+def feedback(ws: Workspace, api, records: list[Record]) -> list[Path]:
+    """nbgrader's feedback for graded submissions; a page saying what happened for failed and missing ones."""
+    written = []
+    for r in records:
+        folder = ws.feedback(r.student_id, r.assignment)
+        if r.status == "graded":
+            result = api.generate_feedback(r.assignment, r.student_id, force=True)
+            if result["success"]:
+                written += sorted(folder.glob("*.html"))
+                continue
+            r = Record(r.student_id, r.assignment, "failed", "feedback could not be generated: "
+                       + (result.get("error") or "").strip()[-200:], r.score, r.max_score, r.cells)
+        folder.mkdir(parents=True, exist_ok=True)
+        page = folder / f"{r.assignment}.html"
+        page.write_text(status_page(r))
+        written.append(page)
+    return written
+
+
+def status_page(r: Record) -> str:
+    rows = "".join(f"<tr><td>{html.escape(c.grade_id)}</td><td>{c.score:g}/{c.max_score:g}</td>"
+                   f"<td>{html.escape(c.status)}</td><td>{html.escape(c.message)}</td></tr>" for c in r.cells)
+    return (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{html.escape(r.assignment)} — "
+            f"{html.escape(r.student_id)}</title></head><body><h1>{html.escape(r.assignment)}</h1>"
+            f"<p><b>Status:</b> {html.escape(r.status)} — {html.escape(r.message)}</p>"
+            f"<p><b>Score:</b> {r.score:g} / {r.max_score:g}</p><table border='1'>"
+            f"<tr><th>test</th><th>score</th><th>status</th><th>message</th></tr>{rows}</table></body></html>")
+
+
+def grade_table(records: list[Record]) -> str:
+    """Students × assignments: score/max for graded work, the status otherwise, and each student's total."""
+    students = sorted({r.student_id for r in records})
+    assignments = sorted({r.assignment for r in records})
+    by = {(r.student_id, r.assignment): r for r in records}
+    width = max([len("student")] + [len(s) for s in students])
+    cols = [max(len(a), 9) for a in assignments]
+    head = f"{'student':<{width}}  " + "  ".join(f"{a:>{w}}" for a, w in zip(assignments, cols)) + "      total"
+    lines = [head, "-" * len(head)]
+    for s in students:
+        cells, total, total_max = [], 0.0, 0.0
+        for a, w in zip(assignments, cols):
+            r = by[(s, a)]
+            total, total_max = total + r.score, total_max + r.max_score
+            text = f"{r.score:g}/{r.max_score:g}" if r.status == "graded" else r.status
+            cells.append(f"{text:>{w}}")
+        lines.append(f"{s:<{width}}  " + "  ".join(cells) + f"  {total:>5g}/{total_max:g}")
+    return "\n".join(lines)

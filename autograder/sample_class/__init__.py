@@ -1,0 +1,162 @@
+"""The built-in sample class: twelve synthetic students with the mistakes real students make.
+
+Each student is a dict ``assignment -> {solution grade_id -> body}``; a body replaces the release stub
+(``# YOUR CODE HERE / raise NotImplementedError()``) of that function. Anything not listed is answered with
+the instructor's solution; ``TODO`` leaves the stub in place; ``MISSING`` submits no notebook at all;
+``EDITS`` lists ``(old, new)`` text replacements in the student's own (ungraded) cells.
+
+``build(dest)`` writes the class as ``dest/<student>/<assignment>/<assignment>.ipynb``, ready to collect.
+"""
+from __future__ import annotations
+
+import re
+import textwrap
+from pathlib import Path
+
+import nbformat
+
+TODO, MISSING, EDITS = "TODO", "MISSING", "EDITS"
+STUB = re.compile(r"^(?P<indent>[ \t]*)# YOUR CODE HERE\n(?P=indent)raise NotImplementedError\(\)", re.M)
+
+STUDENTS: dict[str, dict] = {
+    # everything right
+    "ada": {},
+    # predict forgets to transpose the result back into rows; cost_function inherits the mistake
+    "ben": {"02_forward_pass": {"predict": "return forward_pass(np.transpose(X), w, b)"}},
+    # the textbook sigmoid: overflows (RuntimeWarning) at z = -1000 but the values are right
+    "chloe": {"02_forward_pass": {"sigmoid": "return 1 / (1 + np.exp(-z))"}},
+    # steps uphill in one_step_gd and flips the sign of the cost derivative in backprop
+    "dmitri": {
+        "03_gradient_descent": {"one_step_gd": """
+            new_w = [w_l + lr * g for w_l, g in zip(w, w_pds)]
+            new_b = [b_l + lr * g for b_l, g in zip(b, b_pds)]
+            return new_w, new_b"""},
+        "04_backprop": {"backprop": """
+            m = X.shape[0]
+            activations, zs = [X.T], []
+            for w_l, b_l in zip(w, b):
+                zs.append(w_l @ activations[-1] + b_l)
+                activations.append(sigmoid(zs[-1]))
+            w_grads, b_grads = [None] * len(w), [None] * len(b)
+            delta = (2 / m) * (y.T - activations[-1]) * sigmoid_prime(zs[-1])
+            for l in range(len(w) - 1, -1, -1):
+                if l < len(w) - 1:
+                    delta = (w[l + 1].T @ delta) * sigmoid_prime(zs[l])
+                b_grads[l] = delta.sum(axis=1, keepdims=True)
+                w_grads[l] = delta @ activations[l].T
+            return w_grads, b_grads"""}},
+    # eps misuse: divides the forward difference by 2·eps
+    "emma": {"03_gradient_descent": {"gradient_estimator": """
+        w = [x.astype(float) for x in w]
+        b = [x.astype(float) for x in b]
+        base = cost_function(X, y, w, b)
+        pds = []
+        for params in (w, b):
+            grads = []
+            for p in params:
+                g = np.zeros_like(p)
+                for idx in np.ndindex(p.shape):
+                    p[idx] += eps
+                    g[idx] = (cost_function(X, y, w, b) - base) / (2 * eps)
+                    p[idx] -= eps
+                grads.append(g)
+            pds.append(grads)
+        return pds[0], pds[1]"""}},
+    # half done: stopped after Challenge 2 and after Challenge 4
+    "farid": {"02_forward_pass": {"forward_pass": TODO, "predict": TODO, "cost_function": TODO},
+              "03_gradient_descent": {"one_step_gd": TODO},
+              "04_backprop": {"sigmoid_prime": TODO, "backprop": TODO}},
+    # a syntax error in the perceptron cell: perceptron is never defined
+    "grace": {"01_perceptron": {"perceptron": "return (np.asarray(X) @ w + b > 0).astype(int"}},
+    # an infinite training loop in an ungraded cell: that cell times out, the graded cells still count
+    "hiro": {"03_gradient_descent": {EDITS: [("w, b, errors = GD(X, y, w0, b0, epoch=1000, lr=2.0)",
+                                              "errors = [1.0]\nwhile errors[-1] > 0:   # train until perfect\n"
+                                              "    w, b, errors = GD(X, y, w0, b0, epoch=5, lr=2.0)")]}},
+    # never handed in the backprop notebook
+    "ivan": {"04_backprop": MISSING},
+    # forgot the bias in forward_pass; fires at w·x + b = 0 in perceptron
+    "jun": {"01_perceptron": {"perceptron": "return (np.asarray(X, dtype=float) @ w + b >= 0).astype(int)"},
+            "02_forward_pass": {"forward_pass": """
+                a = np.asarray(inp, dtype=float)
+                for w_l in w:
+                    a = sigmoid(w_l @ a)
+                return a"""}},
+    # halves the cost (the ½ convention) and drops the 2 in backprop's BP1
+    "kofi": {"02_forward_pass": {"cost_function": "return np.sum((predict(X, w, b) - y) ** 2) / (2 * np.shape(y)[0])"},
+             "04_backprop": {"backprop": """
+                m = X.shape[0]
+                activations, zs = [X.T], []
+                for w_l, b_l in zip(w, b):
+                    zs.append(w_l @ activations[-1] + b_l)
+                    activations.append(sigmoid(zs[-1]))
+                w_grads, b_grads = [None] * len(w), [None] * len(b)
+                delta = (activations[-1] - y.T) / m * sigmoid_prime(zs[-1])
+                for l in range(len(w) - 1, -1, -1):
+                    if l < len(w) - 1:
+                        delta = (w[l + 1].T @ delta) * sigmoid_prime(zs[l])
+                    b_grads[l] = delta.sum(axis=1, keepdims=True)
+                    w_grads[l] = delta @ activations[l].T
+                return w_grads, b_grads"""}},
+    # nudges the caller's arrays in place (and never puts them back); sigmoid_prime returns σ itself
+    "lena": {"03_gradient_descent": {"gradient_estimator": """
+        base = cost_function(X, y, w, b)
+        w_pds = [np.zeros_like(p) for p in w]
+        b_pds = [np.zeros_like(p) for p in b]
+        for params, pds in ((w, w_pds), (b, b_pds)):
+            for p, g in zip(params, pds):
+                for idx in np.ndindex(p.shape):
+                    p[idx] += eps
+                    g[idx] = (cost_function(X, y, w, b) - base) / eps
+        return w_pds, b_pds"""},
+             "04_backprop": {"sigmoid_prime": "return sigmoid(z)"}},
+}
+
+
+def solution_bodies(source_notebook: Path) -> dict[str, str]:
+    """The instructor's answer of every solution cell: the text between the BEGIN/END SOLUTION markers."""
+    nb = nbformat.read(source_notebook, as_version=4)
+    bodies = {}
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if meta.get("solution"):
+            m = re.search(r"### BEGIN SOLUTION\n(.*?)\n[ \t]*### END SOLUTION", cell.source, re.S)
+            if m:
+                bodies[meta["grade_id"]] = textwrap.dedent(m.group(1))
+    return bodies
+
+
+def fill(release_notebook: Path, answers: dict, defaults: dict) -> nbformat.NotebookNode:
+    """A student's copy of a release notebook: stubs replaced by ``answers`` (falling back to ``defaults``)."""
+    nb = nbformat.read(release_notebook, as_version=4)
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        gid = meta.get("grade_id")
+        if meta.get("solution") and gid:
+            body = answers.get(gid, defaults.get(gid))
+            if body is not None and body != TODO:
+                body = textwrap.dedent(body).strip("\n")
+                cell.source = STUB.sub(lambda m: textwrap.indent(body, m.group("indent")), cell.source, count=1)
+        elif cell.cell_type == "code" and not meta.get("locked"):
+            for old, new in answers.get(EDITS, []):
+                cell.source = cell.source.replace(old, new)
+    return nb
+
+
+def build(dest: Path, release: Path, source: Path, students: dict | None = None) -> list[tuple[str, str]]:
+    """Write the sample class under ``dest``; returns the (student, assignment) pairs written."""
+    students = STUDENTS if students is None else students
+    dest = Path(dest)
+    written = []
+    for assignment_dir in sorted(p for p in Path(release).iterdir() if p.is_dir()):
+        aid = assignment_dir.name
+        for nb_path in sorted(assignment_dir.glob("*.ipynb")):
+            defaults = solution_bodies(Path(source) / aid / nb_path.name)
+            for student, plan in students.items():
+                answers = plan.get(aid, {})
+                if answers == MISSING:
+                    continue
+                out = dest / student / aid / nb_path.name
+                out.parent.mkdir(parents=True, exist_ok=True)
+                nbformat.write(fill(nb_path, answers, defaults), out)
+                written.append((student, aid))
+    return sorted(set(written))

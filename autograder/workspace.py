@@ -1,0 +1,133 @@
+"""A course workspace: submitted/, autograded/, feedback/, gradebook.db and nnlab's own grading records.
+
+Every command starts with ``Workspace.sync()``, which (re)generates the assignments from the source folder
+into ``release/`` inside the workspace — and so into the gradebook — whenever the source has changed.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import sys
+import warnings
+from pathlib import Path
+
+import nbformat
+
+from .config import nbgrader_config, write_course_config
+
+
+def prepare_nbgrader() -> None:
+    """Make nbgrader work however the grader was started, and keep its harmless noise out of the output.
+
+    nbgrader runs the ``alembic`` executable from PATH when it opens a gradebook, so the ``bin/`` folder of
+    this interpreter's environment must be on PATH even when ``nnlab-grade`` was called by its full path.
+    """
+    bindir = str(Path(sys.executable).parent)
+    if bindir not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = bindir + os.pathsep + os.environ.get("PATH", "")
+    warnings.filterwarnings("ignore", module="sqlalchemy")
+    warnings.filterwarnings("ignore", message=".*not in session.*")
+    for name in ("traitlets", "nbgrader", "NbGraderAPI"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+
+
+def files_hash(paths) -> str:
+    h = hashlib.sha256()
+    for p in sorted(paths):
+        h.update(p.name.encode() + b"\0" + p.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def write_json(path: Path, data) -> None:
+    """Write atomically: a grader killed mid-write never leaves half a record."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(data, indent=1, sort_keys=True))
+    os.replace(tmp, path)
+
+
+def test_cells(notebook_path: Path) -> list[dict]:
+    """The autograded test cells of a source notebook: ``[{"grade_id", "points"}]`` in notebook order."""
+    nb = nbformat.read(notebook_path, as_version=4)
+    out = []
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if meta.get("grade") and not meta.get("solution"):
+            out.append({"grade_id": meta["grade_id"], "points": float(meta.get("points", 0))})
+    return out
+
+
+class Workspace:
+    def __init__(self, course, source, cell_timeout: int | None = None, db_url: str | None = None):
+        self.course = Path(course).resolve()
+        self.source = Path(source).resolve()
+        self.cell_timeout = cell_timeout
+        self.db_url = db_url or f"sqlite:///{self.course / 'gradebook.db'}"
+        self.state = self.course / ".nnlab"
+
+    # -------------------------------------------------------------------------------- layout
+    def assignments(self) -> list[str]:
+        if not self.source.is_dir():
+            raise FileNotFoundError(f"source folder {self.source} does not exist")
+        return sorted(p.name for p in self.source.iterdir() if p.is_dir() and any(p.glob("*.ipynb")))
+
+    def source_notebooks(self, assignment: str) -> list[Path]:
+        return sorted((self.source / assignment).glob("*.ipynb"))
+
+    def submitted(self, student: str, assignment: str) -> Path:
+        return self.course / "submitted" / student / assignment
+
+    def autograded(self, student: str, assignment: str) -> Path:
+        return self.course / "autograded" / student / assignment
+
+    def feedback(self, student: str, assignment: str) -> Path:
+        return self.course / "feedback" / student / assignment
+
+    def record_path(self, student: str, assignment: str) -> Path:
+        return self.state / "results" / student / f"{assignment}.json"
+
+    def students(self) -> list[str]:
+        root = self.course / "submitted"
+        return sorted(p.name for p in root.iterdir() if p.is_dir()) if root.is_dir() else []
+
+    def has_submission(self, student: str, assignment: str) -> bool:
+        return any(self.submitted(student, assignment).glob("*.ipynb"))
+
+    def submission_hash(self, student: str, assignment: str) -> str:
+        return files_hash(self.submitted(student, assignment).glob("*.ipynb"))
+
+    def source_hash(self, assignment: str) -> str:
+        return files_hash(self.source_notebooks(assignment))
+
+    # -------------------------------------------------------------------------------- nbgrader
+    def config(self, release: Path | None = None):
+        return nbgrader_config(self.course, self.source, release, self.db_url, self.cell_timeout)
+
+    def api(self, release: Path | None = None):
+        from nbgrader.apps import NbGraderAPI
+        prepare_nbgrader()
+        api = NbGraderAPI(config=self.config(release))
+        api.log.setLevel(logging.ERROR)
+        return api
+
+    def sync(self) -> list[str]:
+        """Create the workspace and bring the gradebook's assignments up to date with the source."""
+        assignments = self.assignments()
+        for sub in ("submitted", "autograded", "feedback", ".nnlab"):
+            (self.course / sub).mkdir(parents=True, exist_ok=True)
+        write_course_config(self.course, self.source)
+        synced_path = self.state / "source.json"
+        synced = json.loads(synced_path.read_text()) if synced_path.exists() else {}
+        stale = [a for a in assignments if synced.get(a) != self.source_hash(a)]
+        if stale or not (self.course / "gradebook.db").exists() and self.db_url.startswith("sqlite"):
+            api = self.api()
+            for a in stale or assignments:
+                result = api.generate_assignment(a, force=True, create=True)
+                if not result["success"]:
+                    raise RuntimeError(f"could not generate assignment {a} from {self.source}: "
+                                       f"{(result.get('error') or result.get('log') or '').strip()[-300:]}")
+                synced[a] = self.source_hash(a)
+            write_json(synced_path, synced)
+        return assignments
