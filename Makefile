@@ -3,7 +3,7 @@ PYTHON ?= python3.11
 VENV   := .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip install --quiet --disable-pip-version-check
-STAMP  := $(VENV)/.installed
+
 
 .PHONY: help demo test test-fast lab lab-instructor submit release bench clean
 

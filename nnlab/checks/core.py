@@ -239,6 +239,13 @@ def magnitude(want) -> float:
     return float(max(finite, default=0.0))
 
 
+def conform(got, want):
+    """``got`` with the nesting of ``want``: where ``want`` holds an array, ``got``'s list becomes an array."""
+    if is_sequence(want):
+        return [conform(g, w) for g, w in zip(got, want)]
+    return to_array(got)
+
+
 def close(got, want, rtol, atol_scale, atol_floor=0.0) -> bool:
     """Every leaf of ``got`` within tolerance of ``want`` (structures must already match)."""
     atol = atol_scale * magnitude(want) + atol_floor
@@ -401,6 +408,7 @@ def check_case(spec: Spec, fn, case: Case) -> CaseResult:
         if shape_issues:
             result.problems += shape_issues
         else:
+            got = conform(got, want)
             issue = value_problem(got, want, spec.output, spec.rtol, spec.atol_scale, spec.atol, case.hidden)
             if issue:
                 result.problems.append(issue)
