@@ -1,0 +1,61 @@
+"""Gradient cost side by side: deck 001's finite differences, nnlab's backprop, and PyTorch autograd.
+
+Sigmoid MLPs [10, h, 1] on 100 examples, float64, one gradient each. Contenders are interleaved (A B C A B C …)
+and the median of the repeats is reported, with ratios to PyTorch where it is installed
+(``pip install torch==2.13.0``). Run: ``make bench`` or ``python benchmarks/bench_gradients.py``.
+"""
+from __future__ import annotations
+
+import statistics
+import time
+
+import numpy as np
+
+import nnlab
+
+
+def timed(fn) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def torch_gradient(torch, X, y, w, b):
+    tw = [torch.tensor(x, requires_grad=True) for x in w]
+    tb = [torch.tensor(x, requires_grad=True) for x in b]
+    a = torch.tensor(X.T)
+    for wl, bl in zip(tw, tb):
+        a = torch.sigmoid(wl @ a + bl)
+    (((a - torch.tensor(y.T)) ** 2).sum() / X.shape[0]).backward()
+    return [t.grad for t in tw], [t.grad for t in tb]
+
+
+def main(hidden=(2, 8, 32, 128, 512), repeats=5) -> None:
+    try:
+        import torch
+        torch.set_num_threads(2)
+    except ImportError:
+        torch = None
+        print("PyTorch not installed: its column stays empty (pip install torch==2.13.0)")
+    rng = np.random.default_rng(0)
+    X, y = rng.uniform(-1, 1, (100, 10)), rng.uniform(0, 1, (100, 1))
+    print(f"{'params':>7} {'finite diff':>12} {'backprop':>10} {'torch':>10} {'fd/bp':>8} {'bp/torch':>9}")
+    for h in hidden:
+        w, b = nnlab.nn_parameter_maker([10, h, 1], seed=h)
+        if torch is not None:   # correctness before timing
+            assert nnlab.relative_error(nnlab.backprop(X, y, w, b), torch_gradient(torch, X, y, w, b)) < 1e-10
+        fd_runs = 1 if h >= 128 else repeats
+        t_fd = [timed(lambda: nnlab.gradient_estimator(X, y, w, b)) for _ in range(fd_runs)]
+        t_bp, t_th = [], []
+        for _ in range(repeats * 20):
+            t_bp.append(timed(lambda: nnlab.backprop(X, y, w, b)))
+            if torch is not None:
+                t_th.append(timed(lambda: torch_gradient(torch, X, y, w, b)))
+        fd, bp = statistics.median(t_fd), statistics.median(t_bp)
+        th = statistics.median(t_th) if t_th else float("nan")
+        print(f"{nnlab.count_parameters(w, b):>7} {fd * 1e3:>10.1f}ms {bp * 1e3:>8.3f}ms {th * 1e3:>8.3f}ms "
+              f"{fd / bp:>7.0f}x {bp / th:>8.2f}x")
+
+
+if __name__ == "__main__":
+    main()

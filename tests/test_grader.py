@@ -1,0 +1,143 @@
+"""nnlab-grade end to end on the sample class, with a real SQLite gradebook and real kernels. The expected
+per-cell results are derived independently (tests/derive_expected.py runs each submission's cells through
+nnlab.checks in a plain Python process) and the grader must agree with them."""
+import csv
+import json
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from autograder import sample_class
+from autograder.cli import main
+from tests.conftest import REPO
+
+pytestmark = pytest.mark.grader
+DERIVE = Path(__file__).with_name("derive_expected.py")
+
+
+@pytest.fixture(scope="session")
+def graded(tmp_path_factory):
+    """The sample class (plus one corrupt notebook) collected, autograded, with feedback and export."""
+    root = tmp_path_factory.mktemp("grader")
+    course, klass = root / "course", root / "class"
+    sample_class.build(klass, REPO / "notebooks", REPO / "solutions")
+    (klass / "zed" / "01_perceptron").mkdir(parents=True)
+    (klass / "zed" / "01_perceptron" / "01_perceptron.ipynb").write_text("{ this is not json")
+    (klass / "ada" / "01_perceptron" / "notes.txt").write_text("extra file")
+    args = ["--course", str(course), "--cell-timeout", "10"]
+    assert main(args + ["collect", str(klass)]) == 0
+    assert main(args + ["autograde"]) == 0
+    assert main(args + ["feedback"]) == 0
+    assert main(args + ["export", "--to", str(root / "export")]) == 0
+    read = lambda name: list(csv.DictReader(open(root / "export" / name)))  # noqa: E731
+    return {"root": root, "course": course, "class": klass, "args": args,
+            "grades": read("grades.csv"), "cells": read("cells.csv")}
+
+
+def derived(klass: Path, student: str, aid: str) -> dict:
+    out = subprocess.run([sys.executable, str(DERIVE), str(klass / student / aid / f"{aid}.ipynb"),
+                          str(REPO / "solutions" / aid / f"{aid}.ipynb")], capture_output=True, text=True,
+                         timeout=300, cwd=REPO)
+    assert out.returncode == 0, out.stderr[-2000:]
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def test_grader_agrees_with_independent_derivation(graded):
+    cells = {(r["student_id"], r["assignment"], r["grade_id"]): r for r in graded["cells"]}
+    compared = 0
+    for student in sample_class.STUDENTS:
+        for aid in sorted(p.name for p in (REPO / "solutions").iterdir()):
+            if not (graded["class"] / student / aid).exists():
+                assert all(r["status"] == "missing" for k, r in cells.items() if k[:2] == (student, aid))
+                continue
+            for gid, status in derived(graded["class"], student, aid).items():
+                row = cells[(student, aid, gid)]
+                assert row["status"] == status, (student, aid, gid, row)
+                assert float(row["score"]) == (float(row["max_score"]) if status == "passed" else 0.0)
+                compared += 1
+    assert compared >= 200
+
+
+def test_sample_class_outcomes(graded):
+    grades = {(r["student_id"], r["assignment"]): r for r in graded["grades"]}
+    cells = {(r["student_id"], r["assignment"], r["grade_id"]): r for r in graded["cells"]}
+    full = {a: grades[("ada", a)]["max_score"] for a in ("01_perceptron", "02_forward_pass")}
+    assert all(grades[("ada", a)]["score"] == grades[("ada", a)]["max_score"] for a in full)
+    assert grades[("chloe", "02_forward_pass")]["score"] == full["02_forward_pass"]       # naive sigmoid: full marks
+    assert cells[("ben", "02_forward_pass", "predict_visible")]["status"] == "failed"
+    assert "transpose" in cells[("ben", "02_forward_pass", "predict_visible")]["message"]
+    assert "uphill" in cells[("dmitri", "03_gradient_descent", "one_step_gd_visible")]["message"]
+    assert "2·eps" in cells[("emma", "03_gradient_descent", "gradient_estimator_visible")]["message"]
+    assert cells[("farid", "02_forward_pass", "predict_visible")]["message"].startswith("NotImplementedError")
+    assert cells[("grace", "01_perceptron", "perceptron_visible")]["status"] == "error"
+    assert grades[("hiro", "03_gradient_descent")]["status"] == "graded"                   # loop in an ungraded cell
+    assert grades[("ivan", "04_backprop")]["status"] == "missing" and grades[("ivan", "04_backprop")]["score"] == "0"
+    assert "bias" in cells[("jun", "02_forward_pass", "forward_pass_visible")]["message"]
+    assert "keep the 2" in cells[("kofi", "04_backprop", "backprop_visible")]["message"]
+    assert "in place" in cells[("lena", "03_gradient_descent", "gradient_estimator_visible")]["message"]
+
+
+def test_broken_notebook_is_failed_with_a_reason_not_a_silent_zero(graded):
+    row = next(r for r in graded["grades"] if r["student_id"] == "zed" and r["assignment"] == "01_perceptron")
+    assert row["status"] == "failed" and row["score"] == "0" and "grading failed" in row["message"]
+    zed_cells = [r for r in graded["cells"] if r["student_id"] == "zed" and r["assignment"] == "01_perceptron"]
+    assert zed_cells and all(r["status"] == "not_run" for r in zed_cells)
+    others = [r for r in graded["grades"] if r["student_id"] == "zed" and r["assignment"] != "01_perceptron"]
+    assert all(r["status"] == "missing" for r in others)
+
+
+def test_export_shape(graded):
+    assert list(graded["grades"][0]) == ["student_id", "assignment", "score", "max_score", "status", "message"]
+    assert list(graded["cells"][0]) == ["student_id", "assignment", "notebook", "grade_id", "score", "max_score",
+                                        "status", "message"]
+    assert len(graded["grades"]) == 13 * 4                          # every collected student × every assignment
+    assert {r["status"] for r in graded["grades"]} == {"graded", "failed", "missing"}
+    assert all(float(r["score"]) >= 0 for r in graded["grades"] + graded["cells"])
+
+
+def test_feedback_never_shows_hidden_tests(graded):
+    pages = sorted((graded["course"] / "feedback").rglob("*.html"))
+    assert len(pages) == 13 * 4
+    hidden = [c.source for p in (REPO / "solutions").glob("*/*.ipynb")
+              for c in __import__("nbformat").read(p, as_version=4).cells if "BEGIN HIDDEN TESTS" in c.source]
+    for page in pages:
+        text = page.read_text()
+        assert "hidden_seed" not in text and "BEGIN HIDDEN" not in text
+    assert hidden and any("failed" in p.read_text() for p in pages)
+
+
+def test_regrading_is_idempotent(graded, capsys):
+    before = (graded["root"] / "export" / "cells.csv").read_text()
+    assert main(graded["args"] + ["autograde"]) == 0
+    assert "nothing to grade" in capsys.readouterr().out
+    assert main(graded["args"] + ["export", "--to", str(graded["root"] / "again")]) == 0
+    assert (graded["root"] / "again" / "cells.csv").read_text() == before
+
+
+def test_collect_zip_rejects_unsafe_entries_and_replaces(graded, tmp_path, capsys):
+    archive = tmp_path / "class.zip"
+    nb = (graded["class"] / "ada" / "02_forward_pass" / "02_forward_pass.ipynb").read_bytes()
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("newbie/02_forward_pass/02_forward_pass.ipynb", nb)
+        zf.writestr("../evil/x.ipynb", "{}")
+        zf.writestr("/abs/y.ipynb", "{}")
+        zf.writestr("newbie/99_unknown/z.ipynb", "{}")
+    course = tmp_path / "course"
+    assert main(["--course", str(course), "collect", str(archive)]) == 0
+    out = capsys.readouterr().out
+    assert "rejected: ../evil/x.ipynb" in out and "rejected: /abs/y.ipynb" in out
+    assert "ignored: newbie/99_unknown" in out and "collected 1 submissions from 1 students" in out
+    assert not (tmp_path / "evil").exists()
+    assert (course / "submitted" / "newbie" / "02_forward_pass" / "02_forward_pass.ipynb").read_bytes() == nb
+
+
+def test_cli_exit_codes(tmp_path, capsys):
+    with pytest.raises(SystemExit) as usage:
+        main(["frobnicate"])
+    assert usage.value.code == 2
+    assert main(["--course", str(tmp_path / "c"), "collect", str(tmp_path / "nope")]) == 1
+    assert "does not exist" in capsys.readouterr().err
+    assert main(["--course", str(tmp_path / "c"), "autograde", "99_nope"]) == 1

@@ -1,0 +1,76 @@
+"""The notebooks: every solution notebook passes its own tests in a real kernel; every release notebook
+fails its tests only with NotImplementedError; notebooks/ is exactly what nbgrader generates."""
+import filecmp
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from tests.conftest import REPO
+
+pytestmark = pytest.mark.notebooks
+ASSIGNMENTS = sorted(p.name for p in (REPO / "solutions").iterdir() if p.is_dir())
+
+
+def test_four_assignments_with_one_notebook_each():
+    assert ASSIGNMENTS == ["01_perceptron", "02_forward_pass", "03_gradient_descent", "04_backprop"]
+    for aid in ASSIGNMENTS:
+        files = sorted(p.name for p in (REPO / "solutions" / aid).iterdir())
+        assert files == [f"{aid}.ipynb"], "nothing may sit beside a source notebook (it would be released)"
+
+
+@pytest.mark.parametrize("aid", ASSIGNMENTS)
+def test_every_challenge_has_visible_and_hidden_tests(aid):
+    nb = nbformat.read(REPO / "solutions" / aid / f"{aid}.ipynb", as_version=4)
+    meta = [c.metadata.get("nbgrader", {}) for c in nb.cells]
+    solutions = [m["grade_id"] for m in meta if m.get("solution")]
+    tests = {m["grade_id"] for m in meta if m.get("grade") and not m.get("solution")}
+    assert solutions
+    for fn in solutions:
+        assert {f"{fn}_visible", f"{fn}_hidden"} <= tests
+    for cell in nb.cells:
+        m = cell.metadata.get("nbgrader", {})
+        if m.get("solution"):
+            assert cell.source.lstrip().startswith("def "), "the def line stays outside the solution region"
+        if m.get("grade") and not m.get("solution"):
+            last = [line for line in cell.source.splitlines() if line.strip() and not line.startswith("###")][-1]
+            assert last.startswith("assert "), f"{m['grade_id']} must end in an assertion"
+
+
+@pytest.mark.parametrize("aid", ASSIGNMENTS)
+def test_solution_notebook_passes_all_tests(aid, tmp_path):
+    from nbgrader.validator import Validator
+    start = time.perf_counter()
+    result = Validator().validate(str(REPO / "solutions" / aid / f"{aid}.ipynb"))
+    assert not result.get("failed"), result
+    assert not result.get("type_changed") and not result.get("changed")
+    assert time.perf_counter() - start < 60
+
+
+@pytest.mark.parametrize("aid", ASSIGNMENTS)
+def test_release_notebook_fails_only_with_not_implemented(aid, tmp_path):
+    from nbclient import NotebookClient
+    nb = nbformat.read(REPO / "notebooks" / aid / f"{aid}.ipynb", as_version=4)
+    NotebookClient(nb, timeout=60, allow_errors=True, resources={"metadata": {"path": str(tmp_path)}}).execute()
+    errors = {o["ename"] for c in nb.cells if c.cell_type == "code" for o in c.outputs if o["output_type"] == "error"}
+    stderr = [o["text"] for c in nb.cells if c.cell_type == "code" for o in c.outputs
+              if o["output_type"] == "stream" and o["name"] == "stderr" and "Kernel is running over TCP" not in o["text"]]
+    visible = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id", "").endswith("_visible")]
+    assert errors == {"NotImplementedError"}, errors
+    assert all(o["ename"] == "NotImplementedError" for c in visible for o in c.outputs if o["output_type"] == "error")
+    assert all(any(o["output_type"] == "error" for o in c.outputs) for c in visible)
+    assert not stderr
+
+
+def test_release_is_a_fresh_generation_and_leaks_nothing(tmp_path):
+    from autograder.release import release
+    release(REPO / "solutions", tmp_path)
+    for aid in ASSIGNMENTS:
+        cmp = filecmp.dircmp(tmp_path / aid, REPO / "notebooks" / aid)
+        assert not cmp.left_only and not cmp.right_only
+        assert (tmp_path / aid / f"{aid}.ipynb").read_bytes() == (REPO / "notebooks" / aid / f"{aid}.ipynb").read_bytes()
+        text = (REPO / "notebooks" / aid / f"{aid}.ipynb").read_text()
+        for marker in ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "hidden_seed"):
+            assert marker not in text
+    assert sorted(p.name for p in (REPO / "notebooks").iterdir()) == ASSIGNMENTS
