@@ -53,10 +53,23 @@ class Record:
 
 
 def one_line(text: str, limit: int = MESSAGE_LIMIT) -> str:
-    """Collapse a multi-line message into one CSV-friendly line."""
+    """Collapse a multi-line message into one CSV-friendly line of at most ``limit`` characters.
+
+    When it is too long, per-case lines go first (last ones first): the headline and the check's
+    ``hint:`` and ``note:`` lines — the part that teaches — are kept.
+    """
     text = re.sub(r"\x1b\[[0-9;]*m", "", text or "")
-    text = " | ".join(line.strip() for line in text.strip().splitlines() if line.strip())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    head, rest = lines[:1], lines[1:]
+    teach = [line for line in rest if line.startswith(("hint:", "note:"))]
+    cases = [line for line in rest if not line.startswith(("hint:", "note:"))]
+    dropped = False
+    while cases and len(" | ".join(head + cases + teach)) > limit:
+        cases.pop()
+        dropped = True
+    lines = head + cases + (["…"] if dropped else []) + teach
+    joined = " | ".join(lines)
+    return joined if len(joined) <= limit else joined[: limit - 1] + "…"
 
 
 def cell_outcome(cell, timeout: int) -> tuple[str, str]:
@@ -153,7 +166,7 @@ def _graded_cells(ws: Workspace, student: str, assignment: str, timeout: int) ->
                 grade = grades.get(gid)
                 score = float(grade.score) if grade is not None and grade.score is not None else 0.0
                 if status != "passed":
-                    score = min(score, 0.0)
+                    score = 0.0
                 cells.append(CellResult(name, gid, score, points, status, message))
     return cells
 
