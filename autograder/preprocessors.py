@@ -1,12 +1,16 @@
 """nbconvert preprocessors the grader adds to nbgrader's pipelines."""
 from nbconvert.preprocessors import Preprocessor
+from traitlets import Bool
 
 
 class TrimTestTracebacks(Preprocessor):
     """In test cells, keep only the last line of each traceback (``AssertionError: <the check's report>``).
 
     A full traceback quotes the lines around the failing one, which in a hidden-test cell are hidden tests.
+    nbconvert skips a registered preprocessor unless it is enabled, so this one is enabled by default.
     """
+
+    enabled = Bool(True).tag(config=True)
 
     def preprocess_cell(self, cell, resources, index):
         meta = cell.metadata.get("nbgrader", {})
