@@ -5,7 +5,10 @@ BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 
 
-.PHONY: help demo test test-fast lab lab-instructor submit release bench clean
+.PHONY: help demo test test-fast system-deps lab lab-instructor submit release bench clean
+
+# Debian packages some suites use (grading sandbox, real Fashion-MNIST); installed only when running as root
+DEBIAN_PACKAGES := bubblewrap dataset-fashion-mnist
 
 help:
 	@echo "make demo            install [grade] and grade the built-in sample class (prints the grade table)"
@@ -29,8 +32,15 @@ $(VENV)/.installed-%: pyproject.toml | $(BIN)/python
 demo: $(VENV)/.installed-grade            ## installs: nnlab[grade]
 	$(BIN)/nnlab-grade --course demo-course demo
 
-test: $(VENV)/.installed-test             ## installs: nnlab[test] (= lab + grade + pytest, hypothesis, scikit-learn)
+test: $(VENV)/.installed-test system-deps ## installs: nnlab[test] (= lab + grade + pytest, hypothesis)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+system-deps:
+	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  missing=$$(for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	  if [ -n "$$missing" ]; then echo "installing Debian packages:" $$missing; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; fi; \
+	else echo "note: not root, so Debian packages ($(DEBIAN_PACKAGES)) are not installed; suites needing them skip"; fi
 
 test-fast: $(VENV)/.installed-test        ## the library and checks only, no kernels
 	$(BIN)/python -m pytest -m "not notebooks and not grader" $(PYTEST_ARGS)

@@ -2,24 +2,32 @@
 
 Shapes follow the bootcamp: ``w[l]`` is ``(n_out, n_in)``, ``b[l]`` is ``(n_out, 1)``, activations are
 columns ``(features, m)``; ``predict``, ``cost_function``, the gradients and the training loops take data
-sets as rows ``X (m, n_in)``, ``y (m, n_out)``.
+sets as rows ``X (m, n_in)``, ``y (m, n_out)``. Images are NCHW with filters ``(F, C, kh, kw)``; LSTM states
+are columns ``(n_h, m)`` and sequences ``(T, n_x, m)``. ``Sequential`` takes rows like Keras.
 """
-from . import plots
-from .activations import sigmoid, sigmoid_prime
+from . import datasets, plots
+from .activations import (ACTIVATIONS, leaky_relu, leaky_relu_prime, linear, linear_prime, ramp, ramp_prime, relu,
+                          relu_prime, sigmoid, sigmoid_prime, softmax, softmax_prime, tanh, tanh_prime)
+from .conv import conv2d_backward, conv2d_forward, convolution
 from .data import attend_table, gate_targets, truth_table, two_blobs, xor_data
 from .gradients import backprop, central_difference_gradient, gradient_estimator, relative_error
+from .init import glorot_uniform, he_init, he_normal, xavier_init
+from .layers import Activation, AvgPool2D, Conv2D, Dense, Dropout, Flatten, MaxPool2D
+from .losses import (LOSSES, cross_entropy, cross_entropy_prime, hinge_loss, hinge_loss_prime, l2_penalty,
+                     l2_penalty_prime, log_softmax, logistic_loss, logistic_loss_prime, max_margin_loss,
+                     max_margin_loss_prime, regularised_cost, square_loss, square_loss_prime)
+from .lstm import (init_lstm_params, lstm_backward, lstm_cell_backward, lstm_cell_forward, lstm_forward,
+                   readout_backward, readout_forward)
+from .model import History, Sequential
 from .network import cost_function, forward_pass, predict
 from .optim import GD, minibatch_gd, one_step_gd
+from .optimizers import SGD, Adam, Momentum, RMSprop
 from .params import count_parameters, nn_parameter_maker
 from .perceptron import (ATTEND_WEIGHTS, SIGN_GATES, STEP_GATES, PerceptronFit, perceptron, perceptron_train,
                          sign, step, threshold_forward, xor_network)
+from .pool import avg_pool_backward, avg_pool_forward, max_pool_backward, max_pool_forward, pooling
+from .training import Standardizer, dropout_backward, dropout_forward, minibatches, standardize
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
-__all__ = [
-    "ATTEND_WEIGHTS", "GD", "plots", "PerceptronFit", "SIGN_GATES", "STEP_GATES", "attend_table", "backprop",
-    "central_difference_gradient", "cost_function", "count_parameters", "forward_pass", "gate_targets",
-    "gradient_estimator", "minibatch_gd", "nn_parameter_maker", "one_step_gd", "perceptron", "perceptron_train",
-    "predict", "relative_error", "sigmoid", "sigmoid_prime", "sign", "step", "threshold_forward", "truth_table",
-    "two_blobs", "xor_data", "xor_network",
-]
+__all__ = [name for name in dir() if not name.startswith("_")]

@@ -35,3 +35,22 @@ def random_problem(rng, sizes, m=5):
     X = rng.uniform(-2, 2, size=(m, sizes[0]))
     y = rng.uniform(0, 1, size=(m, sizes[-1]))
     return X, y, w, b
+
+
+@pytest.fixture
+def torch():
+    """PyTorch as an autodiff oracle (float64 throughout the tests that use it)."""
+    return optional("torch", "PyTorch is the autodiff oracle: pip install torch==2.13.0")
+
+
+def numeric_grad(f, x, eps=1e-6):
+    """Central differences of a scalar function f() with respect to every entry of the array x (in place)."""
+    g = np.zeros_like(x, dtype=float)
+    for idx in np.ndindex(x.shape):
+        old = x[idx]
+        x[idx] = old + eps
+        up = f()
+        x[idx] = old - eps
+        g[idx] = (up - f()) / (2 * eps)
+        x[idx] = old
+    return g
