@@ -74,8 +74,14 @@ submit: work                               ## needs STUDENT=<id>
 release: $(VENV)/.installed-grade
 	$(BIN)/nnlab-grade release
 
-bench: $(VENV)/.installed-bench
+bench: $(VENV)/.installed-bench           ## installs: nnlab[bench] and torch==2.13.0 (CPU)
+	@# PyTorch's CPU index first (never a multi-GB CUDA build); plain pip where a local mirror has the CPU wheel
+	$(BIN)/python -c "import torch" 2>/dev/null || $(PIP) --retries 1 torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu \
+	  || $(PIP) torch==2.13.0
 	$(BIN)/python benchmarks/bench_gradients.py
+	$(BIN)/python benchmarks/bench_layers.py --threads 2
+	$(BIN)/python benchmarks/bench_layers.py --threads 1
+	$(BIN)/python benchmarks/bench_fashion.py
 
 clean:
 	rm -rf $(VENV) demo-course build .pytest_cache .hypothesis

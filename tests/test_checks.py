@@ -17,6 +17,9 @@ REFERENCE = {
     "nn_parameter_maker": nnlab.nn_parameter_maker, "sigmoid": nnlab.sigmoid, "forward_pass": nnlab.forward_pass,
     "predict": nnlab.predict, "cost_function": nnlab.cost_function, "gradient_estimator": nnlab.gradient_estimator,
     "one_step_gd": nnlab.one_step_gd, "sigmoid_prime": nnlab.sigmoid_prime, "backprop": nnlab.backprop,
+    "relu_prime": nnlab.relu_prime, "softmax": nnlab.softmax, "cross_entropy": nnlab.cross_entropy,
+    "cross_entropy_prime": nnlab.cross_entropy_prime, "convolution": nnlab.convolution, "pooling": nnlab.pooling,
+    "conv2d_forward": nnlab.conv2d_forward, "lstm_cell_forward": nnlab.lstm_cell_forward,
 }
 # mistakes that only a visible edge case can reveal (random hidden inputs never hit w·x + b = 0 exactly)
 VISIBLE_ONLY = {("perceptron", "ge")}

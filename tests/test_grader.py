@@ -16,6 +16,7 @@ from tests.conftest import REPO
 
 pytestmark = pytest.mark.grader
 DERIVE = Path(__file__).with_name("derive_expected.py")
+ASSIGNMENTS = sorted(p.name for p in (REPO / "solutions").iterdir() if p.is_dir())
 
 
 @pytest.fixture(scope="session")
@@ -78,6 +79,14 @@ def test_sample_class_outcomes(graded):
     assert "bias" in cells[("jun", "02_forward_pass", "forward_pass_visible")]["message"]
     assert "keep the 2" in cells[("kofi", "04_backprop", "backprop_visible")]["message"]
     assert "in place" in cells[("lena", "03_gradient_descent", "gradient_estimator_visible")]["message"]
+    assert "each *column* is one example" in cells[("ben", "05_classifier", "softmax_visible")]["message"]
+    assert "take the mean" in cells[("kofi", "05_classifier", "cross_entropy_visible")]["message"]
+    assert "z >= 0" in cells[("lena", "05_classifier", "relu_prime_visible")]["message"]
+    assert cells[("farid", "05_classifier", "cross_entropy_prime_visible")]["message"].startswith("NotImplementedError")
+    assert "flipped the kernel" in cells[("dmitri", "06_cnn", "convolution_visible")]["message"]
+    assert "without the bias" in cells[("jun", "06_cnn", "conv2d_forward_visible")]["message"]
+    assert "squash the cell state" in cells[("emma", "07_lstm", "lstm_cell_forward_visible")]["message"]
+    assert cells[("grace", "07_lstm", "lstm_cell_forward_hidden")]["message"].startswith("NotImplementedError")
 
 
 def test_broken_notebook_is_failed_with_a_reason_not_a_silent_zero(graded):
@@ -93,14 +102,14 @@ def test_export_shape(graded):
     assert list(graded["grades"][0]) == ["student_id", "assignment", "score", "max_score", "status", "message"]
     assert list(graded["cells"][0]) == ["student_id", "assignment", "notebook", "grade_id", "score", "max_score",
                                         "status", "message"]
-    assert len(graded["grades"]) == 13 * 4                          # every collected student × every assignment
+    assert len(graded["grades"]) == 13 * len(ASSIGNMENTS)                         # every collected student × every assignment
     assert {r["status"] for r in graded["grades"]} == {"graded", "failed", "missing"}
     assert all(float(r["score"]) >= 0 for r in graded["grades"] + graded["cells"])
 
 
 def test_feedback_never_shows_hidden_tests(graded):
     pages = sorted((graded["course"] / "feedback").rglob("*.html"))
-    assert len(pages) == 13 * 4
+    assert len(pages) == 13 * len(ASSIGNMENTS)
     hidden = [c.source for p in (REPO / "solutions").glob("*/*.ipynb")
               for c in __import__("nbformat").read(p, as_version=4).cells if "BEGIN HIDDEN TESTS" in c.source]
     for page in pages:

@@ -13,8 +13,9 @@ pytestmark = pytest.mark.notebooks
 ASSIGNMENTS = sorted(p.name for p in (REPO / "solutions").iterdir() if p.is_dir())
 
 
-def test_four_assignments_with_one_notebook_each():
-    assert ASSIGNMENTS == ["01_perceptron", "02_forward_pass", "03_gradient_descent", "04_backprop"]
+def test_the_assignments_with_one_notebook_each():
+    assert ASSIGNMENTS == ["01_perceptron", "02_forward_pass", "03_gradient_descent", "04_backprop",
+                           "05_classifier", "06_cnn", "07_lstm"]
     for aid in ASSIGNMENTS:
         files = sorted(p.name for p in (REPO / "solutions" / aid).iterdir())
         assert files == [f"{aid}.ipynb"], "nothing may sit beside a source notebook (it would be released)"

@@ -21,12 +21,26 @@ STUB = re.compile(r"^(?P<indent>[ \t]*)# YOUR CODE HERE\n(?P=indent)raise NotImp
 STUDENTS: dict[str, dict] = {
     # everything right
     "ada": {},
-    # predict forgets to transpose the result back into rows; cost_function inherits the mistake
-    "ben": {"02_forward_pass": {"predict": "return forward_pass(np.transpose(X), w, b)"}},
+    # predict forgets to transpose the result back into rows (cost_function inherits the mistake);
+    # softmax normalises the rows instead of the columns
+    "ben": {"02_forward_pass": {"predict": "return forward_pass(np.transpose(X), w, b)"},
+            "05_classifier": {"softmax": """
+                e = np.exp(z - z.max(axis=1, keepdims=True))
+                return e / e.sum(axis=1, keepdims=True)"""}},
     # the textbook sigmoid: overflows (RuntimeWarning) at z = -1000 but the values are right
     "chloe": {"02_forward_pass": {"sigmoid": "return 1 / (1 + np.exp(-z))"}},
-    # steps uphill in one_step_gd and flips the sign of the cost derivative in backprop
+    # steps uphill in one_step_gd, flips the sign of the cost derivative in backprop, flips the kernel (the
+    # textbook's convolution) in notebook 06
     "dmitri": {
+        "06_cnn": {"convolution": """
+            image = np.pad(np.asarray(image, dtype=float), padding)
+            kernel = np.asarray(kernel, dtype=float)[::-1, ::-1]
+            kh, kw = kernel.shape
+            out = np.zeros(((image.shape[0] - kh) // stride + 1, (image.shape[1] - kw) // stride + 1))
+            for i in range(out.shape[0]):
+                for j in range(out.shape[1]):
+                    out[i, j] = np.sum(image[i * stride:i * stride + kh, j * stride:j * stride + kw] * kernel)
+            return out"""},
         "03_gradient_descent": {"one_step_gd": """
             new_w = [w_l + lr * g for w_l, g in zip(w, w_pds)]
             new_b = [b_l + lr * g for b_l, g in zip(b, b_pds)]
@@ -45,8 +59,15 @@ STUDENTS: dict[str, dict] = {
                 b_grads[l] = delta.sum(axis=1, keepdims=True)
                 w_grads[l] = delta @ activations[l].T
             return w_grads, b_grads"""}},
-    # eps misuse: divides the forward difference by 2·eps
-    "emma": {"03_gradient_descent": {"gradient_estimator": """
+    # eps misuse: divides the forward difference by 2·eps; h_t = o_t ⊙ C_t without the tanh
+    "emma": {"07_lstm": {"lstm_cell_forward": """
+                 hx = np.concatenate([h_prev, x_t])
+                 f = sigmoid(params["Wf"] @ hx + params["bf"])
+                 i = sigmoid(params["Wi"] @ hx + params["bi"])
+                 o = sigmoid(params["Wo"] @ hx + params["bo"])
+                 c_t = f * c_prev + i * np.tanh(params["Wc"] @ hx + params["bc"])
+                 return o * c_t, c_t, None"""},
+             "03_gradient_descent": {"gradient_estimator": """
         w = [x.astype(float) for x in w]
         b = [x.astype(float) for x in b]
         base = cost_function(X, y, w, b)
@@ -65,9 +86,12 @@ STUDENTS: dict[str, dict] = {
     # half done: stopped after Challenge 2 and after Challenge 4
     "farid": {"02_forward_pass": {"forward_pass": TODO, "predict": TODO, "cost_function": TODO},
               "03_gradient_descent": {"one_step_gd": TODO},
-              "04_backprop": {"sigmoid_prime": TODO, "backprop": TODO}},
+              "04_backprop": {"sigmoid_prime": TODO, "backprop": TODO},
+              "05_classifier": {"cross_entropy_prime": TODO}},
     # a syntax error in the perceptron cell: perceptron is never defined
-    "grace": {"01_perceptron": {"perceptron": "return (np.asarray(X) @ w + b > 0).astype(int"}},
+    # (and left the LSTM notebook unsolved)
+    "grace": {"01_perceptron": {"perceptron": "return (np.asarray(X) @ w + b > 0).astype(int"},
+              "07_lstm": {"lstm_cell_forward": TODO}},
     # an infinite training loop in an ungraded cell: that cell times out, the graded cells still count
     "hiro": {"03_gradient_descent": {EDITS: [("w, b, errors = GD(X, y, w0, b0, epoch=1000, lr=2.0)",
                                               "errors = [1.0]\nwhile errors[-1] > 0:   # train until perfect\n"
@@ -75,14 +99,29 @@ STUDENTS: dict[str, dict] = {
     # never handed in the backprop notebook
     "ivan": {"04_backprop": MISSING},
     # forgot the bias in forward_pass; fires at w·x + b = 0 in perceptron
+    # (and in conv2d_forward too)
     "jun": {"01_perceptron": {"perceptron": "return (np.asarray(X, dtype=float) @ w + b >= 0).astype(int)"},
+            "06_cnn": {"conv2d_forward": """
+                x, w = np.asarray(x, dtype=float), np.asarray(w, dtype=float)
+                xp = np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding)))
+                F, C, kh, kw = w.shape
+                out = np.zeros((x.shape[0], F, (xp.shape[2] - kh) // stride + 1, (xp.shape[3] - kw) // stride + 1))
+                for i in range(out.shape[2]):
+                    for j in range(out.shape[3]):
+                        window = xp[:, :, i * stride:i * stride + kh, j * stride:j * stride + kw]
+                        out[:, :, i, j] = np.tensordot(window, w, axes=([1, 2, 3], [1, 2, 3]))
+                return out, None"""},
             "02_forward_pass": {"forward_pass": """
                 a = np.asarray(inp, dtype=float)
                 for w_l in w:
                     a = sigmoid(w_l @ a)
                 return a"""}},
-    # halves the cost (the ½ convention) and drops the 2 in backprop's BP1
+    # halves the cost (the ½ convention), drops the 2 in backprop's BP1, sums the cross-entropy over examples
     "kofi": {"02_forward_pass": {"cost_function": "return np.sum((predict(X, w, b) - y) ** 2) / (2 * np.shape(y)[0])"},
+             "05_classifier": {"cross_entropy": """
+                z = np.asarray(z, dtype=float)
+                top = z.max(axis=0)
+                return float(np.sum(top + np.log(np.exp(z - top).sum(axis=0)) - z[c, np.arange(z.shape[1])]))"""},
              "04_backprop": {"backprop": """
                 m = X.shape[0]
                 activations, zs = [X.T], []
@@ -97,7 +136,8 @@ STUDENTS: dict[str, dict] = {
                     b_grads[l] = delta.sum(axis=1, keepdims=True)
                     w_grads[l] = delta @ activations[l].T
                 return w_grads, b_grads"""}},
-    # nudges the caller's arrays in place (and never puts them back); sigmoid_prime returns σ itself
+    # nudges the caller's arrays in place (and never puts them back); sigmoid_prime returns σ itself;
+    # relu_prime is 1 at z = 0
     "lena": {"03_gradient_descent": {"gradient_estimator": """
         base = cost_function(X, y, w, b)
         w_pds = [np.zeros_like(p) for p in w]
@@ -108,7 +148,8 @@ STUDENTS: dict[str, dict] = {
                     p[idx] += eps
                     g[idx] = (cost_function(X, y, w, b) - base) / eps
         return w_pds, b_pds"""},
-             "04_backprop": {"sigmoid_prime": "return sigmoid(z)"}},
+             "04_backprop": {"sigmoid_prime": "return sigmoid(z)"},
+             "05_classifier": {"relu_prime": "return (np.asarray(z, dtype=float) >= 0).astype(float)"}},
 }
 
 

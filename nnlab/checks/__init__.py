@@ -12,14 +12,20 @@ hidden inputs or expected values. ``run_check`` returns the same plain-data ``Re
 from __future__ import annotations
 
 from .core import Case, CaseResult, Mistake, Result, Spec, run_check
+from .specs_classifier import CROSS_ENTROPY, CROSS_ENTROPY_PRIME, RELU_PRIME, SOFTMAX
+from .specs_cnn import CONV2D_FORWARD, CONVOLUTION, POOLING
 from .specs_gradients import BACKPROP, GRADIENT_ESTIMATOR, ONE_STEP_GD, SIGMOID_PRIME
 from .specs_network import COST_FUNCTION, FORWARD_PASS, NN_PARAMETER_MAKER, PREDICT, SIGMOID
+from .specs_lstm import LSTM_CELL_FORWARD
 from .specs_perceptron import LOGIC_GATE, PERCEPTRON, PERCEPTRON_TRAIN, XOR_NETWORK
 
 SPECS: dict[str, Spec] = {s.name: s for s in (
     PERCEPTRON, LOGIC_GATE, PERCEPTRON_TRAIN, XOR_NETWORK,
     NN_PARAMETER_MAKER, SIGMOID, FORWARD_PASS, PREDICT, COST_FUNCTION,
     GRADIENT_ESTIMATOR, ONE_STEP_GD, SIGMOID_PRIME, BACKPROP,
+    RELU_PRIME, SOFTMAX, CROSS_ENTROPY, CROSS_ENTROPY_PRIME,
+    CONVOLUTION, POOLING, CONV2D_FORWARD,
+    LSTM_CELL_FORWARD,
 )}
 
 

@@ -1,0 +1,175 @@
+"""nnlab's layers side by side with PyTorch CPU: the cases of ../shared/notes/performance.md.
+
+Each case is first checked against PyTorch (same inputs, same weights), then timed A B A B … after a warm-up;
+the table gives medians and the ratio nnlab / PyTorch (lower is better). float32 throughout.
+
+    python benchmarks/bench_layers.py [--threads 2] [--repeats 5] [--cases mlp,conv3,conv16,pool,lstm]
+
+Thread counts are fixed before numpy and torch load (OPENBLAS/OMP/MKL_NUM_THREADS, torch.set_num_threads).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+
+
+def _args():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--repeats", type=int, default=5)
+    p.add_argument("--cases", default="mlp,conv3,conv16,pool,lstm")
+    p.add_argument("--mlp-batches", type=int, default=469, help="batches of 128 per MLP 'epoch' (469 = 60k)")
+    return p.parse_args()
+
+
+ARGS = _args() if __name__ == "__main__" else None
+if ARGS is not None:
+    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[var] = str(ARGS.threads)
+
+import numpy as np  # noqa: E402
+
+import nnlab  # noqa: E402
+
+
+def _timed(fn) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def interleaved(a, b, repeats):
+    a(), b()                                        # warm-up (and JIT/allocator settling)
+    ta, tb = [], []
+    for _ in range(repeats):
+        ta.append(_timed(a))
+        tb.append(_timed(b))
+    return statistics.median(ta), statistics.median(tb)
+
+
+def case_conv(torch, rng, shape, filters, repeats):
+    x = rng.standard_normal(shape).astype(np.float32)
+    w = (rng.standard_normal((filters, shape[1], 3, 3)) * 0.1).astype(np.float32)
+    b = rng.standard_normal(filters).astype(np.float32)
+    out, cache = nnlab.conv2d_forward(x, w, b, stride=1, padding=1)
+    dout = rng.standard_normal(out.shape).astype(np.float32)
+    tx, tw, tb = (torch.tensor(a, requires_grad=True) for a in (x, w, b))
+    tdout = torch.tensor(dout)
+
+    def ours():
+        o, c = nnlab.conv2d_forward(x, w, b, stride=1, padding=1)
+        return nnlab.conv2d_backward(dout, c)
+
+    def theirs():
+        tx.grad = tw.grad = tb.grad = None
+        torch.nn.functional.conv2d(tx, tw, tb, padding=1).backward(tdout)
+
+    theirs()
+    dx, dw, db = ours()
+    assert np.allclose(dx, tx.grad.numpy(), rtol=1e-3, atol=1e-3) and np.allclose(dw, tw.grad.numpy(), rtol=1e-3, atol=1e-2)
+    return interleaved(ours, theirs, repeats)
+
+
+def case_pool(torch, rng, repeats):
+    x = rng.standard_normal((64, 16, 32, 32)).astype(np.float32)
+    out, cache = nnlab.max_pool_forward(x)
+    dout = rng.standard_normal(out.shape).astype(np.float32)
+    tx, tdout = torch.tensor(x, requires_grad=True), torch.tensor(dout)
+
+    def ours():
+        o, c = nnlab.max_pool_forward(x)
+        return nnlab.max_pool_backward(dout, c)
+
+    def theirs():
+        tx.grad = None
+        torch.nn.functional.max_pool2d(tx, 2, 2).backward(tdout)
+
+    theirs()
+    assert np.array_equal(ours(), tx.grad.numpy())
+    return interleaved(ours, theirs, repeats)
+
+
+def case_lstm(torch, rng, repeats, T=50, m=64, n_x=128, n_h=256):
+    params = nnlab.init_lstm_params(n_x, n_h, seed=0, dtype=np.float32)
+    X = rng.standard_normal((T, n_x, m)).astype(np.float32)
+    h0 = np.zeros((n_h, m), np.float32)
+    dH = rng.standard_normal((T, n_h, m)).astype(np.float32)
+    lstm = torch.nn.LSTM(n_x, n_h)
+    with torch.no_grad():
+        order = "ifco"
+        lstm.weight_ih_l0.copy_(torch.tensor(np.concatenate([params[f"W{g}"][:, n_h:] for g in order])))
+        lstm.weight_hh_l0.copy_(torch.tensor(np.concatenate([params[f"W{g}"][:, :n_h] for g in order])))
+        lstm.bias_ih_l0.copy_(torch.tensor(np.concatenate([params[f"b{g}"][:, 0] for g in order])))
+        lstm.bias_hh_l0.zero_()
+    tX = torch.tensor(X.transpose(0, 2, 1).copy(), requires_grad=True)
+    tdH = torch.tensor(dH.transpose(0, 2, 1).copy())
+
+    def ours():
+        H, C, cache = nnlab.lstm_forward(X, h0, h0, params)
+        return H, nnlab.lstm_backward(dH, cache)
+
+    def theirs():
+        tX.grad = None
+        lstm.zero_grad()
+        out, _ = lstm(tX)
+        out.backward(tdH)
+        return out
+
+    H, (dX, *_rest) = ours()
+    out = theirs()
+    assert np.allclose(H, out.detach().numpy().transpose(0, 2, 1), atol=1e-4)
+    assert np.allclose(dX, tX.grad.numpy().transpose(0, 2, 1), rtol=1e-3, atol=1e-3)
+    return interleaved(ours, theirs, repeats)
+
+
+def case_mlp(torch, rng, repeats, batches):
+    """One epoch of 784-512-512-10 (ReLU, softmax-CE, SGD, batches of 128) on synthetic data."""
+    m = 128 * batches
+    X = rng.random((m, 784), dtype=np.float32)
+    y = rng.integers(0, 10, m)
+    model = nnlab.Sequential([nnlab.Dense(512, "relu"), nnlab.Dense(512, "relu"), nnlab.Dense(10, "softmax")],
+                             input_shape=(784,), seed=0).compile(nnlab.SGD(0.01))
+    net = torch.nn.Sequential(torch.nn.Linear(784, 512), torch.nn.ReLU(), torch.nn.Linear(512, 512),
+                              torch.nn.ReLU(), torch.nn.Linear(512, 10))
+    opt = torch.optim.SGD(net.parameters(), lr=0.01)
+    tX, ty = torch.tensor(X), torch.tensor(y)
+    step_rng = np.random.default_rng(0)
+
+    def ours():
+        for start in range(0, m, 128):
+            model.train_step(X[start:start + 128], y[start:start + 128], step_rng)
+
+    def theirs():
+        for start in range(0, m, 128):
+            opt.zero_grad()
+            torch.nn.functional.cross_entropy(net(tX[start:start + 128]), ty[start:start + 128]).backward()
+            opt.step()
+
+    return interleaved(ours, theirs, repeats)
+
+
+def main():
+    import torch
+    torch.set_num_threads(ARGS.threads)
+    rng = np.random.default_rng(0)
+    cases = {
+        "mlp": ("MLP 784-512-512-10 epoch (SGD, bs 128)", lambda: case_mlp(torch, rng, ARGS.repeats, ARGS.mlp_batches), 0.95),
+        "conv3": ("conv 3×3 p1 fwd+bwd (64,3,32,32)→16", lambda: case_conv(torch, rng, (64, 3, 32, 32), 16, ARGS.repeats), 1.2),
+        "conv16": ("conv 3×3 p1 fwd+bwd (64,16,32,32)→32", lambda: case_conv(torch, rng, (64, 16, 32, 32), 32, ARGS.repeats), 2.0),
+        "pool": ("max-pool 2×2 fwd+bwd (64,16,32,32)", lambda: case_pool(torch, rng, ARGS.repeats), 1.0),
+        "lstm": ("LSTM T=50 bs 64 128→256 fwd+BPTT", lambda: case_lstm(torch, rng, ARGS.repeats), 1.3),
+    }
+    print(f"threads={ARGS.threads} repeats={ARGS.repeats} numpy {np.__version__} torch {torch.__version__}")
+    print(f"{'case':<42} {'nnlab':>10} {'PyTorch':>10} {'ratio':>7} {'target':>7}")
+    for key in ARGS.cases.split(","):
+        label, run, target = cases[key]
+        ours, theirs = run()
+        print(f"{label:<42} {ours * 1e3:>8.1f}ms {theirs * 1e3:>8.1f}ms {ours / theirs:>6.2f}× {target:>6.2f}×",
+              flush=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
