@@ -33,11 +33,13 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("assignments", nargs="*", help="assignment ids (default: all)")
     a.add_argument("--student", action="append", help="grade only this student (repeatable)")
     a.add_argument("--force", action="store_true", help="grade again even if nothing changed")
+    a.add_argument("--workers", type=int, default=None, help="grading processes (default: one per CPU)")
     sub.add_parser("feedback", help="write one HTML page per student and assignment")
     e = sub.add_parser("export", help="write grades.csv and cells.csv")
     e.add_argument("--to", type=Path, required=True, help="folder for the CSV files")
     d = sub.add_parser("demo", help="grade the built-in sample class and print the grade table")
     d.add_argument("--to", type=Path, default=None, help="folder for the CSV files (default COURSE/export)")
+    d.add_argument("--workers", type=int, default=None, help="grading processes (default: one per CPU)")
     return p
 
 
@@ -100,14 +102,28 @@ def cmd_autograde(ws, args) -> int:
     if not todo:
         print("nothing to grade: every collected submission is graded and unchanged (use --force to regrade)")
         return 0
-    api = ws.api()
+    from .parallel import default_workers, grade_in_parallel
+    workers = default_workers() if args.workers is None else args.workers
+    if workers < 1:
+        raise Failure(f"--workers must be at least 1, got {workers}")
+    workers = min(workers, len({s for s, _ in todo}))
     counts = {}
-    with tqdm(todo, desc="grading", unit="notebook", file=sys.stderr, dynamic_ncols=True) as bar:
-        for student, assignment in bar:
-            bar.set_postfix_str(f"{student}/{assignment}")
-            record = grade_submission(ws, api, student, assignment)
+
+    def done(records, bar):
+        for record in records:
             counts[record.status] = counts.get(record.status, 0) + 1
-    print("graded " + ", ".join(f"{n} {status}" for status, n in sorted(counts.items())))
+        bar.update(len(records))
+        bar.set_postfix_str(f"{records[-1].student_id}/{records[-1].assignment}")
+
+    with tqdm(total=len(todo), desc="grading", unit="notebook", file=sys.stderr, dynamic_ncols=True) as bar:
+        if workers > 1:
+            grade_in_parallel(ws, todo, workers, lambda records: done(records, bar))
+        else:
+            api = ws.api()
+            for student, assignment in todo:
+                done([grade_submission(ws, api, student, assignment)], bar)
+    print("graded " + ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
+          + (f" ({workers} workers)" if workers > 1 else ""))
     return 0
 
 
@@ -136,7 +152,7 @@ def cmd_demo(ws, args) -> int:
         release(ws.source, release_dir)
         sample_class.build(Path(tmp) / "class", release_dir, ws.source)
         cmd_collect(ws, argparse.Namespace(path=Path(tmp) / "class"))
-    cmd_autograde(ws, argparse.Namespace(assignments=[], student=None, force=False))
+    cmd_autograde(ws, argparse.Namespace(assignments=[], student=None, force=False, workers=args.workers))
     cmd_feedback(ws, args)
     cmd_export(ws, argparse.Namespace(to=args.to or ws.course / "export"))
     from .report import class_records, grade_table

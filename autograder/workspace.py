@@ -5,11 +5,14 @@ into ``release/`` inside the workspace — and so into the gradebook — wheneve
 """
 from __future__ import annotations
 
+import atexit
 import hashlib
 import json
 import logging
 import os
+import shutil
 import sys
+import tempfile
 import warnings
 from pathlib import Path
 
@@ -31,6 +34,23 @@ def prepare_nbgrader() -> None:
     warnings.filterwarnings("ignore", message=".*not in session.*")
     for name in ("traitlets", "nbgrader", "NbGraderAPI"):
         logging.getLogger(name).setLevel(logging.ERROR)
+
+
+_SOCKETS: list[str] = []
+
+
+def kernel_socket_prefix() -> str:
+    """An absolute path for this process's kernel sockets (nbgrader-facts, gotcha 1).
+
+    Kernels talk to the grader over IPC (Unix sockets) in a private directory rather than TCP on 127.0.0.1:
+    no port races between parallel workers, nothing reachable from the network, and no "running over TCP
+    without encryption" warning on every kernel start. The directory is removed when the process exits.
+    """
+    if not _SOCKETS:
+        folder = tempfile.mkdtemp(prefix="nnlab-kernels-")
+        atexit.register(shutil.rmtree, folder, True)
+        _SOCKETS.append(os.path.join(folder, "kernel"))
+    return _SOCKETS[0]
 
 
 def files_hash(paths) -> str:
@@ -108,7 +128,10 @@ class Workspace:
     def api(self, release: Path | None = None):
         from nbgrader.apps import NbGraderAPI
         prepare_nbgrader()
-        api = NbGraderAPI(config=self.config(release))
+        config = self.config(release)
+        config.KernelManager.transport = "ipc"
+        config.KernelManager.ip = kernel_socket_prefix()
+        api = NbGraderAPI(config=config)
         api.log.setLevel(logging.ERROR)
         return api
 

@@ -228,22 +228,20 @@ class Sequential:
             seed: shuffling and dropout; callback: ``callback(epoch, history)`` after each epoch (live plots).
         Returns: a ``History`` with loss and accuracy per epoch (and val_loss, val_accuracy).
         """
-        X = np.asarray(X)
+        X, y = np.asarray(X), np.asarray(y)
         self._inputs(X[:1], "fit")                          # builds, and checks the shape
         self._targets(y, len(X), "fit")                     # every label checked before the first step
         rng = np.random.default_rng(seed)
         history = History()
         for epoch in range(int(epochs)):
-            start, total, seen = time.perf_counter(), 0.0, 0
+            start = time.perf_counter()
             for idx in minibatches(len(X), batch_size, seed=rng):
-                total += self.train_step(X[idx], np.asarray(y)[idx], rng) * len(idx)
-                seen += len(idx)
+                self.train_step(X[idx], y[idx], rng)
             history.epoch_seconds.append(time.perf_counter() - start)
-            metrics = dict(zip(("loss", "accuracy"), self.evaluate(X, y)))
+            names = ("loss", "accuracy") if self.loss == "cross_entropy" else ("loss",)   # mse: no accuracy
+            metrics = dict(zip(names, self.evaluate(X, y)))
             if validation_data is not None:
-                metrics.update(zip(("val_loss", "val_accuracy"), self.evaluate(*validation_data)))
-            metrics.pop("accuracy") if self.loss == "mse" else None
-            metrics.pop("val_accuracy", None) if self.loss == "mse" else None
+                metrics.update(zip(["val_" + n for n in names], self.evaluate(*validation_data)))
             history.append(**metrics)
             if callback is not None:
                 callback(epoch, history)

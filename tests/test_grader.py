@@ -30,7 +30,7 @@ def graded(tmp_path_factory):
     (klass / "ada" / "01_perceptron" / "notes.txt").write_text("extra file")
     args = ["--course", str(course), "--cell-timeout", "10"]
     assert main(args + ["collect", str(klass)]) == 0
-    assert main(args + ["autograde"]) == 0
+    assert main(args + ["autograde", "--workers", "2"]) == 0          # the parallel path, always
     assert main(args + ["feedback"]) == 0
     assert main(args + ["export", "--to", str(root / "export")]) == 0
     read = lambda name: list(csv.DictReader(open(root / "export" / name)))  # noqa: E731
@@ -124,6 +124,18 @@ def test_regrading_is_idempotent(graded, capsys):
     assert "nothing to grade" in capsys.readouterr().out
     assert main(graded["args"] + ["export", "--to", str(graded["root"] / "again")]) == 0
     assert (graded["root"] / "again" / "cells.csv").read_text() == before
+
+
+def test_one_worker_grades_exactly_as_two(graded, capsys):
+    """Regrade two students serially in the same course: every cell comes out as the parallel run had it."""
+    before = [r for r in graded["cells"] if r["student_id"] in ("ben", "kofi")]
+    assert main(graded["args"] + ["autograde", "--workers", "1", "--force", "--student", "ben", "--student", "kofi",
+                                  "05_classifier", "02_forward_pass"]) == 0
+    assert "graded 4 graded" in capsys.readouterr().out
+    assert main(graded["args"] + ["export", "--to", str(graded["root"] / "serial")]) == 0
+    after = [r for r in csv.DictReader(open(graded["root"] / "serial" / "cells.csv"))
+             if r["student_id"] in ("ben", "kofi")]
+    assert after == before
 
 
 def test_collect_zip_rejects_unsafe_entries_and_replaces(graded, tmp_path, capsys):

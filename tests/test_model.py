@@ -99,3 +99,10 @@ def test_fit_is_reproducible_and_leaves_data_alone(rng):
 def test_bad_input_is_explained(call, message):
     with pytest.raises(ValueError, match=message):
         call(Sequential([Dense(3, "relu"), Dense(3, "softmax")]))
+
+
+def test_mse_history_has_no_accuracy(rng):
+    X, y = rng.standard_normal((20, 3)), rng.standard_normal((20, 2))
+    history = Sequential([Dense(4, "tanh"), Dense(2)], seed=0).compile("adam", loss="mse").fit(
+        X, y, epochs=2, batch_size=5, validation_data=(X[:5], y[:5]), seed=0)
+    assert set(history.history) == {"loss", "val_loss"} and len(history.epoch_seconds) == 2

@@ -4,6 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import activations, losses
+from .cases import scalar_output
 from .core import Case, Mistake, Spec
 
 
@@ -96,7 +97,7 @@ CROSS_ENTROPY = Spec(
     visible=_ce_cases,
     random_case=_ce_random,
     output="loss",
-    transform=lambda out, case: np.asarray(out, dtype=float) if np.ndim(out) == 0 else out,
+    transform=scalar_output,
     mistakes=(Mistake("sum", "your loss is the sum over the examples; take the mean (divide by m = z.shape[1]).",
                       _ce_sum),
               Mistake("no-log", "you averaged −p_c without the logarithm; the loss is the mean of −log p_c.",

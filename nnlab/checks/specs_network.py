@@ -7,7 +7,7 @@ import numpy as np
 from .. import network
 from ..activations import sigmoid
 from ..params import nn_parameter_maker
-from .cases import deck_network, random_network, random_rows, random_sizes
+from .cases import deck_network, random_network, random_rows, random_sizes, scalar_output
 from .core import Case, Mistake, Spec
 
 # ------------------------------------------------------------------------------------------ nn_parameter_maker
@@ -231,7 +231,7 @@ COST_FUNCTION = Spec(
     visible=_cost_cases,
     random_case=_cost_random,
     output="cost",
-    transform=lambda out, case: np.asarray(out, dtype=float) if np.ndim(out) == 0 else out,
+    transform=scalar_output,
     mistakes=(Mistake("half", "your cost is half of deck 001's: the bootcamp's cost is Σ(ŷ − y)² / m, with no ½.",
                       _cost_half),
               Mistake("mean-all", "you divided by the number of entries m·n_out (np.mean); divide the sum by m, "
