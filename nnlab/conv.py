@@ -76,17 +76,10 @@ def conv2d_backward(dout, cache: ConvCache):
     Args: dout ``(N, F, H_out, W_out)``: ∂loss/∂out; cache from the forward pass.
     Returns: ``(dx, dw, db)`` shaped like ``x (N, C, H, W)``, ``w (F, C, kh, kw)`` and ``b (F,)``.
     """
+    d, dw, db = conv2d_weight_grads(dout, cache)
     x_shape, cols, w, stride, padding, out_hw = cache
     N, C, H, W = x_shape
     F, _, kh, kw = w.shape
-    if np.shape(dout) != (N, F, *out_hw):
-        raise ValueError(f"conv2d_backward: dout must be the output's shape {(N, F, *out_hw)}, "
-                         f"got {np.shape(dout)}")
-    d = np.asarray(dout, dtype=cols.dtype).reshape(N, F, out_hw[0] * out_hw[1])
-    db = d.sum(axis=(0, 2))
-    # ∂w = Σ_n d[n] @ cols[n]ᵀ: a batched product, then a sum over the batch (2–3× faster than tensordot,
-    # which would first copy cols into a (N·positions, C·kh·kw) matrix).
-    dw = np.matmul(d, cols.transpose(0, 2, 1)).sum(axis=0).reshape(w.shape)
     dcols = np.matmul(w.reshape(F, -1).T, d).reshape(N, C, kh, kw, *out_hw)
     dxp = np.zeros((N, C, H + 2 * padding, W + 2 * padding), dtype=cols.dtype)
     h_span, w_span = stride * (out_hw[0] - 1) + 1, stride * (out_hw[1] - 1) + 1
@@ -95,6 +88,21 @@ def conv2d_backward(dout, cache: ConvCache):
             dxp[:, :, i:i + h_span:stride, j:j + w_span:stride] += dcols[:, :, i, j]
     dx = dxp[:, :, padding:padding + H, padding:padding + W] if padding else dxp
     return np.ascontiguousarray(dx), dw, db
+
+
+def conv2d_weight_grads(dout, cache: ConvCache):
+    """``(d, dw, db)``: the part of ``conv2d_backward`` a model's first layer needs (no ∂x), with ``d`` the
+    upstream gradient flattened to ``(N, F, H_out·W_out)``."""
+    x_shape, cols, w, stride, padding, out_hw = cache
+    N, F = x_shape[0], w.shape[0]
+    if np.shape(dout) != (N, F, *out_hw):
+        raise ValueError(f"conv2d_backward: dout must be the output's shape {(N, F, *out_hw)}, "
+                         f"got {np.shape(dout)}")
+    d = np.asarray(dout, dtype=cols.dtype).reshape(N, F, out_hw[0] * out_hw[1])
+    # ∂w = Σ_n d[n] @ cols[n]ᵀ: a batched product, then a sum over the batch (2–3× faster than tensordot,
+    # which would first copy cols into a (N·positions, C·kh·kw) matrix).
+    dw = np.matmul(d, cols.transpose(0, 2, 1)).sum(axis=0).reshape(w.shape)
+    return d, dw, d.sum(axis=(0, 2))
 
 
 def convolution(image, kernel, stride=1, padding=0):

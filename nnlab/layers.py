@@ -6,7 +6,8 @@ into columns ``(C·H·W, N)``. Every layer has
 
 - ``build(input_shape, rng, dtype) -> output_shape`` (shapes without the batch axis) which makes its weights;
 - ``forward(x, training, rng) -> (out, cache)`` and ``backward(dout, cache) -> (dx, grads)``, where ``grads``
-  lists the gradients of ``params`` in order.
+  lists the gradients of ``params`` in order. Layers with weights also take ``need_dx=False`` (the model's
+  first layer: nothing below it needs ∂x), which skips that product and returns ``dx = None``.
 
 A layer owns the arrays it creates; ``backward`` may reuse ``dout`` (a temporary made by the layer above) as
 scratch space, which saves an allocation per layer and step. Public functions elsewhere never do that.
@@ -16,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from .activations import ACTIVATIONS, softmax
-from .conv import conv2d_backward, conv2d_forward
+from .conv import conv2d_backward, conv2d_forward, conv2d_weight_grads
 from .init import glorot_uniform
 from .pool import avg_pool_backward, avg_pool_forward, max_pool_backward, max_pool_forward
 
@@ -91,13 +92,13 @@ class Dense(Layer):
         out = _activate(self.activation, z.copy() if keep_z else z)
         return out, (a, z if keep_z else None, out)
 
-    def backward(self, dout, cache, dz=None):
+    def backward(self, dout, cache, dz=None, need_dx=True):
         """``dz``, if given, is ∂loss/∂z already (a fused softmax + cross-entropy); ``dout`` is then unused."""
         a, z, out = cache
         if dz is None:
             dz = _activation_backward(self.activation, dout, z, out)
         w = self.params[0]
-        return w.T @ dz, [dz @ a.T, dz.sum(axis=1, keepdims=True)]
+        return (w.T @ dz if need_dx else None), [dz @ a.T, dz.sum(axis=1, keepdims=True)]
 
     def describe(self):
         return f"Dense({self.units}" + ("" if self.activation == "linear" else f", {self.activation}") + ")"
@@ -188,9 +189,11 @@ class Conv2D(Layer):
         out = _activate(self.activation, z.copy() if keep_z else z)
         return out, (conv_cache, z if keep_z else None, out)
 
-    def backward(self, dout, cache):
+    def backward(self, dout, cache, need_dx=True):
         conv_cache, z, out = cache
         dz = _activation_backward(self.activation, dout, z, out)
+        if not need_dx:
+            return None, list(conv2d_weight_grads(dz, conv_cache)[1:])
         dx, dw, db = conv2d_backward(dz, conv_cache)
         return dx, [dw, db]
 

@@ -178,13 +178,17 @@ class Sequential:
         return float(-logp[y, cols].mean()), dout / m, None
 
     def _backward(self, dout, dz, caches):
+        """Gradients of every parameter, last layer first. Below the lowest layer with weights nothing needs
+        a gradient, so that layer skips ∂x and the layers under it are not visited."""
         grads = []
-        for i in range(len(self.layers) - 1, -1, -1):
+        lowest = next((i for i, layer in enumerate(self.layers) if layer.params), len(self.layers))
+        for i in range(len(self.layers) - 1, lowest - 1, -1):
             layer = self.layers[i]
+            kwargs = {"need_dx": False} if i == lowest else {}
             if i == len(self.layers) - 1 and dz is not None:
-                dout, g = layer.backward(None, caches[i], dz=dz)
+                dout, g = layer.backward(None, caches[i], dz=dz, **kwargs)
             else:
-                dout, g = layer.backward(dout, caches[i])
+                dout, g = layer.backward(dout, caches[i], **kwargs)
             grads[:0] = g
         return grads
 

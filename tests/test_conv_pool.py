@@ -49,8 +49,9 @@ def test_conv2d_backward_matches_finite_differences(rng):
 
 @pytest.mark.parametrize("size, stride", [(2, 2), (3, 2), (2, 1), (3, 3)])
 @pytest.mark.parametrize("mode", ["max", "avg"])
-def test_pooling_matches_torch_including_ties(torch, rng, size, stride, mode):
-    x = rng.integers(0, 4, (2, 3, 8, 7)).astype(float)          # small integers: many ties
+@pytest.mark.parametrize("hw", [(8, 7), (6, 6)], ids=["ragged", "tiled"])
+def test_pooling_matches_torch_including_ties(torch, rng, size, stride, mode, hw):
+    x = rng.integers(0, 4, (2, 3, *hw)).astype(float)            # small integers: many ties
     forward, backward = {"max": (nnlab.max_pool_forward, nnlab.max_pool_backward),
                          "avg": (nnlab.avg_pool_forward, nnlab.avg_pool_backward)}[mode]
     out, cache = forward(x, size, stride)
