@@ -40,8 +40,8 @@ def _grade_student(student: str, assignments: list[str]):
 
 def grade_in_parallel(ws, todo: Iterable[tuple[str, str]], workers: int, done: Callable) -> None:
     """Grade ``todo`` ((student, assignment) pairs) with ``workers`` processes; ``done(records)`` is called in
-    this process as each student finishes. A worker that dies takes only its current student with it: those
-    submissions are graded again here, one by one, so every one ends with a record."""
+    this process as each student finishes. If a worker process dies (which breaks the whole pool), every
+    student not yet finished is graded here, one by one, so every submission still ends with a record."""
     by_student: dict[str, list[str]] = {}
     for student, assignment in todo:
         by_student.setdefault(student, []).append(assignment)
