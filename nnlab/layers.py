@@ -20,6 +20,7 @@ from .activations import ACTIVATIONS, softmax
 from .conv import conv2d_backward, conv2d_forward, conv2d_weight_grads
 from .init import glorot_uniform
 from .pool import avg_pool_backward, avg_pool_forward, max_pool_backward, max_pool_forward
+from .training import dropout_forward
 
 
 class Layer:
@@ -49,6 +50,15 @@ def _activate(name, z):
     if name == "softmax":
         return softmax(z)
     return ACTIVATIONS[name][0](z)
+
+
+def _activate_owned(name, z):
+    """``(out, z_kept)``: the activation of ``z`` (which the caller owns), and ``z`` itself only where the
+    backward pass needs it — linear, ReLU and softmax differentiate from their output, so ``z`` can be
+    overwritten in place and is not kept."""
+    if name in ("linear", "relu", "softmax"):
+        return _activate(name, z), None
+    return _activate(name, z.copy()), z
 
 
 def _activation_backward(name, dout, z, out):
@@ -88,9 +98,8 @@ class Dense(Layer):
         w, b = self.params
         z = w @ a
         z += b
-        keep_z = self.activation not in ("linear", "relu", "softmax")
-        out = _activate(self.activation, z.copy() if keep_z else z)
-        return out, (a, z if keep_z else None, out)
+        out, z_kept = _activate_owned(self.activation, z)
+        return out, (a, z_kept, out)
 
     def backward(self, dout, cache, dz=None, need_dx=True):
         """``dz``, if given, is ∂loss/∂z already (a fused softmax + cross-entropy); ``dout`` is then unused."""
@@ -134,20 +143,13 @@ class Dropout(Layer):
 
     def forward(self, x, training, rng):
         if not training or self.rate == 0:
-            return x, None
-        mask = rng.random(x.shape, dtype=x.dtype) >= self.rate
-        scale = x.dtype.type(1 / (1 - self.rate))
-        out = x * mask
-        out *= scale
-        return out, (mask, scale)
+            return x, None                      # unlike dropout_forward, no copy: the model owns x
+        return dropout_forward(x, self.rate, rng)
 
     def backward(self, dout, cache):
         if cache is None:
             return dout, []
-        mask, scale = cache
-        np.multiply(dout, mask, out=dout)
-        dout *= scale
-        return dout, []
+        return np.multiply(dout, cache, out=dout), []     # dropout_backward, in the model's scratch array
 
     def describe(self):
         return f"Dropout({self.rate:g})"
@@ -185,9 +187,8 @@ class Conv2D(Layer):
 
     def forward(self, x, training, rng):
         z, conv_cache = conv2d_forward(x, *self.params, stride=self.stride, padding=self.padding)
-        keep_z = self.activation not in ("linear", "relu")
-        out = _activate(self.activation, z.copy() if keep_z else z)
-        return out, (conv_cache, z if keep_z else None, out)
+        out, z_kept = _activate_owned(self.activation, z)
+        return out, (conv_cache, z_kept, out)
 
     def backward(self, dout, cache, need_dx=True):
         conv_cache, z, out = cache

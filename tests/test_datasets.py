@@ -16,8 +16,8 @@ from nnlab import datasets
 def _write_idx(path: Path, array: np.ndarray, gz=True):
     codes = {np.dtype(np.uint8): 0x08, np.dtype(">i4"): 0x0C}
     header = bytes([0, 0, codes[array.dtype], array.ndim]) + b"".join(d.to_bytes(4, "big") for d in array.shape)
-    data = header + array.tobytes()
-    (gzip.open if gz else open)(path, "wb").write(data)
+    with (gzip.open if gz else open)(path, "wb") as f:
+        f.write(header + array.tobytes())
 
 
 def _fake_mnist(folder: Path, rng, gz=True):
