@@ -28,6 +28,31 @@ from .perceptron import (ATTEND_WEIGHTS, SIGN_GATES, STEP_GATES, PerceptronFit, 
 from .pool import avg_pool_backward, avg_pool_forward, max_pool_backward, max_pool_forward, pooling
 from .training import Standardizer, dropout_backward, dropout_forward, minibatches, standardize
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"
+
+#: nnlab's public numerical functions and optimisers: ``nnlab.jax`` implements every one of these names with
+#: the same signature, shapes and return structure (the optimisers' ``init`` and pure ``update``).
+NUMERIC_API = (
+    # parameters and initialisation
+    "nn_parameter_maker", "count_parameters", "xavier_init", "he_init", "init_lstm_params",
+    # activations and their derivatives
+    "sigmoid", "sigmoid_prime", "tanh", "tanh_prime", "relu", "relu_prime", "leaky_relu", "leaky_relu_prime",
+    "ramp", "ramp_prime", "linear", "linear_prime", "softmax", "softmax_prime",
+    # losses
+    "square_loss", "square_loss_prime", "logistic_loss", "logistic_loss_prime", "hinge_loss", "hinge_loss_prime",
+    "cross_entropy", "cross_entropy_prime", "max_margin_loss", "max_margin_loss_prime", "log_softmax",
+    "l2_penalty", "l2_penalty_prime", "regularised_cost",
+    # the bootcamp network, its gradients and training loops
+    "forward_pass", "predict", "cost_function", "gradient_estimator", "central_difference_gradient", "backprop",
+    "one_step_gd", "GD", "minibatch_gd",
+    # convolution and pooling
+    "convolution", "pooling", "conv2d_forward", "conv2d_backward", "max_pool_forward", "max_pool_backward",
+    "avg_pool_forward", "avg_pool_backward",
+    # LSTM
+    "lstm_cell_forward", "lstm_cell_backward", "lstm_forward", "lstm_backward", "readout_forward",
+    "readout_backward",
+    # training tricks and optimisers
+    "dropout_forward", "dropout_backward", "standardize", "SGD", "Momentum", "RMSprop", "Adam",
+)
 
 __all__ = [name for name in dir() if not name.startswith("_")]

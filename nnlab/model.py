@@ -93,6 +93,22 @@ class Sequential:
     def params(self) -> list[np.ndarray]:
         return [p for layer in self.layers for p in layer.params]
 
+    def get_weights(self) -> list[np.ndarray]:
+        """Copies of every weight and bias, in the order of ``params`` (as Keras' ``get_weights``)."""
+        self._require_built()
+        return [np.array(p, copy=True) for p in self.params]
+
+    def set_weights(self, weights):
+        """Load values shaped like ``get_weights()`` (copied in; the model keeps its own arrays). Returns self."""
+        self._require_built()
+        current = self.params
+        if len(weights) != len(current) or any(np.shape(w) != p.shape for w, p in zip(weights, current)):
+            raise ValueError(f"Sequential.set_weights: expected {len(current)} arrays shaped "
+                             f"{[p.shape for p in current]}, got {[np.shape(w) for w in weights]}")
+        for p, w in zip(current, weights):
+            p[...] = w
+        return self
+
     def count_params(self) -> int:
         self._require_built()
         return sum(layer.count_params() for layer in self.layers)

@@ -23,6 +23,28 @@ def optional(module: str, why: str):
         pytest.skip(message)
 
 
+def _enable_x64():
+    """The tests compare backends in float64, so JAX gets 64-bit floats before it makes any array."""
+    try:
+        import jax
+    except ImportError:
+        return
+    jax.config.update("jax_enable_x64", True)
+
+
+_enable_x64()
+
+
+@pytest.fixture(scope="session", params=["numpy", "jax"])
+def nn(request):
+    """The backend under test: ``nnlab`` itself or ``nnlab.jax`` — one test body serves both."""
+    if request.param == "numpy":
+        import nnlab
+        return nnlab
+    optional("jax", "the JAX backend's half of the tests: pip install 'nnlab[jax]'")
+    return importlib.import_module("nnlab.jax")
+
+
 @pytest.fixture
 def rng():
     return np.random.default_rng(20261122)

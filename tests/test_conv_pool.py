@@ -12,48 +12,48 @@ DECK_POOL = [[1, 1, 2, 4], [5, 6, 7, 8], [3, 2, 1, 0], [1, 2, 3, 4]]
 GEOMETRIES = [(2, 3, 7, 6, 4, 3, 1, 1), (3, 2, 9, 8, 5, 3, 2, 0), (1, 1, 5, 5, 2, 2, 2, 1), (2, 2, 6, 6, 3, 1, 1, 0)]
 
 
-def test_deck_000_convolution_example():
-    out = nnlab.convolution(DECK_IMAGE, DECK_KERNEL)
+def test_deck_000_convolution_example(nn):
+    out = nn.convolution(DECK_IMAGE, DECK_KERNEL)
     np.testing.assert_array_equal(out, [[4, 3, 4], [2, 4, 3], [2, 3, 4]])
-    assert nnlab.convolution(DECK_IMAGE, DECK_KERNEL, padding=1).shape == (5, 5)
-    np.testing.assert_array_equal(nnlab.convolution(DECK_IMAGE, DECK_KERNEL, stride=2), [[4, 4], [2, 4]])
+    assert nn.convolution(DECK_IMAGE, DECK_KERNEL, padding=1).shape == (5, 5)
+    np.testing.assert_array_equal(nn.convolution(DECK_IMAGE, DECK_KERNEL, stride=2), [[4, 4], [2, 4]])
 
 
-def test_deck_000_max_pool_example():
-    np.testing.assert_array_equal(nnlab.pooling(DECK_POOL), [[6, 8], [3, 4]])
-    np.testing.assert_array_equal(nnlab.pooling(DECK_POOL, mode="avg"), [[3.25, 5.25], [2, 2]])
+def test_deck_000_max_pool_example(nn):
+    np.testing.assert_array_equal(nn.pooling(DECK_POOL), [[6, 8], [3, 4]])
+    np.testing.assert_array_equal(nn.pooling(DECK_POOL, mode="avg"), [[3.25, 5.25], [2, 2]])
 
 
 @pytest.mark.parametrize("geometry", GEOMETRIES)
-def test_conv2d_matches_torch(torch, rng, geometry):
+def test_conv2d_matches_torch(nn, torch, rng, geometry):
     N, C, H, W, F, k, stride, padding = geometry
     x, w, b = rng.standard_normal((N, C, H, W)), rng.standard_normal((F, C, k, k)), rng.standard_normal(F)
-    out, cache = nnlab.conv2d_forward(x, w, b, stride=stride, padding=padding)
+    out, cache = nn.conv2d_forward(x, w, b, stride=stride, padding=padding)
     tx, tw, tb = (torch.tensor(a, requires_grad=True) for a in (x, w, b))
     tout = torch.nn.functional.conv2d(tx, tw, tb, stride=stride, padding=padding)
     dout = rng.standard_normal(out.shape)
     tout.backward(torch.tensor(dout))
     np.testing.assert_allclose(out, tout.detach().numpy(), rtol=1e-12, atol=1e-12)
-    for mine, theirs in zip(nnlab.conv2d_backward(dout, cache), (tx, tw, tb)):
+    for mine, theirs in zip(nn.conv2d_backward(dout, cache), (tx, tw, tb)):
         np.testing.assert_allclose(mine, theirs.grad.numpy(), rtol=1e-12, atol=1e-12)
 
 
-def test_conv2d_backward_matches_finite_differences(rng):
+def test_conv2d_backward_matches_finite_differences(nn, rng):
     x, w, b = rng.standard_normal((2, 2, 5, 4)), rng.standard_normal((3, 2, 3, 2)), rng.standard_normal(3)
-    out, cache = nnlab.conv2d_forward(x, w, b, stride=2, padding=1)
+    out, cache = nn.conv2d_forward(x, w, b, stride=2, padding=1)
     dout = rng.standard_normal(out.shape)
-    loss = lambda: float(np.sum(nnlab.conv2d_forward(x, w, b, stride=2, padding=1)[0] * dout))  # noqa: E731
-    for mine, arg in zip(nnlab.conv2d_backward(dout, cache), (x, w, b)):
+    loss = lambda: float(np.sum(nn.conv2d_forward(x, w, b, stride=2, padding=1)[0] * dout))  # noqa: E731
+    for mine, arg in zip(nn.conv2d_backward(dout, cache), (x, w, b)):
         np.testing.assert_allclose(mine, numeric_grad(loss, arg), rtol=1e-7, atol=1e-9)
 
 
 @pytest.mark.parametrize("size, stride", [(2, 2), (3, 2), (2, 1), (3, 3)])
 @pytest.mark.parametrize("mode", ["max", "avg"])
 @pytest.mark.parametrize("hw", [(8, 7), (6, 6)], ids=["ragged", "tiled"])
-def test_pooling_matches_torch_including_ties(torch, rng, size, stride, mode, hw):
+def test_pooling_matches_torch_including_ties(nn, torch, rng, size, stride, mode, hw):
     x = rng.integers(0, 4, (2, 3, *hw)).astype(float)            # small integers: many ties
-    forward, backward = {"max": (nnlab.max_pool_forward, nnlab.max_pool_backward),
-                         "avg": (nnlab.avg_pool_forward, nnlab.avg_pool_backward)}[mode]
+    forward, backward = {"max": (nn.max_pool_forward, nn.max_pool_backward),
+                         "avg": (nn.avg_pool_forward, nn.avg_pool_backward)}[mode]
     out, cache = forward(x, size, stride)
     tx = torch.tensor(x, requires_grad=True)
     tout = getattr(torch.nn.functional, f"{mode}_pool2d")(tx, size, stride)
@@ -63,30 +63,30 @@ def test_pooling_matches_torch_including_ties(torch, rng, size, stride, mode, hw
     np.testing.assert_allclose(backward(dout, cache), tx.grad.numpy(), rtol=1e-14, atol=1e-15)
 
 
-def test_pool_backward_matches_finite_differences(rng):
+def test_pool_backward_matches_finite_differences(nn, rng):
     x = rng.standard_normal((2, 2, 6, 5))                     # distinct values: max is differentiable
-    for forward, backward in ((nnlab.max_pool_forward, nnlab.max_pool_backward),
-                              (nnlab.avg_pool_forward, nnlab.avg_pool_backward)):
+    for forward, backward in ((nn.max_pool_forward, nn.max_pool_backward),
+                              (nn.avg_pool_forward, nn.avg_pool_backward)):
         out, cache = forward(x, 3, 2)
         dout = rng.standard_normal(out.shape)
         numeric = numeric_grad(lambda: float(np.sum(forward(x, 3, 2)[0] * dout)), x)
         np.testing.assert_allclose(backward(dout, cache), numeric, rtol=1e-7, atol=1e-9)
 
 
-def test_max_pool_tie_goes_to_the_first_entry():
+def test_max_pool_tie_goes_to_the_first_entry(nn):
     x = np.ones((1, 1, 2, 2))
-    out, cache = nnlab.max_pool_forward(x)
-    np.testing.assert_array_equal(nnlab.max_pool_backward(np.array([[[[5.0]]]]), cache)[0, 0], [[5, 0], [0, 0]])
+    out, cache = nn.max_pool_forward(x)
+    np.testing.assert_array_equal(nn.max_pool_backward(np.array([[[[5.0]]]]), cache)[0, 0], [[5, 0], [0, 0]])
 
 
-def test_float32_stays_float32_and_inputs_are_untouched(rng):
+def test_float32_stays_float32_and_inputs_are_untouched(nn, rng):
     x = rng.standard_normal((2, 3, 6, 6)).astype(np.float32)
     w = rng.standard_normal((4, 3, 3, 3)).astype(np.float32)
     before = x.copy()
-    out, cache = nnlab.conv2d_forward(x, w, np.zeros(4, np.float32), padding=1)
-    dx, dw, db = nnlab.conv2d_backward(np.ones_like(out), cache)
-    pooled, pcache = nnlab.max_pool_forward(out)
-    assert {a.dtype for a in (out, dx, dw, db, pooled, nnlab.max_pool_backward(pooled, pcache))} == {np.dtype("float32")}
+    out, cache = nn.conv2d_forward(x, w, np.zeros(4, np.float32), padding=1)
+    dx, dw, db = nn.conv2d_backward(np.ones_like(out), cache)
+    pooled, pcache = nn.max_pool_forward(out)
+    assert {a.dtype for a in (out, dx, dw, db, pooled, nn.max_pool_backward(pooled, pcache))} == {np.dtype("float32")}
     assert np.array_equal(x, before)
 
 

@@ -33,11 +33,11 @@ def _from_torch(module, n_h, suffix=""):
     return out
 
 
-def test_cell_matches_torch_lstmcell(torch, rng):
+def test_cell_matches_torch_lstmcell(nn, torch, rng):
     n_x, n_h, m = 3, 4, 5
     params = _params(rng, n_x, n_h)
     x, h, c = rng.standard_normal((n_x, m)), rng.standard_normal((n_h, m)), rng.standard_normal((n_h, m))
-    h_t, c_t, cache = nnlab.lstm_cell_forward(x, h, c, params)
+    h_t, c_t, cache = nn.lstm_cell_forward(x, h, c, params)
     cell = torch.nn.LSTMCell(n_x, n_h, dtype=torch.float64)
     _to_torch(torch, cell, params, n_h)
     tx, th, tc = (torch.tensor(a.T.copy(), requires_grad=True) for a in (x, h, c))
@@ -46,7 +46,7 @@ def test_cell_matches_torch_lstmcell(torch, rng):
     (th_t * torch.tensor(dh.T) + tc_t * torch.tensor(dc.T)).sum().backward()
     np.testing.assert_allclose(h_t, th_t.detach().numpy().T, rtol=1e-13, atol=1e-15)
     np.testing.assert_allclose(c_t, tc_t.detach().numpy().T, rtol=1e-13, atol=1e-15)
-    dx, dh_prev, dc_prev, grads = nnlab.lstm_cell_backward(dh, dc, cache)
+    dx, dh_prev, dc_prev, grads = nn.lstm_cell_backward(dh, dc, cache)
     for mine, theirs in ((dx, tx), (dh_prev, th), (dc_prev, tc)):
         np.testing.assert_allclose(mine, theirs.grad.numpy().T, rtol=1e-12, atol=1e-14)
     expected = _from_torch(cell, n_h)
@@ -55,11 +55,11 @@ def test_cell_matches_torch_lstmcell(torch, rng):
         assert grads[k].shape == params[k].shape
 
 
-def test_sequence_bptt_matches_torch_lstm(torch, rng):
+def test_sequence_bptt_matches_torch_lstm(nn, torch, rng):
     T, n_x, n_h, m = 7, 3, 5, 4
     params = _params(rng, n_x, n_h)
     X, h0, c0 = rng.standard_normal((T, n_x, m)), rng.standard_normal((n_h, m)), rng.standard_normal((n_h, m))
-    H, C, cache = nnlab.lstm_forward(X, h0, c0, params)
+    H, C, cache = nn.lstm_forward(X, h0, c0, params)
     lstm = torch.nn.LSTM(n_x, n_h, dtype=torch.float64)
     _to_torch(torch, lstm, params, n_h, "_l0")
     tX = torch.tensor(X.transpose(0, 2, 1).copy(), requires_grad=True)
@@ -69,7 +69,7 @@ def test_sequence_bptt_matches_torch_lstm(torch, rng):
     ((tH * torch.tensor(dH.transpose(0, 2, 1))).sum() + (tcT[0] * torch.tensor(dcT.T)).sum()).backward()
     np.testing.assert_allclose(H, tH.detach().numpy().transpose(0, 2, 1), rtol=1e-12, atol=1e-15)
     np.testing.assert_allclose(C[-1], tcT.detach().numpy()[0].T, rtol=1e-12, atol=1e-15)
-    dX, dh0, dc0, grads = nnlab.lstm_backward(dH, cache, dc_last=dcT)
+    dX, dh0, dc0, grads = nn.lstm_backward(dH, cache, dc_last=dcT)
     np.testing.assert_allclose(dX, tX.grad.numpy().transpose(0, 2, 1), rtol=1e-11, atol=1e-13)
     np.testing.assert_allclose(dh0, th0.grad.numpy()[0].T, rtol=1e-11, atol=1e-13)
     np.testing.assert_allclose(dc0, tc0.grad.numpy()[0].T, rtol=1e-11, atol=1e-13)
@@ -78,46 +78,46 @@ def test_sequence_bptt_matches_torch_lstm(torch, rng):
         np.testing.assert_allclose(grads[k], expected[k], rtol=1e-11, atol=1e-13, err_msg=k)
 
 
-def test_bptt_matches_finite_differences(rng):
+def test_bptt_matches_finite_differences(nn, rng):
     T, n_x, n_h, m = 4, 2, 3, 2
     params = _params(rng, n_x, n_h)
     X, h0, c0 = rng.standard_normal((T, n_x, m)), rng.standard_normal((n_h, m)), rng.standard_normal((n_h, m))
     dH = rng.standard_normal((T, n_h, m))
-    loss = lambda: float(np.sum(nnlab.lstm_forward(X, h0, c0, params)[0] * dH))  # noqa: E731
-    dX, dh0, dc0, grads = nnlab.lstm_backward(dH, nnlab.lstm_forward(X, h0, c0, params)[2])
+    loss = lambda: float(np.sum(nn.lstm_forward(X, h0, c0, params)[0] * dH))  # noqa: E731
+    dX, dh0, dc0, grads = nn.lstm_backward(dH, nn.lstm_forward(X, h0, c0, params)[2])
     for mine, arg in [(dX, X), (dh0, h0), (dc0, c0)] + [(grads[k], params[k]) for k in params]:
         np.testing.assert_allclose(mine, numeric_grad(loss, arg), rtol=1e-6, atol=1e-9)
 
 
-def test_cell_steps_equal_the_sequence(rng):
+def test_cell_steps_equal_the_sequence(nn, rng):
     T, n_x, n_h, m = 5, 3, 4, 2
     params = _params(rng, n_x, n_h)
     X = rng.standard_normal((T, n_x, m))
     h = c = np.zeros((n_h, m))
-    H, C, _ = nnlab.lstm_forward(X, h, c, params)
+    H, C, _ = nn.lstm_forward(X, h, c, params)
     for t in range(T):
-        h, c, _ = nnlab.lstm_cell_forward(X[t], h, c, params)
+        h, c, _ = nn.lstm_cell_forward(X[t], h, c, params)
         np.testing.assert_allclose(h, H[t], rtol=1e-14)
         np.testing.assert_allclose(c, C[t], rtol=1e-14)
 
 
-def test_readout_backward_matches_finite_differences(rng):
+def test_readout_backward_matches_finite_differences(nn, rng):
     H, Wy, by = rng.standard_normal((4, 3, 2)), rng.standard_normal((2, 3)), rng.standard_normal((2, 1))
-    Y, cache = nnlab.readout_forward(H, Wy, by)
+    Y, cache = nn.readout_forward(H, Wy, by)
     assert Y.shape == (4, 2, 2)
     dY = rng.standard_normal(Y.shape)
-    loss = lambda: float(np.sum(nnlab.readout_forward(H, Wy, by)[0] * dY))  # noqa: E731
-    for mine, arg in zip(nnlab.readout_backward(dY, cache), (H, Wy, by)):
+    loss = lambda: float(np.sum(nn.readout_forward(H, Wy, by)[0] * dY))  # noqa: E731
+    for mine, arg in zip(nn.readout_backward(dY, cache), (H, Wy, by)):
         np.testing.assert_allclose(mine, numeric_grad(loss, arg), rtol=1e-7, atol=1e-9)
 
 
-def test_forget_bias_starts_at_one_and_inputs_untouched(rng):
-    params = nnlab.init_lstm_params(2, 3, seed=0)
+def test_forget_bias_starts_at_one_and_inputs_untouched(nn, rng):
+    params = nn.init_lstm_params(2, 3, seed=0)
     assert np.all(params["bf"] == 1) and np.all(params["bi"] == 0) and params["Wc"].shape == (3, 5)
     X = rng.standard_normal((3, 2, 1))
     before = {k: v.copy() for k, v in params.items()}
-    H, C, cache = nnlab.lstm_forward(X, np.zeros((3, 1)), np.zeros((3, 1)), params)
-    nnlab.lstm_backward(np.ones_like(H), cache)
+    H, C, cache = nn.lstm_forward(X, np.zeros((3, 1)), np.zeros((3, 1)), params)
+    nn.lstm_backward(np.ones_like(H), cache)
     assert all(np.array_equal(before[k], params[k]) for k in params)
 
 
@@ -127,6 +127,6 @@ def test_forget_bias_starts_at_one_and_inputs_untouched(rng):
     (lambda p: nnlab.lstm_forward(np.zeros((2, 1)), np.zeros((3, 1)), np.zeros((3, 1)), p), r"\(T, n_x, m\)"),
     (lambda p: nnlab.lstm_forward(np.zeros((2, 2, 1)), np.zeros((3, 2)), np.zeros((3, 1)), p), "h0 and c0"),
 ])
-def test_bad_shapes_are_explained(call, message):
+def test_bad_shapes_are_explained(nn, call, message):
     with pytest.raises(ValueError, match=message):
-        call(nnlab.init_lstm_params(2, 3, seed=0))
+        call(nn.init_lstm_params(2, 3, seed=0))

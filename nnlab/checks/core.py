@@ -53,6 +53,8 @@ class Spec:
     validate: ``(output, case, call_again) -> list of problems`` for checks a reference value cannot express;
         ``call_again()`` calls the function once more on fresh copies (None if that raised).
     notes: ``(output, case) -> note or None``, shown when a case passes (e.g. "central differences").
+    check_function: ``(fn, case) -> list of problems`` for checks on the function itself rather than its output
+        (e.g. that it still works under ``jax.jit``); run after the output checks passed.
     """
     name: str
     signature: str
@@ -69,6 +71,7 @@ class Spec:
     validate: Callable[[Any, Case, Callable], list[str]] | None = None
     notes: Callable[[Any, Case], str | None] | None = None
     compare_to_reference: bool = True
+    check_function: Callable[[Callable, Case], list[str]] | None = None
 
     def hidden_cases(self, seed: int, n: int = 5) -> list[Case]:
         """``n`` random cases from ``default_rng(seed)``, marked hidden."""
@@ -225,6 +228,9 @@ def structure_problems(got, want, where: str) -> list[str]:
         g = to_array(got)
     except TypeError as exc:
         return [f"{where}: {exc}"]
+    except ValueError:                                  # a ragged list or tuple where one array belongs
+        return [f"{where} should be one array of shape {np.shape(want)}, got a {type(got).__name__} of "
+                f"{len(got)} items"]
     if g.dtype.kind not in "biuf":
         return [f"{where} should be numeric, got dtype {g.dtype}"]
     if g.shape != np.shape(want):
@@ -417,6 +423,8 @@ def check_case(spec: Spec, fn, case: Case) -> CaseResult:
             if call.warnings and not diagnosis:
                 diagnosis = [f"numpy warned while your code ran ({call.warnings[0]})."]
             result.hints += diagnosis
+    if spec.check_function is not None and not result.problems:
+        result.problems += spec.check_function(fn, case)
     result.passed = not result.problems
     if result.passed:
         if call.warnings:

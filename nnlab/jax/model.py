@@ -1,0 +1,261 @@
+"""``Sequential`` on JAX: the numpy model's layers, methods and data layout, trained by ``jax.grad`` and ``jit``.
+
+Give it the same layer objects as ``nnlab.Sequential`` (``Dense``, ``Conv2D``, ``Dropout`` …): they describe
+the architecture and draw the initial weights with numpy from ``seed``, so both backends start from the same
+numbers. From then on the weights are a list of JAX arrays (``model.params``) and every step is pure: one
+compiled function computes the loss, its gradient (``jax.value_and_grad``) and the optimiser update, and a
+whole epoch of equal batches runs inside one ``lax.scan``.
+"""
+from __future__ import annotations
+
+import time
+from functools import partial
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from ..layers import Activation, AvgPool2D, Conv2D, Dense, Dropout, Flatten, Layer, MaxPool2D
+from ..model import History
+from ..model import Sequential as _NumpySequential
+from .activations import _sigmoid
+from .conv import _conv
+from .optimizers import get_optimizer
+from .pool import _pool
+
+_ACT = {"linear": lambda z: z, "relu": jax.nn.relu, "sigmoid": _sigmoid, "tanh": jnp.tanh,
+        "leaky_relu": lambda z: jnp.where(z > 0, z, 0.01 * z), "ramp": lambda z: jnp.clip(z, -1, 1),
+        "softmax": lambda z: jax.nn.softmax(z, axis=0)}
+
+
+def _layer(layer, p, x, training, key):
+    """One layer's output (dense layers on columns, image layers on NCHW, as in nnlab.layers)."""
+    if isinstance(layer, Dense):
+        return _ACT[layer.activation](p[0] @ x + p[1])
+    if isinstance(layer, Conv2D):
+        return _ACT[layer.activation](_conv(x, p[0], p[1], layer.stride, layer.padding))
+    if isinstance(layer, Activation):
+        return _ACT[layer.activation](x)
+    if isinstance(layer, Dropout):
+        if not training or layer.rate == 0:
+            return x
+        keep = jax.random.uniform(key, x.shape, x.dtype) >= layer.rate
+        return jnp.where(keep, x / (1 - layer.rate), 0).astype(x.dtype)
+    if isinstance(layer, (MaxPool2D, AvgPool2D)):
+        return _pool(x, layer.size, layer.stride, "max" if isinstance(layer, MaxPool2D) else "avg")
+    if isinstance(layer, Flatten):
+        return x.reshape(x.shape[0], -1).T
+    raise TypeError(f"nnlab.jax.Sequential does not know the layer {layer!r}")
+
+
+class Sequential(_NumpySequential):
+    """``nnlab.Sequential``'s interface (build, summary, compile, fit, train_step, gradients, predict, evaluate)
+    on JAX. ``model.params`` is a list of JAX arrays in the numpy model's order."""
+
+    def __init__(self, layers: list[Layer], input_shape=None, seed=0, dtype=np.float32):
+        self._params = None
+        super().__init__(layers, input_shape=input_shape, seed=seed, dtype=dtype)
+        self.optimizer = get_optimizer("rmsprop")
+
+    def build(self, input_shape):
+        super().build(input_shape)                      # numpy draws the weights from the seed
+        self._params = [jnp.asarray(p, self.dtype) for layer in self.layers for p in layer.params]
+        self._compiled = {}
+        return self
+
+    @property
+    def params(self):
+        return self._params
+
+    def set_weights(self, weights):
+        """Load values shaped like ``get_weights()`` as new JAX arrays. Returns self."""
+        self._require_built()
+        if len(weights) != len(self._params) or any(np.shape(w) != p.shape for w, p in zip(weights, self._params)):
+            raise ValueError(f"Sequential.set_weights: expected {len(self._params)} arrays shaped "
+                             f"{[p.shape for p in self._params]}, got {[np.shape(w) for w in weights]}")
+        self._params = [jnp.asarray(w, self.dtype) for w in weights]
+        return self
+
+    def compile(self, optimizer="rmsprop", loss="cross_entropy", l2: float = 0.0):
+        if loss not in ("cross_entropy", "mse"):
+            raise ValueError(f"Sequential.compile: loss must be 'cross_entropy' or 'mse', got {loss!r}")
+        self.optimizer, self.loss, self.l2 = get_optimizer(optimizer), loss, float(l2)
+        self._opt_state, self._compiled = None, {}
+        return self
+
+    # --- the pure functions ------------------------------------------------------------------------------
+    def _split(self, params):
+        out, i = [], 0
+        for layer in self.layers:
+            n = len(layer.params)
+            out.append(params[i:i + n])
+            i += n
+        return out
+
+    def _apply(self, params, x, training, key, logits=False):
+        """Forward pass; with ``logits`` a final softmax layer is left out (the loss fuses it)."""
+        per_layer = self._split(params)
+        keys = jax.random.split(key, len(self.layers)) if key is not None else [None] * len(self.layers)
+        for i, (layer, p) in enumerate(zip(self.layers, per_layer)):
+            if logits and i == len(self.layers) - 1 and self._fused_softmax():
+                return p[0] @ x + p[1]
+            x = _layer(layer, p, x, training, keys[i])
+        return x
+
+    def _data_loss(self, params, x, y, training, key):
+        m = y.shape[-1]
+        out = self._apply(params, x, training, key, logits=True)
+        if self.loss == "mse":
+            return jnp.sum((out - y) ** 2) / m
+        return -jnp.mean(jax.nn.log_softmax(out, axis=0)[y, jnp.arange(m)])
+
+    def _objective(self, params, x, y, training, key):
+        loss = self._data_loss(params, x, y, training, key)
+        if self.l2:
+            weights = [p[0] for p in self._split(params) if p]
+            loss = loss + self.l2 / (2 * y.shape[-1]) * sum(jnp.sum(w * w) for w in weights)
+        return loss
+
+    def _columns(self, X):
+        return X.T if X.ndim == 2 else X
+
+    def _get(self, name, make):
+        if name not in self._compiled:
+            self._compiled[name] = make()
+        return self._compiled[name]
+
+    def _step_fn(self):
+        grad = jax.value_and_grad(self._objective)
+
+        def step(params, state, x, y, key):
+            loss, grads = grad(params, x, y, True, key)
+            params, state = self.optimizer.update(params, grads, state)
+            return params, state, loss
+        return step
+
+    def _epoch_fn(self):
+        step = self._step_fn()
+
+        @jax.jit
+        def epoch(params, state, X, Y, batches, key):
+            def body(carry, rows):
+                params, state, key = carry
+                key, sub = jax.random.split(key)
+                params, state, loss = step(params, state, self._columns(X[rows]), self._targets_of(Y, rows), sub)
+                return (params, state, key), loss
+            (params, state, key), losses = jax.lax.scan(body, (params, state, key), batches)
+            return params, state, key, losses
+        return epoch
+
+    def _targets_of(self, Y, rows):
+        return Y[rows] if self.loss == "cross_entropy" else Y[rows].T
+
+    # --- the numpy model's methods -----------------------------------------------------------------------
+    def _inputs(self, X, func):
+        X = np.asarray(X) if not isinstance(X, jax.Array) else X
+        if X.ndim not in (2, 4):
+            raise ValueError(f"Sequential.{func}: X must be rows (m, features) or NCHW images (m, C, H, W), "
+                             f"got shape {X.shape}")
+        if self.input_shape is None:
+            self.build(X.shape[1:])
+        if tuple(X.shape[1:]) != self.input_shape:
+            raise ValueError(f"Sequential.{func}: each example must have shape {self.input_shape}, "
+                             f"got {tuple(X.shape[1:])}")
+        return jnp.asarray(X, self.dtype)
+
+    def _labels(self, y, m, func):
+        y = np.asarray(y)
+        if self.loss == "cross_entropy":
+            _NumpySequential._targets(self, y, m, func)     # the numpy model's checks and messages
+            return jnp.asarray(y, jnp.int32)
+        return jnp.asarray(_NumpySequential._targets(self, y, m, func).T)    # (m, k) rows
+
+    def gradients(self, X, y, training=False, seed=None):
+        """``(loss, grads)`` for one batch (rows); grads in the order of ``params``; the loss includes L2."""
+        X = self._inputs(X, "gradients")
+        y = self._labels(y, len(X), "gradients")
+        key = jax.random.key(0 if seed is None else seed)
+        fn = self._get(("grad", training), lambda: jax.jit(jax.value_and_grad(
+            lambda p, x, t, k: self._objective(p, x, t, training, k))))
+        loss, grads = fn(self._params, self._columns(X), self._targets_of(y, jnp.arange(len(X))), key)
+        return float(loss), list(grads)
+
+    def train_step(self, X_batch, y_batch, rng):
+        """One optimiser step on one batch of rows; ``rng`` a JAX key or an int. Returns the batch loss."""
+        X = self._inputs(X_batch, "train_step")
+        y = self._labels(y_batch, len(X), "train_step")
+        key = jax.random.key(rng) if isinstance(rng, (int, np.integer)) else rng
+        if self._opt_state is None:
+            self._opt_state = self.optimizer.init(self._params)
+        fn = self._get("step", lambda: jax.jit(self._step_fn()))
+        self._params, self._opt_state, loss = fn(self._params, self._opt_state, self._columns(X),
+                                                 self._targets_of(y, jnp.arange(len(X))), key)
+        return float(loss)
+
+    def fit(self, X, y, epochs=1, batch_size=32, validation_data=None, seed=None, callback=None) -> History:
+        """Train like ``nnlab.Sequential.fit`` (same shuffles for the same seed); returns a ``History``."""
+        Xd = self._inputs(X, "fit")
+        yd = self._labels(y, len(Xd), "fit")
+        m, size = len(Xd), int(batch_size)
+        if size < 1:
+            raise ValueError(f"Sequential.fit: batch_size must be at least 1, got {batch_size}")
+        size = min(size, m)
+        if self._opt_state is None:
+            self._opt_state = self.optimizer.init(self._params)
+        rng = np.random.default_rng(seed)
+        key = jax.random.key(0 if seed is None else int(np.random.default_rng(seed).integers(2 ** 31)))
+        epoch_fn = self._get("epoch", self._epoch_fn)
+        history = History()
+        full = m // size * size
+        for epoch in range(int(epochs)):
+            start = time.perf_counter()
+            order = rng.permutation(m)
+            self._params, self._opt_state, key, _ = epoch_fn(self._params, self._opt_state, Xd, yd,
+                                                             jnp.asarray(order[:full].reshape(-1, size)), key)
+            if full < m:
+                key, sub = jax.random.split(key)
+                rest = jnp.asarray(order[full:])
+                step = self._get("step", lambda: jax.jit(self._step_fn()))
+                self._params, self._opt_state, _ = step(self._params, self._opt_state, self._columns(Xd[rest]),
+                                                        self._targets_of(yd, rest), sub)
+            jax.block_until_ready(self._params)
+            history.epoch_seconds.append(time.perf_counter() - start)
+            names = ("loss", "accuracy") if self.loss == "cross_entropy" else ("loss",)
+            metrics = dict(zip(names, self.evaluate(X, y)))
+            if validation_data is not None:
+                metrics.update(zip(["val_" + n for n in names], self.evaluate(*validation_data)))
+            history.append(**metrics)
+            if callback is not None:
+                callback(epoch, history)
+        return history
+
+    def _forward_fn(self):
+        return jax.jit(lambda p, x: self._apply(p, x, False, None))
+
+    def predict(self, X, batch_size=1024):
+        """Outputs as rows ``(m, k)`` (probabilities after a softmax layer), dropout off — a numpy array."""
+        X = self._inputs(X, "predict")
+        fn = self._get("forward", self._forward_fn)
+        outs = [np.asarray(fn(self._params, self._columns(X[s:s + batch_size]))).T
+                for s in range(0, len(X), batch_size)]
+        return np.concatenate(outs) if outs else np.empty((0, self.shapes[-1][0]), self.dtype)
+
+    def evaluate(self, X, y, batch_size=1024):
+        """``(loss, accuracy)`` without the L2 term (accuracy NaN for mse); dropout off."""
+        X = self._inputs(X, "evaluate")
+        y = self._labels(y, len(X), "evaluate")
+        fn = self._get("eval", lambda: jax.jit(partial(self._eval_batch)))
+        total, correct = 0.0, 0
+        for s in range(0, len(X), batch_size):
+            rows = jnp.arange(s, min(s + batch_size, len(X)))
+            loss, hits = fn(self._params, self._columns(X[rows]), self._targets_of(y, rows))
+            total += float(loss) * len(rows)
+            correct += int(hits)
+        n = max(len(X), 1)
+        return total / n, (correct / n if self.loss == "cross_entropy" else float("nan"))
+
+    def _eval_batch(self, params, x, y):
+        loss = self._data_loss(params, x, y, False, None)
+        if self.loss == "mse":
+            return loss, 0
+        return loss, jnp.sum(self._apply(params, x, False, None, logits=True).argmax(axis=0) == y)

@@ -1,0 +1,120 @@
+"""Pooling in JAX: deck 000's example and batched max / average pooling with backward passes (NCHW).
+
+Like nnlab.pool, the forward pass combines the size² strided slices ``x[:, :, i::stride, j::stride]``, and
+the max backward pass gives each window's gradient to its *first* maximal entry in row-major order (PyTorch's
+rule on ties) — autodiff through ``max`` would split or place it differently.
+"""
+from __future__ import annotations
+
+from functools import partial
+from typing import NamedTuple
+
+import jax
+import jax.numpy as jnp
+
+from ._arrays import as_float
+
+
+class PoolCache(NamedTuple):
+    x: jax.Array
+    out: jax.Array
+    size: int
+    stride: int
+
+
+def _geometry(func, x, size, stride):
+    x = as_float(x, func, "x")
+    if x.ndim != 4:
+        raise ValueError(f"{func}: x must be NCHW (N, C, H, W), got shape {x.shape}")
+    size, stride = int(size), int(stride)
+    if size < 1 or stride < 1:
+        raise ValueError(f"{func}: size and stride must be ≥ 1, got size={size}, stride={stride}")
+    H, W = x.shape[2:]
+    if size > H or size > W:
+        raise ValueError(f"{func}: a {size}×{size} window does not fit the {H}×{W} input")
+    return x, size, stride
+
+
+def _slices(size, stride, Ho, Wo):
+    for i in range(size):
+        for j in range(size):
+            yield (slice(None), slice(None), slice(i, i + stride * (Ho - 1) + 1, stride),
+                   slice(j, j + stride * (Wo - 1) + 1, stride))
+
+
+def _out_hw(x, size, stride):
+    return (x.shape[2] - size) // stride + 1, (x.shape[3] - size) // stride + 1
+
+
+@partial(jax.jit, static_argnames=("size", "stride", "mode"))
+def _pool(x, size, stride, mode):
+    parts = [x[s] for s in _slices(size, stride, *_out_hw(x, size, stride))]
+    if mode == "max":
+        out = parts[0]
+        for p in parts[1:]:
+            out = jnp.maximum(out, p)
+        return out
+    return sum(parts[1:], parts[0]) / (size * size)
+
+
+@partial(jax.jit, static_argnames=("size", "stride"))
+def _max_backward(dout, x, out, size, stride):
+    dx = jnp.zeros_like(x)
+    unclaimed = jnp.ones(out.shape, bool)
+    for s in _slices(size, stride, *out.shape[2:]):
+        hit = (x[s] == out) & unclaimed
+        dx = dx.at[s].add(jnp.where(hit, dout, 0))
+        unclaimed = unclaimed & ~hit
+    return dx
+
+
+@partial(jax.jit, static_argnames=("size", "stride"))
+def _avg_backward(dout, x, size, stride):
+    dx = jnp.zeros_like(x)
+    for s in _slices(size, stride, *dout.shape[2:]):
+        dx = dx.at[s].add(dout / (size * size))
+    return dx
+
+
+def _check_dout(func, dout, out):
+    dout = jnp.asarray(dout, dtype=out.dtype)
+    if dout.shape != out.shape:
+        raise ValueError(f"{func}: dout must have the output's shape {out.shape}, got {dout.shape}")
+    return dout
+
+
+def max_pool_forward(x, size=2, stride=2):
+    """Maximum over each window: ``(out (N, C, H_out, W_out), cache)``."""
+    x, size, stride = _geometry("max_pool_forward", x, size, stride)
+    out = _pool(x, size, stride, "max")
+    return out, PoolCache(x, out, size, stride)
+
+
+def max_pool_backward(dout, cache: PoolCache):
+    """Each window's gradient to its first maximal entry; ``dx`` shaped like ``x``."""
+    x, out, size, stride = cache
+    return _max_backward(_check_dout("max_pool_backward", dout, out), x, out, size, stride)
+
+
+def avg_pool_forward(x, size=2, stride=2):
+    """Mean over each window: ``(out (N, C, H_out, W_out), cache)``."""
+    x, size, stride = _geometry("avg_pool_forward", x, size, stride)
+    out = _pool(x, size, stride, "avg")
+    return out, PoolCache(x, out, size, stride)
+
+
+def avg_pool_backward(dout, cache: PoolCache):
+    """Each entry of a window gets 1/size² of the window's gradient."""
+    x, out, size, stride = cache
+    return _avg_backward(_check_dout("avg_pool_backward", dout, out), x, size, stride)
+
+
+def pooling(x, size=2, stride=2, mode="max"):
+    """Pool one 2-D array ``x (H, W)`` with ``mode`` ``"max"`` or ``"avg"``; returns ``(H_out, W_out)``."""
+    x = as_float(x, "pooling", "x")
+    if x.ndim != 2:
+        raise ValueError(f"pooling: x must be 2-D (H, W), got shape {x.shape}")
+    forward = {"max": max_pool_forward, "avg": avg_pool_forward}.get(mode)
+    if forward is None:
+        raise ValueError(f"pooling: mode must be 'max' or 'avg', got {mode!r}")
+    return forward(x[None, None], size, stride)[0][0, 0]
