@@ -240,6 +240,13 @@ class Sequential:
         self.optimizer.step(self.params, grads, self._opt_state)
         return loss
 
+    def train_epoch(self, X, y, batch_size=32, rng=None) -> float:
+        """One pass over the rows in shuffled mini-batches (shuffles and dropout from ``rng``, a numpy
+        Generator or a seed); returns the mean batch loss. ``fit`` is this plus the metrics."""
+        rng = np.random.default_rng(rng)
+        losses = [self.train_step(X[idx], y[idx], rng) for idx in minibatches(len(X), batch_size, seed=rng)]
+        return float(np.mean(losses))
+
     def fit(self, X, y, epochs=1, batch_size=32, validation_data=None, seed=None, callback=None) -> History:
         """Train for ``epochs`` passes over shuffled mini-batches.
 
@@ -255,8 +262,7 @@ class Sequential:
         history = History()
         for epoch in range(int(epochs)):
             start = time.perf_counter()
-            for idx in minibatches(len(X), batch_size, seed=rng):
-                self.train_step(X[idx], y[idx], rng)
+            self.train_epoch(X, y, batch_size, rng)
             history.epoch_seconds.append(time.perf_counter() - start)
             names = ("loss", "accuracy") if self.loss == "cross_entropy" else ("loss",)   # mse: no accuracy
             metrics = dict(zip(names, self.evaluate(X, y)))

@@ -7,8 +7,9 @@ the step count) is plain data made by ``init(params)``. Two ways to take a step:
 - ``step(params, grads, state)`` updates ``params`` and ``state`` in place — what ``Sequential.fit`` uses on
   the arrays the model owns, since a training step then allocates nothing.
 
-``params`` and ``grads`` are lists of arrays of matching shapes. The update rules are PyTorch's (which
-Keras matches for these four), so ``torch.optim`` serves as a test oracle.
+``params`` and ``grads`` are lists of arrays of matching shapes. The update rules are PyTorch's, so
+``torch.optim`` serves as a test oracle. Keras differs only in where RMSprop and Adam add eps;
+``RMSprop(eps_in_sqrt=True)`` follows Keras.
 """
 from __future__ import annotations
 
@@ -74,18 +75,22 @@ class Momentum(Optimizer):
 
 
 class RMSprop(Optimizer):
-    """s ← ρ·s + (1 − ρ)·g²; θ ← θ − lr·g / (√s + eps): each weight gets its own step size."""
+    """s ← ρ·s + (1 − ρ)·g²; θ ← θ − lr·g / (√s + eps): each weight gets its own step size.
+
+    ``eps_in_sqrt=True`` divides by √(s + eps) instead, as Keras does (deck 002's models were trained that
+    way); PyTorch's form is the default.
+    """
 
     _slots = ("square_avg",)
 
-    def __init__(self, lr=0.001, rho=0.9, eps=1e-7):
-        self.lr, self.rho, self.eps = lr, rho, eps
+    def __init__(self, lr=0.001, rho=0.9, eps=1e-7, eps_in_sqrt=False):
+        self.lr, self.rho, self.eps, self.eps_in_sqrt = lr, rho, eps, bool(eps_in_sqrt)
 
     def _apply(self, p, g, s, t):
         sq = s["square_avg"]
         sq *= self.rho
         sq += (1 - self.rho) * g * g
-        p -= self.lr * g / (np.sqrt(sq) + self.eps)
+        p -= self.lr * g / (np.sqrt(sq + self.eps) if self.eps_in_sqrt else np.sqrt(sq) + self.eps)
 
 
 class Adam(Optimizer):

@@ -87,6 +87,11 @@ def test_sample_class_outcomes(graded):
     assert "without the bias" in cells[("jun", "06_cnn", "conv2d_forward_visible")]["message"]
     assert "squash the cell state" in cells[("emma", "07_lstm", "lstm_cell_forward_visible")]["message"]
     assert cells[("grace", "07_lstm", "lstm_cell_forward_hidden")]["message"].startswith("NotImplementedError")
+    assert "fails under jax.jit" in cells[("ben", "08_jax", "jax_cost_visible")]["message"]
+    assert "argnums" in cells[("kofi", "08_jax", "jax_gradient_visible")]["message"]
+    assert "sum* of its squared errors" in cells[("lena", "08_jax", "per_example_cost_visible")]["message"]
+    assert "stepped uphill" in cells[("dmitri", "08_jax", "gd_step_visible")]["message"]
+    assert cells[("grace", "08_jax", "gd_step_visible")]["message"].startswith("NotImplementedError")
 
 
 def test_broken_notebook_is_failed_with_a_reason_not_a_silent_zero(graded):

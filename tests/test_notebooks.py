@@ -15,7 +15,7 @@ ASSIGNMENTS = sorted(p.name for p in (REPO / "solutions").iterdir() if p.is_dir(
 
 def test_the_assignments_with_one_notebook_each():
     assert ASSIGNMENTS == ["01_perceptron", "02_forward_pass", "03_gradient_descent", "04_backprop",
-                           "05_classifier", "06_cnn", "07_lstm"]
+                           "05_classifier", "06_cnn", "07_lstm", "08_jax"]
     for aid in ASSIGNMENTS:
         files = sorted(p.name for p in (REPO / "solutions" / aid).iterdir())
         assert files == [f"{aid}.ipynb"], "nothing may sit beside a source notebook (it would be released)"
@@ -33,7 +33,8 @@ def test_every_challenge_has_visible_and_hidden_tests(aid):
     for cell in nb.cells:
         m = cell.metadata.get("nbgrader", {})
         if m.get("solution"):
-            assert cell.source.lstrip().startswith("def "), "the def line stays outside the solution region"
+            undecorated = "\n".join(line for line in cell.source.strip().splitlines() if not line.startswith("@"))
+            assert undecorated.startswith("def "), "the def line stays outside the solution region"
         if m.get("grade") and not m.get("solution"):
             last = [line for line in cell.source.splitlines() if line.strip() and not line.startswith("###")][-1]
             assert last.startswith("assert "), f"{m['grade_id']} must end in an assertion"

@@ -22,16 +22,24 @@ STUDENTS: dict[str, dict] = {
     # everything right
     "ada": {},
     # predict forgets to transpose the result back into rows (cost_function inherits the mistake);
-    # softmax normalises the rows instead of the columns
-    "ben": {"02_forward_pass": {"predict": "return forward_pass(np.transpose(X), w, b)"},
+    # softmax normalises the rows instead of the columns; writes notebook 08's cost with numpy (fails under jit)
+    "ben": {"08_jax": {"jax_cost": """
+                a = np.asarray(X, dtype=float).T
+                for w_l, b_l in zip(w, b):
+                    a = 1 / (1 + np.exp(-(np.asarray(w_l) @ a + np.asarray(b_l))))
+                return float(np.sum((a.T - y) ** 2) / a.shape[1])"""},
+            "02_forward_pass": {"predict": "return forward_pass(np.transpose(X), w, b)"},
             "05_classifier": {"softmax": """
                 e = np.exp(z - z.max(axis=1, keepdims=True))
                 return e / e.sum(axis=1, keepdims=True)"""}},
     # the textbook sigmoid: overflows (RuntimeWarning) at z = -1000 but the values are right
     "chloe": {"02_forward_pass": {"sigmoid": "return 1 / (1 + np.exp(-z))"}},
     # steps uphill in one_step_gd, flips the sign of the cost derivative in backprop, flips the kernel (the
-    # textbook's convolution) in notebook 06
+    # textbook's convolution) in notebook 06, and steps uphill again in notebook 08's gd_step
     "dmitri": {
+        "08_jax": {"gd_step": """
+            w_grads, b_grads = jax_gradient(X, y, w, b)
+            return [w_l + lr * g for w_l, g in zip(w, w_grads)], [b_l + lr * g for b_l, g in zip(b, b_grads)]"""},
         "06_cnn": {"convolution": """
             image = np.pad(np.asarray(image, dtype=float), padding)
             kernel = np.asarray(kernel, dtype=float)[::-1, ::-1]
@@ -83,15 +91,16 @@ STUDENTS: dict[str, dict] = {
                 grads.append(g)
             pds.append(grads)
         return pds[0], pds[1]"""}},
-    # half done: stopped after Challenge 2 and after Challenge 4
-    "farid": {"02_forward_pass": {"forward_pass": TODO, "predict": TODO, "cost_function": TODO},
+    # half done: stopped after Challenge 2 and after Challenge 4 (and before notebook 08's vmap)
+    "farid": {"08_jax": {"per_example_cost": TODO},"02_forward_pass": {"forward_pass": TODO, "predict": TODO, "cost_function": TODO},
               "03_gradient_descent": {"one_step_gd": TODO},
               "04_backprop": {"sigmoid_prime": TODO, "backprop": TODO},
               "05_classifier": {"cross_entropy_prime": TODO}},
     # a syntax error in the perceptron cell: perceptron is never defined
-    # (and left the LSTM notebook unsolved)
+    # (and left the LSTM notebook and notebook 08's gradient unsolved: gd_step, which calls it, fails too)
     "grace": {"01_perceptron": {"perceptron": "return (np.asarray(X) @ w + b > 0).astype(int"},
-              "07_lstm": {"lstm_cell_forward": TODO}},
+              "07_lstm": {"lstm_cell_forward": TODO},
+              "08_jax": {"jax_gradient": TODO}},
     # an infinite training loop in an ungraded cell: that cell times out, the graded cells still count
     "hiro": {"03_gradient_descent": {EDITS: [("w, b, errors = GD(X, y, w0, b0, epoch=1000, lr=2.0)",
                                               "errors = [1.0]\nwhile errors[-1] > 0:   # train until perfect\n"
@@ -116,8 +125,9 @@ STUDENTS: dict[str, dict] = {
                 for w_l in w:
                     a = sigmoid(w_l @ a)
                 return a"""}},
-    # halves the cost (the ½ convention), drops the 2 in backprop's BP1, sums the cross-entropy over examples
-    "kofi": {"02_forward_pass": {"cost_function": "return np.sum((predict(X, w, b) - y) ** 2) / (2 * np.shape(y)[0])"},
+    # halves the cost (the ½ convention), drops the 2 in backprop's BP1, sums the cross-entropy over examples,
+    # and calls jax.grad without argnums (the gradient with respect to X)
+    "kofi": {"08_jax": {"jax_gradient": "return jax.grad(jax_cost)(X, y, w, b)"},"02_forward_pass": {"cost_function": "return np.sum((predict(X, w, b) - y) ** 2) / (2 * np.shape(y)[0])"},
              "05_classifier": {"cross_entropy": """
                 z = np.asarray(z, dtype=float)
                 top = z.max(axis=0)
@@ -137,8 +147,15 @@ STUDENTS: dict[str, dict] = {
                     w_grads[l] = delta @ activations[l].T
                 return w_grads, b_grads"""}},
     # nudges the caller's arrays in place (and never puts them back); sigmoid_prime returns σ itself;
-    # relu_prime is 1 at z = 0
-    "lena": {"03_gradient_descent": {"gradient_estimator": """
+    # relu_prime is 1 at z = 0; averages notebook 08's per-example cost over the outputs
+    "lena": {"08_jax": {"per_example_cost": """
+                 def one(x, t, w, b):
+                     a = x[:, None]
+                     for w_l, b_l in zip(w, b):
+                         a = jax.nn.sigmoid(w_l @ a + b_l)
+                     return jnp.mean((a[:, 0] - t) ** 2)
+                 return jax.vmap(one, in_axes=(0, 0, None, None))(jnp.asarray(X), jnp.asarray(y), w, b)"""},
+             "03_gradient_descent": {"gradient_estimator": """
         base = cost_function(X, y, w, b)
         w_pds = [np.zeros_like(p) for p in w]
         b_pds = [np.zeros_like(p) for p in b]

@@ -192,33 +192,48 @@ class Sequential(_NumpySequential):
                                                  self._targets_of(y, jnp.arange(len(X))), key)
         return float(loss)
 
-    def fit(self, X, y, epochs=1, batch_size=32, validation_data=None, seed=None, callback=None) -> History:
-        """Train like ``nnlab.Sequential.fit`` (same shuffles for the same seed); returns a ``History``."""
-        Xd = self._inputs(X, "fit")
-        yd = self._labels(y, len(Xd), "fit")
+    def train_epoch(self, X, y, batch_size=32, rng=None) -> float:
+        """One pass over shuffled mini-batches — the equal batches in one compiled ``lax.scan``, then a step
+        for the remainder. Shuffles come from ``rng`` (numpy Generator or seed) exactly as in the numpy
+        model; dropout keys are drawn from it too when the model has dropout. Returns the mean batch loss."""
+        rng = np.random.default_rng(rng)
+        Xd = self._inputs(X, "train_epoch")
+        yd = self._labels(y, len(Xd), "train_epoch")
         m, size = len(Xd), int(batch_size)
         if size < 1:
-            raise ValueError(f"Sequential.fit: batch_size must be at least 1, got {batch_size}")
+            raise ValueError(f"Sequential.train_epoch: batch_size must be at least 1, got {batch_size}")
         size = min(size, m)
         if self._opt_state is None:
             self._opt_state = self.optimizer.init(self._params)
-        rng = np.random.default_rng(seed)
-        key = jax.random.key(0 if seed is None else int(np.random.default_rng(seed).integers(2 ** 31)))
-        epoch_fn = self._get("epoch", self._epoch_fn)
-        history = History()
+        order = rng.permutation(m)
+        dropout = any(isinstance(layer, Dropout) and layer.rate for layer in self.layers)
+        key = jax.random.key(int(rng.integers(2 ** 31)) if dropout else 0)
         full = m // size * size
+        losses = []
+        if full:
+            epoch_fn = self._get("epoch", self._epoch_fn)
+            self._params, self._opt_state, key, batch_losses = epoch_fn(
+                self._params, self._opt_state, Xd, yd, jnp.asarray(order[:full].reshape(-1, size)), key)
+            losses.append(batch_losses)
+        if full < m:
+            key, sub = jax.random.split(key)
+            rest = jnp.asarray(order[full:])
+            step = self._get("step", lambda: jax.jit(self._step_fn()))
+            self._params, self._opt_state, loss = step(self._params, self._opt_state, self._columns(Xd[rest]),
+                                                       self._targets_of(yd, rest), sub)
+            losses.append(loss[None])
+        return float(jnp.mean(jnp.concatenate(losses)))
+
+    def fit(self, X, y, epochs=1, batch_size=32, validation_data=None, seed=None, callback=None) -> History:
+        """Train like ``nnlab.Sequential.fit`` (the same shuffles for the same seed); returns a ``History``."""
+        X = X if isinstance(X, jax.Array) else np.asarray(X)
+        self._inputs(X[:1], "fit")
+        self._labels(np.asarray(y), len(X), "fit")
+        rng = np.random.default_rng(seed)
+        history = History()
         for epoch in range(int(epochs)):
             start = time.perf_counter()
-            order = rng.permutation(m)
-            self._params, self._opt_state, key, _ = epoch_fn(self._params, self._opt_state, Xd, yd,
-                                                             jnp.asarray(order[:full].reshape(-1, size)), key)
-            if full < m:
-                key, sub = jax.random.split(key)
-                rest = jnp.asarray(order[full:])
-                step = self._get("step", lambda: jax.jit(self._step_fn()))
-                self._params, self._opt_state, _ = step(self._params, self._opt_state, self._columns(Xd[rest]),
-                                                        self._targets_of(yd, rest), sub)
-            jax.block_until_ready(self._params)
+            self.train_epoch(X, y, batch_size, rng)
             history.epoch_seconds.append(time.perf_counter() - start)
             names = ("loss", "accuracy") if self.loss == "cross_entropy" else ("loss",)
             metrics = dict(zip(names, self.evaluate(X, y)))

@@ -66,16 +66,17 @@ class Momentum(Optimizer):
 
 
 class RMSprop(Optimizer):
-    """s ← ρ·s + (1 − ρ)·g²; θ ← θ − lr·g / (√s + eps)."""
+    """s ← ρ·s + (1 − ρ)·g²; θ ← θ − lr·g / (√s + eps) (or / √(s + eps) with ``eps_in_sqrt``, as Keras)."""
 
     _slots = ("square_avg",)
 
-    def __init__(self, lr=0.001, rho=0.9, eps=1e-7):
-        self.lr, self.rho, self.eps = lr, rho, eps
+    def __init__(self, lr=0.001, rho=0.9, eps=1e-7, eps_in_sqrt=False):
+        self.lr, self.rho, self.eps, self.eps_in_sqrt = lr, rho, eps, bool(eps_in_sqrt)
 
     def _apply(self, p, g, s, t):
         sq = self.rho * s["square_avg"] + (1 - self.rho) * g * g
-        return p - self.lr * g / (jnp.sqrt(sq) + self.eps), {"square_avg": sq}
+        denom = jnp.sqrt(sq + self.eps) if self.eps_in_sqrt else jnp.sqrt(sq) + self.eps
+        return p - self.lr * g / denom, {"square_avg": sq}
 
 
 class Adam(Optimizer):
