@@ -41,6 +41,7 @@ class Record:
     submission_hash: str = ""
     source_hash: str = ""
     seconds: float = 0.0
+    log_tail: str = ""                # the end of nbgrader's log when grading failed (for the instructor)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -106,7 +107,9 @@ def explain_failure(result: dict) -> str:
     for pattern, text in patterns:
         if re.search(pattern, log):
             return f"grading failed: {text}"
-    lines = [line for line in log.splitlines() if "ERROR" in line or "Error" in line]
+    # the exception itself ("SomeError: text"), not nbgrader's "[ERROR] Please see the above traceback"
+    lines = [line.strip() for line in log.splitlines()
+             if re.search(r"\b\w*(Error|Exception|Timeout)\b", line) and "Please see the" not in line]
     return "grading failed: " + one_line(lines[-1] if lines else log, 300)
 
 
@@ -123,8 +126,9 @@ def grade_submission(ws: Workspace, api, student: str, assignment: str) -> Recor
         for nb_path in ws.source_notebooks(assignment):
             cells += [CellResult(nb_path.stem, c["grade_id"], 0.0, c["points"], "not_run",
                                  "not run: the notebook could not be graded") for c in test_cells(nb_path)]
+        log = ((result.get("log") or "") + "\n" + (result.get("error") or "")).strip()
         record = Record(status="failed", message=explain_failure(result), cells=cells,
-                        max_score=sum(c.max_score for c in cells), **base)
+                        max_score=sum(c.max_score for c in cells), log_tail=log[-4000:], **base)
     else:
         cells = _graded_cells(ws, student, assignment, timeout)
         score, max_score = sum(c.score for c in cells), sum(c.max_score for c in cells)

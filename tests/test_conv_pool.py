@@ -91,13 +91,13 @@ def test_float32_stays_float32_and_inputs_are_untouched(nn, rng):
 
 
 @pytest.mark.parametrize("call, message", [
-    (lambda: nnlab.conv2d_forward(np.zeros((1, 3, 5, 5)), np.zeros((2, 2, 3, 3)), np.zeros(2)), "same C"),
-    (lambda: nnlab.conv2d_forward(np.zeros((1, 1, 5, 5)), np.zeros((2, 1, 3, 3)), np.zeros((2, 1))), r"\(F,\)"),
-    (lambda: nnlab.conv2d_forward(np.zeros((1, 1, 2, 2)), np.zeros((1, 1, 3, 3)), np.zeros(1)), "does not fit"),
-    (lambda: nnlab.max_pool_forward(np.zeros((4, 4))), "NCHW"),
-    (lambda: nnlab.pooling(np.zeros((4, 4)), mode="median"), "'max' or 'avg'"),
-    (lambda: nnlab.convolution(np.zeros((4, 4)), np.ones((2, 2)), stride=0), "stride must be"),
+    (lambda nn: nn.conv2d_forward(np.zeros((1, 3, 5, 5)), np.zeros((2, 2, 3, 3)), np.zeros(2)), "same C"),
+    (lambda nn: nn.conv2d_forward(np.zeros((1, 1, 5, 5)), np.zeros((2, 1, 3, 3)), np.zeros((2, 1))), r"\(F,\)"),
+    (lambda nn: nn.conv2d_forward(np.zeros((1, 1, 2, 2)), np.zeros((1, 1, 3, 3)), np.zeros(1)), "does not fit"),
+    (lambda nn: nn.max_pool_forward(np.zeros((4, 4))), "NCHW"),
+    (lambda nn: nn.pooling(np.zeros((4, 4)), mode="median"), "'max' or 'avg'"),
+    (lambda nn: nn.convolution(np.zeros((4, 4)), np.ones((2, 2)), stride=0), "stride must be"),
 ])
-def test_bad_input_is_explained(call, message):
+def test_bad_input_is_explained(nn, call, message):
     with pytest.raises(ValueError, match=message):
-        call()
+        call(nn)

@@ -15,9 +15,9 @@ def _cases(rng):
             ("cross_entropy", xk, classes), ("max_margin", xk, classes)]
 
 
-def test_every_derivative_matches_central_differences(rng):
+def test_every_derivative_matches_central_differences(nn, rng):
     for name, x, target in _cases(rng):
-        loss, prime = nnlab.LOSSES[name]
+        loss, prime = nn.LOSSES[name]
         x = x.copy()
         numeric = numeric_grad(lambda: loss(x, target), x)
         np.testing.assert_allclose(prime(x, target), numeric, rtol=1e-6, atol=1e-9, err_msg=name)
@@ -72,12 +72,12 @@ def test_deck_003_regularised_cost_and_l2_gradient(nn, rng):
 
 
 @pytest.mark.parametrize("call, message", [
-    (lambda: nnlab.cross_entropy(np.zeros((3, 2)), [0, 3]), "integer classes 0…2"),
-    (lambda: nnlab.cross_entropy(np.zeros((3, 2)), [[0, 1]]), r"shape \(2,\)"),
-    (lambda: nnlab.hinge_loss(np.zeros((1, 2)), [0, 1]), "−1 or \\+1"),
-    (lambda: nnlab.logistic_loss(np.zeros((2, 2)), [1, 1]), r"\(1, m\)"),
-    (lambda: nnlab.square_loss(np.zeros(3), np.zeros(3)), "one column of scores per example"),
+    (lambda nn: nn.cross_entropy(np.zeros((3, 2)), [0, 3]), "integer classes 0…2"),
+    (lambda nn: nn.cross_entropy(np.zeros((3, 2)), [[0, 1]]), r"shape \(2,\)"),
+    (lambda nn: nn.hinge_loss(np.zeros((1, 2)), [0, 1]), "−1 or \\+1"),
+    (lambda nn: nn.logistic_loss(np.zeros((2, 2)), [1, 1]), r"\(1, m\)"),
+    (lambda nn: nn.square_loss(np.zeros(3), np.zeros(3)), "one column of scores per example"),
 ])
-def test_bad_targets_are_explained(call, message):
+def test_bad_targets_are_explained(nn, call, message):
     with pytest.raises(ValueError, match=message):
-        call()
+        call(nn)

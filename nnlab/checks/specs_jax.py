@@ -8,6 +8,8 @@ imported only when such a check runs.
 """
 from __future__ import annotations
 
+import weakref
+
 import numpy as np
 
 from .. import gradients, network
@@ -16,8 +18,25 @@ from .core import Case, Mistake, Spec, call_captured, snapshot
 from .specs_network import COST_FUNCTION
 
 
+_TRACED = weakref.WeakKeyDictionary()          # function → problems found under jit (checked once per function)
+
+
 def traceable(fn, case: Case) -> list[str]:
-    """Problems if ``fn`` fails when compiled by ``jax.jit`` on the case's inputs."""
+    """Problems if ``fn`` fails when compiled by ``jax.jit`` on the case's inputs. Compiling is slow, so each
+    function is compiled once, on the first case that reaches this check."""
+    try:
+        return list(_TRACED[fn])
+    except (KeyError, TypeError):
+        pass
+    problems = _trace(fn, case)
+    try:
+        _TRACED[fn] = problems
+    except TypeError:                          # not weak-referenceable: just check again next time
+        pass
+    return problems
+
+
+def _trace(fn, case: Case) -> list[str]:
     import jax
 
     call = call_captured(lambda *a, **k: jax.block_until_ready(jax.jit(fn)(*a, **k)), snapshot(case.args),

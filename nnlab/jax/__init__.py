@@ -16,12 +16,12 @@ except ImportError as exc:                                  # pragma: no cover -
     raise ImportError("nnlab.jax needs JAX, which is not installed. Install it with "
                       "pip install 'nnlab[jax]' (or: pip install jax) — the CPU build is enough.") from exc
 
-from .activations import (leaky_relu, leaky_relu_prime, linear, linear_prime, ramp, ramp_prime, relu, relu_prime,
+from .activations import (ACTIVATIONS, leaky_relu, leaky_relu_prime, linear, linear_prime, ramp, ramp_prime, relu, relu_prime,
                           sigmoid, sigmoid_prime, softmax, softmax_prime, tanh, tanh_prime)
 from .conv import conv2d_backward, conv2d_forward, convolution
 from .device import describe_devices, gpu_available
 from .gradients import backprop, backprop_autodiff, central_difference_gradient, gradient_estimator
-from .losses import (cross_entropy, cross_entropy_prime, hinge_loss, hinge_loss_prime, l2_penalty, l2_penalty_prime,
+from .losses import (LOSSES, cross_entropy, cross_entropy_prime, hinge_loss, hinge_loss_prime, l2_penalty, l2_penalty_prime,
                      log_softmax, logistic_loss, logistic_loss_prime, max_margin_loss, max_margin_loss_prime,
                      regularised_cost, square_loss, square_loss_prime)
 from .lstm import (init_lstm_params, lstm_backward, lstm_cell_backward, lstm_cell_forward, lstm_forward,
