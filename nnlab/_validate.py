@@ -20,24 +20,26 @@ def as_float_array(x, func: str, name: str) -> np.ndarray:
     return arr
 
 
-def as_matrix(x, func: str, name: str, hint: str) -> np.ndarray:
-    """A 2-D float array; ``hint`` names the expected layout, e.g. ``"(n_in, m) — one column per example"``."""
-    arr = as_float_array(x, func, name)
+def as_matrix(x, func: str, name: str, hint: str, as_float=as_float_array) -> np.ndarray:
+    """A 2-D float array; ``hint`` names the expected layout, e.g. ``"(n_in, m) — one column per example"``.
+
+    ``as_float`` makes the float array (``nnlab.jax`` passes its own, so both backends share these checks)."""
+    arr = as_float(x, func, name)
     if arr.ndim != 2:
         raise ValueError(f"{func}: {name} must be 2-D {hint}, got shape {arr.shape}"
                          + ("; use .reshape(-1, 1) for a single column" if arr.ndim == 1 else ""))
     return arr
 
 
-def check_params(w, b, func: str) -> tuple[list[np.ndarray], list[np.ndarray]]:
+def check_params(w, b, func: str, as_float=as_float_array) -> tuple[list[np.ndarray], list[np.ndarray]]:
     """Validate the bootcamp's parameter lists: ``w[l]`` (n_out, n_in), ``b[l]`` (n_out, 1), layers chained."""
     if not isinstance(w, (list, tuple)) or not isinstance(b, (list, tuple)):
         raise ValueError(f"{func}: w and b must be lists of arrays (one per layer), "
                          f"got {type(w).__name__} and {type(b).__name__}")
     if len(w) != len(b) or len(w) == 0:
         raise ValueError(f"{func}: w and b must have the same, non-zero number of layers, got {len(w)} and {len(b)}")
-    ws = [as_matrix(wl, func, f"w[{l}]", "(n_out, n_in)") for l, wl in enumerate(w)]
-    bs = [as_matrix(bl, func, f"b[{l}]", "(n_out, 1)") for l, bl in enumerate(b)]
+    ws = [as_matrix(wl, func, f"w[{l}]", "(n_out, n_in)", as_float) for l, wl in enumerate(w)]
+    bs = [as_matrix(bl, func, f"b[{l}]", "(n_out, 1)", as_float) for l, bl in enumerate(b)]
     for l, (wl, bl) in enumerate(zip(ws, bs)):
         if bl.shape != (wl.shape[0], 1):
             raise ValueError(f"{func}: b[{l}] has shape {bl.shape} but w[{l}] has {wl.shape[0]} output units, "
@@ -48,10 +50,10 @@ def check_params(w, b, func: str) -> tuple[list[np.ndarray], list[np.ndarray]]:
     return ws, bs
 
 
-def check_rows(X, y, w, func: str) -> tuple[np.ndarray, np.ndarray]:
+def check_rows(X, y, w, func: str, as_float=as_float_array) -> tuple[np.ndarray, np.ndarray]:
     """Validate a data set given as rows: ``X`` (m, n_in) and ``y`` (m, n_out) for the network ``w``."""
-    X = as_matrix(X, func, "X", "(m, n_in) — one row per example")
-    y = as_float_array(y, func, "y")
+    X = as_matrix(X, func, "X", "(m, n_in) — one row per example", as_float)
+    y = as_float(y, func, "y")
     n_out = np.shape(w[-1])[0] if len(w) else None
     if y.ndim != 2:
         raise ValueError(f"{func}: y must be 2-D (m, n_out) = ({X.shape[0]}, {n_out}), got shape {y.shape}"

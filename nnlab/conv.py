@@ -37,6 +37,19 @@ def _check_geometry(func, H, W, kh, kw, stride, padding):
     return (H + 2 * padding - kh) // stride + 1, (W + 2 * padding - kw) // stride + 1
 
 
+def _check_inputs(x, w, b, stride, padding, as_float=as_float_array):
+    """conv2d_forward's arguments checked: ``(x, w, b, stride, padding, (H_out, W_out))``."""
+    x, w, b = (as_float(a, "conv2d_forward", n) for a, n in ((x, "x"), (w, "w"), (b, "b")))
+    if x.ndim != 4 or w.ndim != 4 or x.shape[1] != w.shape[1]:
+        raise ValueError(f"conv2d_forward: x must be (N, C, H, W) and w (F, C, kh, kw) with the same C, "
+                         f"got x {x.shape} and w {w.shape}")
+    if b.shape != (w.shape[0],):
+        raise ValueError(f"conv2d_forward: b must be (F,) = ({w.shape[0]},), got {b.shape}")
+    stride, padding = int(stride), int(padding)
+    out_hw = _check_geometry("conv2d_forward", x.shape[2], x.shape[3], w.shape[2], w.shape[3], stride, padding)
+    return x, w, b, stride, padding, out_hw
+
+
 def _columns(xp, kh, kw, stride, out_hw):
     """Receptive fields of the padded input as ``(N, C·kh·kw, H_out·W_out)``, rows ordered (c, i, j)."""
     N, C = xp.shape[:2]
@@ -52,17 +65,8 @@ def conv2d_forward(x, w, b, stride=1, padding=0):
     Returns:
         ``(out, cache)``: out ``(N, F, H_out, W_out)``; cache a ``ConvCache`` for ``conv2d_backward``.
     """
-    x = as_float_array(x, "conv2d_forward", "x")
-    w = as_float_array(w, "conv2d_forward", "w")
-    b = as_float_array(b, "conv2d_forward", "b")
-    if x.ndim != 4 or w.ndim != 4 or x.shape[1] != w.shape[1]:
-        raise ValueError(f"conv2d_forward: x must be (N, C, H, W) and w (F, C, kh, kw) with the same C, "
-                         f"got x {x.shape} and w {w.shape}")
-    if b.shape != (w.shape[0],):
-        raise ValueError(f"conv2d_forward: b must be (F,) = ({w.shape[0]},), got {b.shape}")
-    stride, padding = int(stride), int(padding)
+    x, w, b, stride, padding, out_hw = _check_inputs(x, w, b, stride, padding)
     F, C, kh, kw = w.shape
-    out_hw = _check_geometry("conv2d_forward", x.shape[2], x.shape[3], kh, kw, stride, padding)
     xp = np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding))) if padding else x
     cols = _columns(xp, kh, kw, stride, out_hw)
     out = np.matmul(w.reshape(F, C * kh * kw), cols)            # (N, F, H_out·W_out): already NCHW

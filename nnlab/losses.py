@@ -23,8 +23,9 @@ import numpy as np
 from ._validate import as_float_array
 
 
-def _scores(x, func):
-    x = as_float_array(x, func, "x")
+def _scores(x, func, as_float=as_float_array):
+    """``x`` as a 2-D float array of scores ``(k, m)`` (nnlab.jax passes its own as_float)."""
+    x = as_float(x, func, "x")
     if x.ndim != 2:
         raise ValueError(f"{func}: x must be 2-D (k, m) — one column of scores per example, got shape {x.shape}")
     return x

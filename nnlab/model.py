@@ -255,7 +255,8 @@ class Sequential:
             seed: shuffling and dropout; callback: ``callback(epoch, history)`` after each epoch (live plots).
         Returns: a ``History`` with loss and accuracy per epoch (and val_loss, val_accuracy).
         """
-        X, y = np.asarray(X), np.asarray(y)
+        X = X if hasattr(X, "__array__") and hasattr(X, "shape") else np.asarray(X)   # device arrays stay put
+        y = np.asarray(y)
         self._inputs(X[:1], "fit")                          # builds, and checks the shape
         self._targets(y, len(X), "fit")                     # every label checked before the first step
         rng = np.random.default_rng(seed)

@@ -26,8 +26,9 @@ class PoolCache(NamedTuple):
     stride: int
 
 
-def _geometry(func, x, size, stride):
-    x = as_float_array(x, func, "x")
+def _geometry(func, x, size, stride, as_float=as_float_array):
+    """``(x, size, stride, H_out, W_out)`` after checking the input and window (nnlab.jax passes its as_float)."""
+    x = as_float(x, func, "x")
     if x.ndim != 4:
         raise ValueError(f"{func}: x must be NCHW (N, C, H, W), got shape {x.shape}")
     size, stride = int(size), int(stride)

@@ -1,4 +1,5 @@
-"""Input checking for ``nnlab.jax``: the numpy backend's rules and messages, on shapes only (no device copies).
+"""Input checking for ``nnlab.jax``: the numpy backend's checks and messages (``nnlab._validate``) with JAX
+arrays — they look at shapes only, so nothing is copied off the device.
 
 Float arrays keep their dtype; integer and boolean inputs become JAX's default float (float32, or float64
 when ``jax_enable_x64`` is on).
@@ -7,6 +8,8 @@ from __future__ import annotations
 
 import jax.numpy as jnp
 import numpy as np
+
+from .. import _validate
 
 
 def as_float(x, func: str, name: str):
@@ -23,49 +26,17 @@ def as_float(x, func: str, name: str):
 
 
 def as_matrix(x, func: str, name: str, hint: str):
-    arr = as_float(x, func, name)
-    if arr.ndim != 2:
-        raise ValueError(f"{func}: {name} must be 2-D {hint}, got shape {arr.shape}"
-                         + ("; use .reshape(-1, 1) for a single column" if arr.ndim == 1 else ""))
-    return arr
+    return _validate.as_matrix(x, func, name, hint, as_float)
 
 
 def check_params(w, b, func: str):
-    """The bootcamp's parameter lists: ``w[l]`` (n_out, n_in), ``b[l]`` (n_out, 1), layers chained."""
-    if not isinstance(w, (list, tuple)) or not isinstance(b, (list, tuple)):
-        raise ValueError(f"{func}: w and b must be lists of arrays (one per layer), "
-                         f"got {type(w).__name__} and {type(b).__name__}")
-    if len(w) != len(b) or len(w) == 0:
-        raise ValueError(f"{func}: w and b must have the same, non-zero number of layers, got {len(w)} and {len(b)}")
-    ws = [as_matrix(wl, func, f"w[{l}]", "(n_out, n_in)") for l, wl in enumerate(w)]
-    bs = [as_matrix(bl, func, f"b[{l}]", "(n_out, 1)") for l, bl in enumerate(b)]
-    for l, (wl, bl) in enumerate(zip(ws, bs)):
-        if bl.shape != (wl.shape[0], 1):
-            raise ValueError(f"{func}: b[{l}] has shape {bl.shape} but w[{l}] has {wl.shape[0]} output units, "
-                             f"so b[{l}] must be ({wl.shape[0]}, 1)")
-        if l > 0 and wl.shape[1] != ws[l - 1].shape[0]:
-            raise ValueError(f"{func}: w[{l}] has shape {wl.shape} but the layer below has "
-                             f"{ws[l - 1].shape[0]} units, so w[{l}] must have {ws[l - 1].shape[0]} columns")
-    return ws, bs
+    """The bootcamp's parameter lists, checked as in numpy: ``w[l]`` (n_out, n_in), ``b[l]`` (n_out, 1)."""
+    return _validate.check_params(w, b, func, as_float)
 
 
 def check_rows(X, y, w, func: str):
     """A data set as rows for the network ``w``: ``X (m, n_in)``, ``y (m, n_out)``."""
-    X = as_matrix(X, func, "X", "(m, n_in) — one row per example")
-    y = as_float(y, func, "y")
-    n_out = np.shape(w[-1])[0]
-    if y.ndim != 2:
-        raise ValueError(f"{func}: y must be 2-D (m, n_out) = ({X.shape[0]}, {n_out}), got shape {y.shape}"
-                         + ("; a 1-D y would broadcast silently — use y.reshape(-1, 1)" if y.ndim == 1 else ""))
-    if y.shape[0] != X.shape[0]:
-        raise ValueError(f"{func}: X has {X.shape[0]} rows but y has {y.shape[0]}; both need one row per example")
-    if X.shape[1] != np.shape(w[0])[1]:
-        raise ValueError(f"{func}: X has {X.shape[1]} features per row but w[0] has shape {np.shape(w[0])}, "
-                         f"which expects {np.shape(w[0])[1]}")
-    if y.shape[1] != n_out:
-        raise ValueError(f"{func}: y has shape {y.shape} but the network has {n_out} outputs, "
-                         f"so y must be ({X.shape[0]}, {n_out})")
-    return X, y
+    return _validate.check_rows(X, y, w, func, as_float)
 
 
 def to_jax(tree):

@@ -13,7 +13,7 @@ from typing import NamedTuple
 import jax
 import jax.numpy as jnp
 
-from ..conv import _check_geometry
+from ..conv import _check_geometry, _check_inputs
 from ._arrays import as_float
 
 
@@ -43,14 +43,7 @@ def _conv_backward(dout, x, w, stride, padding):
 
 def conv2d_forward(x, w, b, stride=1, padding=0):
     """Batched 2-D convolution. Returns ``(out (N, F, H_out, W_out), cache)``."""
-    x, w, b = (as_float(a, "conv2d_forward", n) for a, n in ((x, "x"), (w, "w"), (b, "b")))
-    if x.ndim != 4 or w.ndim != 4 or x.shape[1] != w.shape[1]:
-        raise ValueError(f"conv2d_forward: x must be (N, C, H, W) and w (F, C, kh, kw) with the same C, "
-                         f"got x {x.shape} and w {w.shape}")
-    if b.shape != (w.shape[0],):
-        raise ValueError(f"conv2d_forward: b must be (F,) = ({w.shape[0]},), got {b.shape}")
-    stride, padding = int(stride), int(padding)
-    _check_geometry("conv2d_forward", x.shape[2], x.shape[3], w.shape[2], w.shape[3], stride, padding)
+    x, w, b, stride, padding, _ = _check_inputs(x, w, b, stride, padding, as_float)
     dtype = jnp.result_type(x, w)
     x, w = x.astype(dtype), w.astype(dtype)
     return _conv_jit(x, w, b.astype(dtype), stride, padding), ConvCache(x, w, stride, padding)

@@ -8,14 +8,12 @@ from __future__ import annotations
 import jax
 import jax.numpy as jnp
 
+from .. import losses as _np_losses
 from ._arrays import as_float
 
 
 def _scores(x, func):
-    x = as_float(x, func, "x")
-    if x.ndim != 2:
-        raise ValueError(f"{func}: x must be 2-D (k, m) — one column of scores per example, got shape {x.shape}")
-    return x
+    return _np_losses._scores(x, func, as_float)
 
 
 def _labels(c, x, func, signs=False):

@@ -12,6 +12,7 @@ from typing import NamedTuple
 import jax
 import jax.numpy as jnp
 
+from .. import pool as _np_pool
 from ._arrays import as_float
 
 
@@ -23,16 +24,7 @@ class PoolCache(NamedTuple):
 
 
 def _geometry(func, x, size, stride):
-    x = as_float(x, func, "x")
-    if x.ndim != 4:
-        raise ValueError(f"{func}: x must be NCHW (N, C, H, W), got shape {x.shape}")
-    size, stride = int(size), int(stride)
-    if size < 1 or stride < 1:
-        raise ValueError(f"{func}: size and stride must be ≥ 1, got size={size}, stride={stride}")
-    H, W = x.shape[2:]
-    if size > H or size > W:
-        raise ValueError(f"{func}: a {size}×{size} window does not fit the {H}×{W} input")
-    return x, size, stride
+    return _np_pool._geometry(func, x, size, stride, as_float)[:3]
 
 
 def _slices(size, stride, Ho, Wo):
