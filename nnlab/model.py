@@ -100,14 +100,18 @@ class Sequential:
 
     def set_weights(self, weights):
         """Load values shaped like ``get_weights()`` (copied in; the model keeps its own arrays). Returns self."""
+        for p, w in zip(self._check_weights(weights), weights):
+            p[...] = w
+        return self
+
+    def _check_weights(self, weights):
+        """The current parameters, after checking that ``weights`` has their number and shapes."""
         self._require_built()
         current = self.params
         if len(weights) != len(current) or any(np.shape(w) != p.shape for w, p in zip(weights, current)):
             raise ValueError(f"Sequential.set_weights: expected {len(current)} arrays shaped "
                              f"{[p.shape for p in current]}, got {[np.shape(w) for w in weights]}")
-        for p, w in zip(current, weights):
-            p[...] = w
-        return self
+        return current
 
     def count_params(self) -> int:
         self._require_built()

@@ -43,6 +43,14 @@ def GD(X, y, w, b, epoch, lr, callback: Callable | None = None):
     return w, b, errors
 
 
+def batch_rows(m: int, batch_size) -> int:
+    """Rows per step for ``minibatch_gd``: ``None`` means all m (batch GD); otherwise 1 ≤ batch_size ≤ m."""
+    size = m if batch_size is None else int(batch_size)
+    if not 1 <= size <= m:
+        raise ValueError(f"minibatch_gd: batch_size must be between 1 and m = {m}, got {batch_size}")
+    return size
+
+
 def minibatch_gd(X, y, w, b, epochs, lr, batch_size=None, seed=None, gradient=backprop):
     """Deck 004's three flavours of gradient descent in one loop.
 
@@ -53,10 +61,7 @@ def minibatch_gd(X, y, w, b, epochs, lr, batch_size=None, seed=None, gradient=ba
     """
     w, b = check_params(w, b, "minibatch_gd")
     X, y = check_rows(X, y, w, "minibatch_gd")
-    m = X.shape[0]
-    size = m if batch_size is None else int(batch_size)
-    if not 1 <= size <= m:
-        raise ValueError(f"minibatch_gd: batch_size must be between 1 and m = {m}, got {batch_size}")
+    m, size = X.shape[0], batch_rows(X.shape[0], batch_size)
     rng = np.random.default_rng(seed)
     errors = np.empty(int(epochs))
     for e in range(int(epochs)):

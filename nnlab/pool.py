@@ -112,10 +112,15 @@ def pooling(x, size=2, stride=2, mode="max"):
 
     Deck 000's example: [[1,1,2,4],[5,6,7,8],[3,2,1,0],[1,2,3,4]] with 2×2 windows, stride 2 → [[6,8],[3,4]].
     """
-    x = as_float_array(x, "pooling", "x")
+    return pool_single(x, size, stride, mode, {"max": max_pool_forward, "avg": avg_pool_forward})
+
+
+def pool_single(x, size, stride, mode, forwards, as_float=as_float_array):
+    """``pooling`` with the batched forward passes given (``{"max": …, "avg": …}``), for both backends."""
+    x = as_float(x, "pooling", "x")
     if x.ndim != 2:
         raise ValueError(f"pooling: x must be 2-D (H, W), got shape {x.shape}")
-    forward = {"max": max_pool_forward, "avg": avg_pool_forward}.get(mode)
+    forward = forwards.get(mode)
     if forward is None:
         raise ValueError(f"pooling: mode must be 'max' or 'avg', got {mode!r}")
     return forward(x[None, None], size, stride)[0][0, 0]

@@ -199,6 +199,30 @@ def test_lstm_backward_against_vjp(rng):
         np.testing.assert_allclose(mine, theirs, rtol=TOL, atol=TOL)
 
 
+def test_readout_and_dropout_backward_against_vjp(rng):
+    H, Wy, by = rng.standard_normal((4, 3, 2)), rng.standard_normal((2, 3)), rng.standard_normal((2, 1))
+    Y, cache = nnlab.readout_forward(H, Wy, by)
+    dY = rng.standard_normal(Y.shape)
+    oracle = _vjp(lambda H, Wy, by: jnp.matmul(Wy, H) + by, (H, Wy, by), dY)
+    for mine, theirs in zip(nnlab.readout_backward(dY, cache), oracle):
+        np.testing.assert_allclose(mine, theirs, rtol=TOL, atol=TOL)
+    x = rng.standard_normal((5, 6))
+    out, mask = nnlab.dropout_forward(x, 0.3, np.random.default_rng(1))
+    d = rng.standard_normal(x.shape)
+    np.testing.assert_allclose(nnlab.dropout_backward(d, mask), _vjp(lambda x: x * mask, (x,), d)[0], rtol=TOL)
+
+
+def test_nnlab_imports_without_jax_and_says_how_to_get_it():
+    import subprocess
+    import sys
+    code = ("import sys; sys.modules['jax'] = None\n"             # make `import jax` fail, as where it is absent
+            "import nnlab; assert nnlab.backprop and 'jax' not in nnlab.__dict__\n"
+            "try:\n    from nnlab import jax\nexcept ImportError as e:\n    print(e)\nelse:\n    raise SystemExit(1)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert "pip install 'nnlab[jax]'" in out.stdout
+
+
 @pytest.mark.parametrize("name", ["sigmoid", "tanh", "relu", "leaky_relu", "ramp", "linear"])
 def test_activation_derivatives_against_grad(name):
     # away from the kinks, and from the tails where autodiff's 1 − tanh² loses the digits nnlab keeps
@@ -240,6 +264,9 @@ def test_jax_sequential_trains_like_numpy(rng):
     runs = [backend.Sequential([Dense(8, "relu"), Dense(3, "softmax")], dtype=np.float64, seed=1)
             .compile(backend.Adam(0.01)).fit(X, y, epochs=3, batch_size=16, seed=2) for backend in (nnlab, nnj)]
     np.testing.assert_allclose(runs[1]["loss"], runs[0]["loss"], rtol=1e-10)
+    model = nnj.Sequential([Dense(8, "relu"), nnlab.Dropout(0.5), Dense(3, "softmax")], dtype=np.float64, seed=1)
+    for rng_like in (np.random.default_rng(0), 3, jax.random.key(4), None):     # what train_step takes as rng
+        assert np.isfinite(model.train_step(X[:8], y[:8], rng_like))
 
 
 @pytest.mark.parametrize("name", sorted(set(SPECS) & set(nnlab.NUMERIC_API)))

@@ -12,8 +12,6 @@ XLA compiles the row form about 15% faster on the CPU. ``Flatten`` turns NCHW in
 """
 from __future__ import annotations
 
-from functools import partial
-
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -71,10 +69,7 @@ class Sequential(_NumpySequential):
 
     def set_weights(self, weights):
         """Load values shaped like ``get_weights()`` as new JAX arrays. Returns self."""
-        self._require_built()
-        if len(weights) != len(self._params) or any(np.shape(w) != p.shape for w, p in zip(weights, self._params)):
-            raise ValueError(f"Sequential.set_weights: expected {len(self._params)} arrays shaped "
-                             f"{[p.shape for p in self._params]}, got {[np.shape(w) for w in weights]}")
+        self._check_weights(weights)
         self._params = [jnp.asarray(w, self.dtype) for w in weights]
         return self
 
@@ -140,14 +135,11 @@ class Sequential(_NumpySequential):
             def body(carry, rows):
                 params, state, key = carry
                 key, sub = jax.random.split(key)
-                params, state, loss = step(params, state, X[rows], self._targets_of(Y, rows), sub)
+                params, state, loss = step(params, state, X[rows], Y[rows], sub)
                 return (params, state, key), loss
             (params, state, key), losses = jax.lax.scan(body, (params, state, key), batches)
             return params, state, key, losses
         return epoch
-
-    def _targets_of(self, Y, rows):
-        return Y[rows]
 
     # --- the numpy model's methods -----------------------------------------------------------------------
     def _inputs(self, X, func):
@@ -176,19 +168,22 @@ class Sequential(_NumpySequential):
         key = jax.random.key(0 if seed is None else seed)
         fn = self._get(("grad", training), lambda: jax.jit(jax.value_and_grad(
             lambda p, x, t, k: self._objective(p, x, t, training, k))))
-        loss, grads = fn(self._params, X, self._targets_of(y, jnp.arange(len(X))), key)
+        loss, grads = fn(self._params, X, y, key)
         return float(loss), list(grads)
 
     def train_step(self, X_batch, y_batch, rng):
-        """One optimiser step on one batch of rows; ``rng`` a JAX key or an int. Returns the batch loss."""
+        """One optimiser step on one batch of rows; ``rng`` (dropout) a JAX key, an int or a numpy Generator.
+        Returns the batch loss."""
         X = self._inputs(X_batch, "train_step")
         y = self._labels(y_batch, len(X), "train_step")
-        key = jax.random.key(rng) if isinstance(rng, (int, np.integer)) else rng
+        if isinstance(rng, np.random.Generator):
+            rng = int(rng.integers(2 ** 31))
+        key = jax.random.key(0 if rng is None else rng) if isinstance(rng, (int, np.integer, type(None))) else rng
         if self._opt_state is None:
             self._opt_state = self.optimizer.init(self._params)
         fn = self._get("step", lambda: jax.jit(self._step_fn()))
         self._params, self._opt_state, loss = fn(self._params, self._opt_state, X,
-                                                 self._targets_of(y, jnp.arange(len(X))), key)
+                                                 y, key)
         return float(loss)
 
     def train_epoch(self, X, y, batch_size=32, rng=None) -> float:
@@ -219,7 +214,7 @@ class Sequential(_NumpySequential):
             rest = jnp.asarray(order[full:])
             step = self._get("step", lambda: jax.jit(self._step_fn()))
             self._params, self._opt_state, loss = step(self._params, self._opt_state, Xd[rest],
-                                                       self._targets_of(yd, rest), sub)
+                                                       yd[rest], sub)
             losses.append(loss[None])
         return float(jnp.mean(jnp.concatenate(losses)))
 
@@ -237,11 +232,11 @@ class Sequential(_NumpySequential):
         """``(loss, accuracy)`` without the L2 term (accuracy NaN for mse); dropout off."""
         X = self._inputs(X, "evaluate")
         y = self._labels(y, len(X), "evaluate")
-        fn = self._get("eval", lambda: jax.jit(partial(self._eval_batch)))
+        fn = self._get("eval", lambda: jax.jit(self._eval_batch))
         total, correct = 0.0, 0
         for s in range(0, len(X), batch_size):
             rows = jnp.arange(s, min(s + batch_size, len(X)))
-            loss, hits = fn(self._params, X[rows], self._targets_of(y, rows))
+            loss, hits = fn(self._params, X[rows], y[rows])
             total += float(loss) * len(rows)
             correct += int(hits)
         n = max(len(X), 1)

@@ -14,6 +14,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from ..optim import batch_rows
 from ._arrays import check_params, check_rows
 from .gradients import _fd, backprop
 from .network import _cost
@@ -83,10 +84,7 @@ def minibatch_gd(X, y, w, b, epochs, lr, batch_size=None, seed=None, gradient=ba
     written in jax.numpy). Returns ``(w, b, errors)`` with the full-data cost after each epoch."""
     w, b = check_params(w, b, "minibatch_gd")
     X, y = check_rows(X, y, w, "minibatch_gd")
-    m = X.shape[0]
-    size = m if batch_size is None else int(batch_size)
-    if not 1 <= size <= m:
-        raise ValueError(f"minibatch_gd: batch_size must be between 1 and m = {m}, got {batch_size}")
+    m, size = X.shape[0], batch_rows(X.shape[0], batch_size)
     rng = np.random.default_rng(seed)
     full = m // size * size
     errors = []

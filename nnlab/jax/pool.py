@@ -115,10 +115,4 @@ def avg_pool_backward(dout, cache: PoolCache):
 
 def pooling(x, size=2, stride=2, mode="max"):
     """Pool one 2-D array ``x (H, W)`` with ``mode`` ``"max"`` or ``"avg"``; returns ``(H_out, W_out)``."""
-    x = as_float(x, "pooling", "x")
-    if x.ndim != 2:
-        raise ValueError(f"pooling: x must be 2-D (H, W), got shape {x.shape}")
-    forward = {"max": max_pool_forward, "avg": avg_pool_forward}.get(mode)
-    if forward is None:
-        raise ValueError(f"pooling: mode must be 'max' or 'avg', got {mode!r}")
-    return forward(x[None, None], size, stride)[0][0, 0]
+    return _np_pool.pool_single(x, size, stride, mode, {"max": max_pool_forward, "avg": avg_pool_forward}, as_float)
