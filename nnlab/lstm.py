@@ -37,14 +37,17 @@ def init_lstm_params(n_x: int, n_h: int, seed=None, dtype=np.float64) -> dict:
     return params
 
 
-def _fuse(params):
+def _fuse(params, as_float=as_float_array, concatenate=np.concatenate):
+    """The four gates stacked: ``(W (4·n_h, n_h + n_x), b (4·n_h, 1), n_h)``, after checking ``params``
+    (nnlab.jax passes its own array functions)."""
     missing = [k for g in GATES for k in (f"W{g}", f"b{g}") if k not in params]
     if missing:
         raise ValueError(f"lstm: params is missing {missing}; it needs Wf, bf, Wi, bi, Wc, bc, Wo, bo")
-    W = np.concatenate([as_float_array(params[f"W{g}"], "lstm", f"W{g}") for g in GATES])
-    b = np.concatenate([as_float_array(params[f"b{g}"], "lstm", f"b{g}") for g in GATES])
+    W = concatenate([as_float(params[f"W{g}"], "lstm", f"W{g}") for g in GATES])
+    b = concatenate([as_float(params[f"b{g}"], "lstm", f"b{g}") for g in GATES])
     n_h = W.shape[0] // 4
-    if W.shape[1] <= n_h or b.shape != (4 * n_h, 1) or any(params[f"W{g}"].shape != (n_h, W.shape[1]) for g in GATES):
+    if W.shape[1] <= n_h or b.shape != (4 * n_h, 1) or any(np.shape(params[f"W{g}"]) != (n_h, W.shape[1])
+                                                           for g in GATES):
         raise ValueError(f"lstm: each W must be (n_h, n_h + n_x) and each b (n_h, 1); got "
                          + ", ".join(f"W{g} {np.shape(params[f'W{g}'])}, b{g} {np.shape(params[f'b{g}'])}"
                                      for g in GATES))

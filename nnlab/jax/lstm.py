@@ -26,18 +26,7 @@ def init_lstm_params(n_x: int, n_h: int, seed=None, dtype=None) -> dict:
 
 
 def _fuse(params):
-    missing = [k for g in GATES for k in (f"W{g}", f"b{g}") if k not in params]
-    if missing:
-        raise ValueError(f"lstm: params is missing {missing}; it needs Wf, bf, Wi, bi, Wc, bc, Wo, bo")
-    W = jnp.concatenate([as_float(params[f"W{g}"], "lstm", f"W{g}") for g in GATES])
-    b = jnp.concatenate([as_float(params[f"b{g}"], "lstm", f"b{g}") for g in GATES])
-    n_h = W.shape[0] // 4
-    if W.shape[1] <= n_h or b.shape != (4 * n_h, 1) or any(jnp.shape(params[f"W{g}"]) != (n_h, W.shape[1])
-                                                           for g in GATES):
-        raise ValueError("lstm: each W must be (n_h, n_h + n_x) and each b (n_h, 1); got "
-                         + ", ".join(f"W{g} {jnp.shape(params[f'W{g}'])}, b{g} {jnp.shape(params[f'b{g}'])}"
-                                     for g in GATES))
-    return W, b, n_h
+    return _np_lstm._fuse(params, as_float, jnp.concatenate)
 
 
 def _split(dW, db, n_h):
