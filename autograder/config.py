@@ -32,7 +32,10 @@ def write_course_config(course: Path, source: Path) -> None:
             f"load_subconfig({str(BASE_CONFIG)!r})  # noqa: F821\n"
             f"c.CourseDirectory.root = {str(Path(course).resolve())!r}\n"
             f"c.CourseDirectory.source_directory = {str(Path(source).resolve())!r}\n"
-            f"c.CourseDirectory.release_directory = 'release'\n")
+            f"c.CourseDirectory.release_directory = 'release'\n"
+            f"# submissions arrive with 'nnlab-grade collect'; a private exchange keeps formgrader from warning\n"
+            f"c.Exchange.root = {str(Path(course).resolve() / 'exchange')!r}\n")
+    (Path(course) / "exchange").mkdir(parents=True, exist_ok=True)
     path = Path(course) / "nbgrader_config.py"
     if not path.exists() or path.read_text() != text:
         path.write_text(text)

@@ -5,13 +5,14 @@ columns ``(features, m)``; ``predict``, ``cost_function``, the gradients and the
 sets as rows ``X (m, n_in)``, ``y (m, n_out)``. Images are NCHW with filters ``(F, C, kh, kw)``; LSTM states
 are columns ``(n_h, m)`` and sequences ``(T, n_x, m)``. ``Sequential`` takes rows like Keras.
 """
-from . import datasets, plots
+from . import datasets, live, plots
 from .activations import (ACTIVATIONS, leaky_relu, leaky_relu_prime, linear, linear_prime, ramp, ramp_prime, relu,
                           relu_prime, sigmoid, sigmoid_prime, softmax, softmax_prime, tanh, tanh_prime)
 from .conv import conv2d_backward, conv2d_forward, convolution
-from .data import attend_table, gate_targets, truth_table, two_blobs, xor_data
+from .data import attend_table, gate_targets, toy_data, truth_table, two_blobs, xor_data
 from .gradients import backprop, central_difference_gradient, gradient_estimator, relative_error
 from .init import glorot_uniform, he_init, he_normal, xavier_init
+from .live import LivePlot
 from .layers import Activation, AvgPool2D, Conv2D, Dense, Dropout, Flatten, MaxPool2D
 from .losses import (LOSSES, cross_entropy, cross_entropy_prime, hinge_loss, hinge_loss_prime, l2_penalty,
                      l2_penalty_prime, log_softmax, logistic_loss, logistic_loss_prime, max_margin_loss,
@@ -56,3 +57,12 @@ NUMERIC_API = (
 )
 
 __all__ = [name for name in dir() if not name.startswith("_")]
+
+
+def __getattr__(name):
+    """``nnlab.widgets`` is imported on first use: it needs ipywidgets and matplotlib (``nnlab[lab]``)."""
+    if name == "widgets":
+        import importlib
+
+        return importlib.import_module(".widgets", __name__)
+    raise AttributeError(f"module 'nnlab' has no attribute {name!r}")

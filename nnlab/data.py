@@ -1,6 +1,7 @@
-"""Small built-in data sets: truth tables, XOR and deck 001's "attend the talk" table.
+"""Small built-in data sets: truth tables, XOR, deck 001's "attend the talk" table and the playground's 2-D sets.
 
-All data sets come as rows: ``X (m, n_features)`` and ``y (m, n_out)`` where a network is trained on them.
+All data sets come as rows: ``X (m, n_features)`` and ``y (m, n_out)`` where a network is trained on them;
+``toy_data`` gives integer labels ``y (m,)``, as ``Sequential`` takes them.
 """
 from __future__ import annotations
 
@@ -52,3 +53,37 @@ def two_blobs(m=100, seed=None, spread=1.0) -> tuple[np.ndarray, np.ndarray]:
     centres = np.where(labels[:, None] == 1, 1.5, -1.5)
     X = centres + spread * rng.standard_normal((m, 2))
     return X, labels.reshape(-1, 1).astype(np.float64)
+
+
+PLAYGROUND_DATA = ("xor", "moons", "circles", "spiral", "blobs")
+
+
+def toy_data(name: str = "moons", m: int = 200, noise: float = 0.15, seed=None) -> tuple[np.ndarray, np.ndarray]:
+    """A 2-D classification set like TensorFlow Playground's: ``X (m, 2)`` and integer labels ``y (m,)`` in {0, 1}.
+
+    ``name``: "xor" (a noisy cloud: the label is whether x₁ and x₂ have different signs), "moons" (two
+    interleaved half circles), "circles" (a disc inside a ring), "spiral" (two arms) or "blobs" (two clouds,
+    linearly separable). ``noise`` is the standard deviation of the Gaussian jitter added to every point.
+    """
+    rng = np.random.default_rng(seed)
+    y = np.arange(m) % 2
+    if name == "xor":
+        X = rng.uniform(-1, 1, (m, 2))
+        X += np.sign(X) * 0.1                               # a small margin around the axes
+        y = (X[:, 0] * X[:, 1] < 0).astype(np.int64)
+    elif name == "moons":
+        t = rng.uniform(0, np.pi, m)
+        X = np.where(y[:, None] == 0, np.column_stack([np.cos(t), np.sin(t)]),
+                     np.column_stack([1 - np.cos(t), 0.5 - np.sin(t)])) - [0.5, 0.25]
+    elif name == "circles":
+        t, r = rng.uniform(0, 2 * np.pi, m), np.where(y == 0, rng.uniform(0, 0.5, m), rng.uniform(0.8, 1.1, m))
+        X = r[:, None] * np.column_stack([np.cos(t), np.sin(t)])
+    elif name == "spiral":
+        r = rng.uniform(0.05, 1, m)
+        t = 1.75 * np.pi * r + np.pi * y
+        X = r[:, None] * np.column_stack([np.cos(t), np.sin(t)])
+    elif name == "blobs":
+        X = np.where(y[:, None] == 1, 0.5, -0.5) + 0.3 * rng.standard_normal((m, 2))
+    else:
+        raise ValueError(f"toy_data: unknown data set {name!r}; choose one of {', '.join(PLAYGROUND_DATA)}")
+    return X + noise * rng.standard_normal((m, 2)), y.astype(np.int64)

@@ -15,6 +15,7 @@ import time
 import numpy as np
 
 from .layers import Dense, Layer
+from .live import train_begin, train_end
 from .losses import log_softmax
 from .optimizers import get_optimizer
 from .training import minibatches
@@ -256,7 +257,8 @@ class Sequential:
 
         Args:
             X, y: training rows and labels (see the module docstring); validation_data: ``(X_val, y_val)``.
-            seed: shuffling and dropout; callback: ``callback(epoch, history)`` after each epoch (live plots).
+            seed: shuffling and dropout; callback: ``callback(epoch, history)`` after each epoch
+                (``nnlab.LivePlot()`` plots the curves live).
         Returns: a ``History`` with loss and accuracy per epoch (and val_loss, val_accuracy).
         """
         X = X if hasattr(X, "__array__") and hasattr(X, "shape") else np.asarray(X)   # device arrays stay put
@@ -265,6 +267,7 @@ class Sequential:
         self._targets(y, len(X), "fit")                     # every label checked before the first step
         rng = np.random.default_rng(seed)
         history = History()
+        train_begin(callback, int(epochs), "epoch")
         for epoch in range(int(epochs)):
             start = time.perf_counter()
             self.train_epoch(X, y, batch_size, rng)
@@ -276,6 +279,7 @@ class Sequential:
             history.append(**metrics)
             if callback is not None:
                 callback(epoch, history)
+        train_end(callback)
         return history
 
     # --- using a trained model -----------------------------------------------------------------------------

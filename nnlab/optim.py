@@ -2,7 +2,8 @@
 
 ``one_step_gd`` takes one step along deck 001's finite-difference gradient; ``GD`` repeats it and returns one
 cost per epoch (plot it with ``nnlab.plots.plot_loss``). ``minibatch_gd`` is deck 004's batch / mini-batch /
-stochastic loop with backpropagation. None of them plots, prints, or changes its arguments.
+stochastic loop with backpropagation. None of them prints or changes its arguments; ``GD`` plots only
+through a callback such as ``nnlab.LivePlot``.
 """
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import numpy as np
 
 from ._validate import check_params, check_rows
 from .gradients import backprop, gradient_estimator
+from .live import train_begin, train_end
 from .network import cost_function
 
 
@@ -32,14 +34,16 @@ def one_step_gd(X, y, w, b, lr):
 def GD(X, y, w, b, epoch, lr, callback: Callable | None = None):
     """``epoch`` steps of ``one_step_gd``; returns ``(w, b, errors)`` with ``errors[i]`` the cost after step i.
 
-    ``callback(i, cost)``, if given, is called after every step (a live plot, a progress bar).
+    ``callback(i, cost)``, if given, is called after every step (``nnlab.LivePlot`` draws the curve live).
     """
     errors = np.empty(int(epoch))
+    train_begin(callback, int(epoch), "step")
     for i in range(int(epoch)):
         w, b = one_step_gd(X, y, w, b, lr)
         errors[i] = cost_function(X, y, w, b)
         if callback is not None:
             callback(i, float(errors[i]))
+    train_end(callback)
     return w, b, errors
 
 

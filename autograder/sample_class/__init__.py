@@ -102,7 +102,7 @@ STUDENTS: dict[str, dict] = {
               "07_lstm": {"lstm_cell_forward": TODO},
               "08_jax": {"jax_gradient": TODO}},
     # an infinite training loop in an ungraded cell: that cell times out, the graded cells still count
-    "hiro": {"03_gradient_descent": {EDITS: [("w, b, errors = GD(X, y, w0, b0, epoch=1000, lr=2.0)",
+    "hiro": {"03_gradient_descent": {EDITS: [("w, b, errors = GD(X, y, w0, b0, epoch=1000, lr=2.0, callback=live)",
                                               "errors = [1.0]\nwhile errors[-1] > 0:   # train until perfect\n"
                                               "    w, b, errors = GD(X, y, w0, b0, epoch=5, lr=2.0)")]}},
     # never handed in the backprop notebook

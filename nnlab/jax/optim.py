@@ -14,6 +14,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from ..live import train_begin, train_end
 from ..optim import batch_rows
 from ._arrays import check_params, check_rows
 from .gradients import _fd, backprop
@@ -56,10 +57,12 @@ def GD(X, y, w, b, epoch, lr, callback: Callable | None = None):
     if callback is None:
         return _gd_scan(X, y, w, b, int(epoch), lr)
     errors = []
+    train_begin(callback, int(epoch), "step")
     for i in range(int(epoch)):
         w, b = _one_step(X, y, w, b, lr)
         errors.append(_cost(X, y, w, b))
         callback(i, float(errors[-1]))
+    train_end(callback)
     return w, b, jnp.asarray(errors, dtype=X.dtype).reshape(int(epoch))
 
 
