@@ -7,8 +7,9 @@ PIP    := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 
 .PHONY: help demo test test-fast system-deps lab lab-instructor submit release bench clean
 
-# Debian packages some suites use (grading sandbox, real Fashion-MNIST); installed only when running as root
-DEBIAN_PACKAGES := bubblewrap dataset-fashion-mnist
+# Debian packages some suites use (grading sandbox, real Fashion-MNIST, the browser suite's chromium);
+# installed only when running as root
+DEBIAN_PACKAGES := bubblewrap dataset-fashion-mnist chromium fonts-dejavu-core
 
 help:
 	@echo "make demo            install [grade] and grade the built-in sample class (prints the grade table)"
@@ -52,12 +53,11 @@ work:
 
 ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
+# students: nbgrader's instructor plugins off, Validate on (autograder/lab/README.md); nothing is written to .venv
 lab: $(VENV)/.installed-lab work          ## installs: nnlab[lab]
-	$(BIN)/jupyter labextension disable --level=sys_prefix @jupyter/nbgrader:formgrader @jupyter/nbgrader:create-assignment @jupyter/nbgrader:course-list >/dev/null 2>&1 || true
-	cd work && ../$(BIN)/jupyter lab $(ROOT_FLAG)
+	cd work && JUPYTER_CONFIG_PATH=$(CURDIR)/autograder/lab/student ../$(BIN)/jupyter lab $(ROOT_FLAG)
 
 lab-instructor: $(VENV)/.installed-lab    ## installs: nnlab[lab]
-	$(BIN)/jupyter labextension enable --level=sys_prefix @jupyter/nbgrader:formgrader @jupyter/nbgrader:create-assignment @jupyter/nbgrader:course-list >/dev/null 2>&1 || true
 	$(BIN)/nnlab-grade --course course export --to course/export >/dev/null
 	cd course && ../$(BIN)/jupyter lab $(ROOT_FLAG)
 

@@ -78,7 +78,7 @@ class LSTMViewer:
         series, bars = axes
         series.plot(self.labels, self.X[:, 0, 0], color="gray")
         series.axvline(self.labels[t], color="red")
-        series.set_title(f"input x_t (first feature); t = {t} ({self.labels[t]})")
+        series.set_title(f"input x_t (first feature); t = {t} ({self.labels[t]:g})")
         width = 0.8 / len(GATES)
         for j, gate in enumerate(GATES):
             series_t = self.states[gate][t, :k]
