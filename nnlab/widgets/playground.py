@@ -76,9 +76,9 @@ class Playground:
                 self.losses.append((epoch, self.model.evaluate(self.X, self.y)[0]))
             if epoch % self.redraw_every == 0 or epoch == c["epochs"]:
                 accuracy = self.model.evaluate(self.X, self.y)[1]
+                self._draw()                                   # the picture first, then the status naming it
                 self.status.value = (f"epoch {epoch}/{c['epochs']}: training accuracy {accuracy:.1%} with "
                                      f"{self.model.count_params()} parameters")
-                self._draw()
         return accuracy
 
     def _draw(self):
@@ -88,7 +88,8 @@ class Playground:
             gx, gy = np.meshgrid(np.linspace(lo[0], hi[0], 120), np.linspace(lo[1], hi[1], 120))
             p = self.model.predict(np.column_stack([gx.ravel(), gy.ravel()]))[:, 1].reshape(gx.shape)
             plane.contourf(gx, gy, p, levels=np.linspace(0, 1, 11), cmap="RdBu_r", alpha=0.7)
-        plane.scatter(self.X[:, 0], self.X[:, 1], c=self.y, cmap="RdBu_r", edgecolors="k", s=14)
+        colours = np.where(self.y == 1, "#d6604d", "#4393c3")    # class 1 red, class 0 blue, as the shading
+        plane.scatter(self.X[:, 0], self.X[:, 1], c=colours, edgecolors="k", linewidths=0.5, s=16)
         plane.set(xlim=(lo[0], hi[0]), ylim=(lo[1], hi[1]), title="decision boundary (P(class 1))")
         if self.losses:
             epochs, losses = zip(*self.losses)

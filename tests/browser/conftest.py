@@ -129,6 +129,15 @@ def lab(browser, tmp_path_factory):
     server.stop()
 
 
+@pytest.fixture(scope="session")
+def lab_page(browser, lab):
+    """One JupyterLab page for all the notebook tests (each test opens its notebook in it)."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    yield page
+    context.close()
+
+
 @pytest.fixture
 def page(browser):
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
