@@ -1,0 +1,117 @@
+"""The grading sandbox: every kernel the grader starts runs inside bubblewrap.
+
+nbgrader starts kernels from a kernelspec; ``install_kernelspec`` writes one (``nnlab-sandbox``) whose argv
+is this module's launcher. The launcher runs in the notebook's folder (nbgrader starts the kernel there),
+sets the memory cap, and execs ``bwrap`` around ``python -m ipykernel_launcher``:
+
+- no network (``--unshare-all`` leaves only ``lo``); the kernel talks to the grader over IPC sockets;
+- the whole system and the Python environment read-only; a private ``/tmp``; only the notebook's own folder
+  writable; the course workspace (gradebook, other students, submissions) and the solutions hidden under
+  empty tmpfs mounts;
+- a PID namespace that dies with the grader: no process outlives its kernel;
+- ``RLIMIT_AS`` (``--memory``, 2 GiB by default: JAX needs 1.5–2 GiB of address space), so a memory bomb is
+  a ``MemoryError`` in the cell, not a machine in swap;
+- matplotlib's font cache, built once per workspace, is copied into the private ``/tmp`` so start-up stays
+  fast and nothing is printed to stderr (nbgrader scores a cell that writes there 0).
+The recipe and its pitfalls (IPC transport, connection file bound alone, ``interrupt_mode: message``,
+``JPY_PARENT_PID=1``, fonts) are in ../shared/notes/nbgrader-facts.md.
+"""
+from __future__ import annotations
+
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+KERNEL_NAME = "nnlab-sandbox"
+DEFAULT_MEMORY = 2 * 1024 ** 3
+INSTALL_HINT = ("bubblewrap is not installed: as root, apt-get install bubblewrap (make test and make demo do "
+                "it), or grade without a sandbox with --no-sandbox (only for submissions you trust)")
+
+
+def bwrap_path() -> str | None:
+    return shutil.which("bwrap")
+
+
+def parse_size(text) -> int:
+    """``"2G"``, ``"512M"``, ``"1.5GiB"`` or a number of bytes → bytes."""
+    s = str(text).strip().upper().removesuffix("IB").removesuffix("B")
+    factor = {"K": 1024, "M": 1024 ** 2, "G": 1024 ** 3, "T": 1024 ** 4}.get(s[-1:], 1)
+    try:
+        value = float(s[:-1] if factor > 1 else s) * factor
+    except ValueError:
+        raise ValueError(f"not a memory size: {text!r} (use e.g. 2G or 512M)") from None
+    if value < 256 * 1024 ** 2:
+        raise ValueError(f"--memory {text} is too small for a Python kernel (at least 256M)")
+    return int(value)
+
+
+def _font_cache(state: Path) -> Path:
+    """matplotlib's font list, built once in the workspace (outside any sandbox)."""
+    folder = state / "mplcache"
+    if not any(folder.glob("fontlist-*.json")):
+        folder.mkdir(parents=True, exist_ok=True)
+        subprocess.run([sys.executable, "-c", "import matplotlib.font_manager"], check=True,
+                       env=dict(os.environ, MPLCONFIGDIR=str(folder)), capture_output=True)
+    return folder
+
+
+def install_kernelspec(state: Path, hidden: list[Path], memory: int = DEFAULT_MEMORY) -> Path:
+    """Write the ``nnlab-sandbox`` kernelspec under ``state/jupyter/kernels``; returns the ``jupyter`` folder
+    to put on ``JUPYTER_PATH``. ``hidden``: folders the kernel must not see (course, solutions)."""
+    settings = {"memory": int(memory), "hidden": [str(Path(h).resolve()) for h in hidden],
+                "fonts": str(_font_cache(Path(state)).resolve())}
+    folder = Path(state) / "jupyter" / "kernels" / KERNEL_NAME
+    folder.mkdir(parents=True, exist_ok=True)
+    spec = {"argv": [sys.executable, "-m", "autograder.sandbox", json.dumps(settings), "{connection_file}"],
+            "display_name": "Python 3 (nnlab grading sandbox)", "language": "python",
+            "interrupt_mode": "message", "metadata": {"debugger": False}}
+    text = json.dumps(spec, indent=1)
+    if not (folder / "kernel.json").exists() or (folder / "kernel.json").read_text() != text:
+        (folder / "kernel.json").write_text(text)
+    return Path(state) / "jupyter"
+
+
+def bwrap_argv(settings: dict, connection_file: str, cwd: str) -> tuple[list[str], dict[int, Path]]:
+    """The bwrap command line for one kernel, and the files to hand in through file descriptors."""
+    socket_dir = str(Path(json.loads(Path(connection_file).read_text())["ip"]).parent)
+    argv = [bwrap_path() or "bwrap", "--unshare-all", "--die-with-parent", "--new-session",
+            "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp", "--tmpfs", "/run"]
+    for folder in sorted({sys.prefix, sys.base_prefix, str(REPO)}):   # an environment or clone under /tmp
+        if Path(folder).resolve().is_relative_to("/tmp"):
+            argv += ["--ro-bind", folder, folder]
+    for folder in settings["hidden"]:          # empty; the notebook's own folder is bound back in below
+        if Path(folder).exists():
+            argv += ["--tmpfs", folder]
+    argv += ["--bind", cwd, cwd, "--bind", socket_dir, socket_dir,
+             "--ro-bind", connection_file, connection_file, "--dir", "/tmp/mpl"]
+    files = {}
+    for k, font_list in enumerate(sorted(Path(settings["fonts"]).glob("fontlist-*.json"))):
+        files[10 + k] = font_list
+        argv += ["--file", str(10 + k), f"/tmp/mpl/{font_list.name}"]
+    argv += ["--setenv", "JPY_PARENT_PID", "1", "--setenv", "MPLCONFIGDIR", "/tmp/mpl",
+             "--setenv", "TMPDIR", "/tmp", "--setenv", "HOME", "/tmp", "--setenv", "OPENBLAS_NUM_THREADS", "1",
+             "--setenv", "NNLAB_HEADLESS", "1", "--setenv", "NNLAB_GRADING", "1",
+             "--chdir", cwd, "--", sys.executable, "-m", "ipykernel_launcher", "-f", connection_file]
+    return argv, files
+
+
+def launch(settings_json: str, connection_file: str) -> None:
+    """The kernelspec's entry point: cap memory, then become bwrap (never returns)."""
+    settings = json.loads(settings_json)
+    argv, files = bwrap_argv(settings, connection_file, os.getcwd())
+    resource.setrlimit(resource.RLIMIT_AS, (settings["memory"], settings["memory"]))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    for fd, path in files.items():
+        source = os.open(path, os.O_RDONLY)
+        os.dup2(source, fd, inheritable=True)
+        os.close(source)
+    os.execv(argv[0], argv)
+
+
+if __name__ == "__main__":
+    launch(sys.argv[1], sys.argv[2])

@@ -1,0 +1,111 @@
+"""The grading sandbox (autograder/sandbox.py): a real kernel started from the ``nnlab-sandbox`` kernelspec
+inside bubblewrap runs hostile cells; each one's outcome is asserted. Needs Debian's bubblewrap (make test
+installs it as root); skips without it, and fails under CI=true."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import time
+
+import nbformat
+import pytest
+
+from autograder import sandbox
+from tests.conftest import REPO
+
+pytestmark = pytest.mark.notebooks
+
+HOSTILE = {
+    "network": "import socket\ntry:\n    socket.create_connection(('1.1.1.1', 80), timeout=3)\n    print('REACHED')\n"
+               "except OSError as error:\n    print('no network:', error)",
+    "look around": "import os\nprint(sorted(os.listdir(COURSE)), os.path.exists(SOLUTIONS), "
+                   "os.path.exists(os.path.join(COURSE, 'gradebook.db')))",
+    "write": "open(os.path.join(COURSE, 'planted.txt'), 'w').write('x')\nopen('/tmp/elsewhere.txt', 'w').write('x')\n"
+             "open('mine.txt', 'w').write('ok')\nprint('written')",
+    "memory bomb": "import numpy as np\ntry:\n    hog = np.ones(3 * 1024 ** 3 // 8)\n    print('ALLOCATED')\n"
+                   "except MemoryError:\n    print('MemoryError')",
+    "matplotlib": "import matplotlib.pyplot as plt\nplt.plot([1, 2, 3]); plt.show()",
+    "jax": "import jax.numpy as jnp\nprint(float(jnp.arange(4.0).sum()))",
+    "daemon": "import subprocess\nsubprocess.Popen(['sleep', '321'], start_new_session=True)\nprint('started')",
+}
+
+
+@pytest.fixture(scope="module")
+def bwrap():
+    if sandbox.bwrap_path() is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI must test the sandbox: {sandbox.INSTALL_HINT}")
+        pytest.skip(sandbox.INSTALL_HINT)
+
+
+def run_in_sandbox(tmp_path, cells: dict, memory=sandbox.DEFAULT_MEMORY, timeout=60):
+    from jupyter_client import KernelManager
+    from nbclient import NotebookClient
+
+    from autograder.workspace import kernel_socket_prefix
+
+    course = tmp_path / "course"
+    folder = course / "autograded" / "eve" / "01_perceptron"
+    folder.mkdir(parents=True)
+    (course / "gradebook.db").write_text("secret")
+    jupyter = sandbox.install_kernelspec(course / ".nnlab", [course, REPO / "solutions"], memory)
+    os.environ["JUPYTER_PATH"] = str(jupyter)
+    prelude = f"COURSE, SOLUTIONS = {str(course)!r}, {str(REPO / 'solutions' / '01_perceptron')!r}"
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(prelude)] +
+                                  [nbformat.v4.new_code_cell(code) for code in cells.values()])
+    km = KernelManager(kernel_name=sandbox.KERNEL_NAME, transport="ipc", ip=kernel_socket_prefix())
+    start = time.perf_counter()
+    try:
+        NotebookClient(nb, km=km, timeout=timeout, allow_errors=True,
+                       resources={"metadata": {"path": str(folder)}}).execute()
+    finally:
+        km.shutdown_kernel()                  # nbclient leaves a kernel it was handed running
+    seconds = time.perf_counter() - start
+    out = {}
+    for name, cell in zip(cells, nb.cells[1:]):
+        out[name] = "".join(o.get("text", "") for o in cell.outputs if o["output_type"] == "stream")
+        out[name + ":stderr"] = [o for o in cell.outputs if o.get("name") == "stderr"]
+        out[name + ":error"] = [o["ename"] for o in cell.outputs if o["output_type"] == "error"]
+        out[name + ":images"] = sum("image/png" in o.get("data", {}) for o in cell.outputs)
+    return out, course, folder, seconds
+
+
+def test_hostile_cells_meet_the_sandbox(bwrap, tmp_path):
+    out, course, folder, seconds = run_in_sandbox(tmp_path, HOSTILE)
+    assert not any(out[k] for k in out if k.endswith((":stderr", ":error"))), out
+    assert out["network"].startswith("no network:")
+    assert out["look around"].strip() == "['autograded'] False False"      # only the path to its own folder
+    assert out["write"].strip() == "written"
+    assert (folder / "mine.txt").read_text() == "ok"                       # its own folder is writable
+    assert not (course / "planted.txt").exists() and not os.path.exists("/tmp/elsewhere.txt")
+    assert (course / "gradebook.db").read_text() == "secret"
+    assert out["memory bomb"].strip() == "MemoryError"
+    assert out["matplotlib:images"] == 1                                   # inline figures, nothing on stderr
+    assert out["jax"].strip() == "6.0"                                     # JAX fits in the 2 GiB default
+    deadline = time.time() + 15                                            # the PID namespace goes with it
+    while subprocess.run(["pgrep", "-f", "sleep 321"], capture_output=True).returncode == 0:
+        assert time.time() < deadline, "a process outlived its sandboxed kernel"
+        time.sleep(0.2)
+
+
+def test_memory_cap_is_configurable(bwrap, tmp_path):
+    code = "import numpy as np\ntry:\n    x = np.ones(2 ** 27)\n    print('ok')\nexcept MemoryError:\n    print('MemoryError')"
+    out, *_ = run_in_sandbox(tmp_path / "small", {"1 GiB": code}, memory=sandbox.parse_size("1G"))
+    assert out["1 GiB"].strip() == "MemoryError"
+    out, *_ = run_in_sandbox(tmp_path / "default", {"1 GiB": code})
+    assert out["1 GiB"].strip() == "ok"
+
+
+def test_parse_size():
+    assert sandbox.parse_size("2G") == 2 * 1024 ** 3 == sandbox.parse_size("2GiB")
+    assert sandbox.parse_size("512M") == 512 * 1024 ** 2
+    with pytest.raises(ValueError, match="too small"):
+        sandbox.parse_size("10M")
+    with pytest.raises(ValueError, match="not a memory size"):
+        sandbox.parse_size("lots")
+
+
+def test_no_bwrap_says_how_to_install(monkeypatch):
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    assert sandbox.bwrap_path() is None and "apt-get install bubblewrap" in sandbox.INSTALL_HINT
