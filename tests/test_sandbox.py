@@ -90,7 +90,8 @@ def test_hostile_cells_meet_the_sandbox(bwrap, tmp_path):
 
 
 def test_memory_cap_is_configurable(bwrap, tmp_path):
-    code = "import numpy as np\ntry:\n    x = np.ones(2 ** 27)\n    print('ok')\nexcept MemoryError:\n    print('MemoryError')"
+    code = ("import numpy as np\ntry:\n    x = np.ones(2 ** 27)\n    print('ok')\n"
+            "except MemoryError:\n    print('MemoryError')")
     out, *_ = run_in_sandbox(tmp_path / "small", {"1 GiB": code}, memory=sandbox.parse_size("1G"))
     assert out["1 GiB"].strip() == "MemoryError"
     out, *_ = run_in_sandbox(tmp_path / "default", {"1 GiB": code})

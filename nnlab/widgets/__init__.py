@@ -7,9 +7,11 @@
 
 Each function displays its widget in a kernel; the classes behind them (``LRExplorer``, ``Playground``,
 ``ConvExplorer``, ``LSTMViewer``) build the same widget without displaying it, with its ``.widget``,
-``.controls``, ``.image`` and ``.update()`` at hand (a script or a test can drive them). A widget that needs one of your functions uses it once it passes its check,
-and nnlab's reference until then, and says which one it shows. In headless mode (``NNLAB_HEADLESS=1``, set by
-the grader, or outside a kernel) each function prints one line saying what it would show instead.
+``.controls``, ``.image`` and ``.update()`` at hand (a script or a test can drive them).
+
+A widget that needs one of your functions uses it once it passes its check, and nnlab's reference until
+then, and says which one it shows. In headless mode (``NNLAB_HEADLESS=1``, set by the grader, or outside a
+kernel) each function prints one line saying what it would show instead.
 """
 from .conv_explorer import ConvExplorer, conv_explorer
 from .lr_explorer import LRExplorer, lr_explorer
