@@ -95,6 +95,9 @@ def bwrap_argv(settings: dict, connection_file: str, cwd: str) -> tuple[list[str
         argv += ["--file", str(10 + k), f"/tmp/mpl/{font_list.name}"]
     argv += ["--setenv", "JPY_PARENT_PID", "1", "--setenv", "MPLCONFIGDIR", "/tmp/mpl",
              "--setenv", "TMPDIR", "/tmp", "--setenv", "HOME", "/tmp", "--setenv", "OPENBLAS_NUM_THREADS", "1",
+             # glibc reserves 64 MiB of address space per malloc arena, up to 8 per core: under RLIMIT_AS that,
+             # not the data, is what made XLA's compiler run out ("Unable to allocate section memory")
+             "--setenv", "MALLOC_ARENA_MAX", "2",
              "--setenv", "NNLAB_HEADLESS", "1", "--setenv", "NNLAB_GRADING", "1",
              "--chdir", cwd, "--", sys.executable, "-m", "ipykernel_launcher", "-f", connection_file]
     return argv, files

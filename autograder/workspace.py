@@ -80,10 +80,12 @@ def test_cells(notebook_path: Path) -> list[dict]:
 
 
 class Workspace:
-    def __init__(self, course, source, cell_timeout: int | None = None, db_url: str | None = None):
+    def __init__(self, course, source, cell_timeout: int | None = None, db_url: str | None = None,
+                 sandbox: bool = False, memory: int | None = None):
         self.course = Path(course).resolve()
         self.source = Path(source).resolve()
         self.cell_timeout = cell_timeout
+        self.sandbox, self.memory = sandbox, memory   # kernels in bubblewrap, with this RLIMIT_AS (bytes)
         self.db_url = db_url or f"sqlite:///{self.course / 'gradebook.db'}"
         self.state = self.course / ".nnlab"
 
@@ -131,6 +133,14 @@ class Workspace:
         config = self.config(release)
         config.KernelManager.transport = "ipc"
         config.KernelManager.ip = kernel_socket_prefix()
+        if self.sandbox:                                  # every kernel nbgrader starts runs in bubblewrap
+            from . import sandbox
+            jupyter = sandbox.install_kernelspec(self.state, [self.course, self.source],
+                                                 self.memory or sandbox.DEFAULT_MEMORY)
+            paths = os.environ.get("JUPYTER_PATH", "").split(os.pathsep)
+            if str(jupyter) not in paths:
+                os.environ["JUPYTER_PATH"] = os.pathsep.join([str(jupyter)] + [p for p in paths if p])
+            config.Execute.kernel_name = sandbox.KERNEL_NAME
         api = NbGraderAPI(config=config)
         api.log.setLevel(logging.ERROR)
         return api

@@ -110,3 +110,13 @@ def test_parse_size():
 def test_no_bwrap_says_how_to_install(monkeypatch):
     monkeypatch.setattr(shutil, "which", lambda name: None)
     assert sandbox.bwrap_path() is None and "apt-get install bubblewrap" in sandbox.INSTALL_HINT
+
+
+def test_autograde_refuses_to_run_unsandboxed_without_bwrap(tmp_path, monkeypatch, capsys):
+    from autograder.cli import main
+    monkeypatch.setattr(sandbox, "bwrap_path", lambda: None)
+    assert main(["--course", str(tmp_path / "c"), "autograde"]) == 1
+    err = capsys.readouterr().err
+    assert "refusing to run submissions unsandboxed" in err and "apt-get install bubblewrap" in err
+    assert main(["--course", str(tmp_path / "c"), "--memory", "lots", "autograde"]) == 1
+    assert "not a memory size: 'lots'" in capsys.readouterr().err
