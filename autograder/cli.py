@@ -24,7 +24,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--course", type=Path, default=Path("course"), help="the course workspace (default ./course)")
     p.add_argument("--source", type=Path, default=SOURCE, help="the folder of source assignments (default solutions/)")
     p.add_argument("--cell-timeout", type=int, default=None, help="seconds a cell may run (default 30)")
+    p.add_argument("--notebook-timeout", type=int, default=None,
+                   help="seconds a whole notebook may run; later cells score 0 as not run (default: no budget)")
     p.add_argument("--memory", default="2G", help="address space per grading kernel, e.g. 2G or 1536M (default 2G)")
+    p.add_argument("--processes", type=int, default=256,
+                   help="processes and threads per grading kernel (default 256)")
     p.add_argument("--no-sandbox", action="store_true",
                    help="run kernels without bubblewrap (only for submissions you trust)")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -74,7 +78,13 @@ def main(argv=None) -> int:
             print("demo: bubblewrap is not installed, so the built-in sample class (trusted code) is graded "
                   "without the sandbox")
             use_sandbox = False
-        ws = Workspace(args.course, args.source, cell_timeout=args.cell_timeout, sandbox=use_sandbox, memory=memory)
+        for flag, least in (("cell_timeout", 1), ("notebook_timeout", 1), ("processes", 16)):
+            if getattr(args, flag) is not None and getattr(args, flag) < least:
+                raise Failure(f"--{flag.replace('_', '-')} must be at least {least}, got {getattr(args, flag)}")
+        ws = Workspace(args.course, args.source, cell_timeout=args.cell_timeout, sandbox=use_sandbox, memory=memory,
+                       notebook_timeout=args.notebook_timeout, processes=args.processes)
+        if use_sandbox and sandbox.process_cap()[0] == "none":
+            print(f"nnlab-grade: no process cap: {sandbox.process_cap()[1]}", file=sys.stderr)
         ws.sync()
         return COMMANDS[args.command](ws, args)
     except Failure as exc:
@@ -137,6 +147,9 @@ def cmd_autograde(ws, args) -> int:
             api = ws.api()
             for student, assignment in todo:
                 done([grade_submission(ws, api, student, assignment)], bar)
+    if ws.sandbox:
+        from .sandbox import remove_empty_cgroups
+        remove_empty_cgroups()
     print("graded " + ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
           + (f" ({workers} workers)" if workers > 1 else ""))
     return 0

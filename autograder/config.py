@@ -12,7 +12,7 @@ BASE_CONFIG = Path(__file__).resolve().parent / "nbgrader_config.py"
 
 
 def nbgrader_config(course: Path, source: Path, release: Path | None = None, db_url: str | None = None,
-                    cell_timeout: int | None = None) -> Config:
+                    cell_timeout: int | None = None, notebook_timeout: int | None = None) -> Config:
     """The base settings plus this workspace's paths. All paths absolute, so the cwd never matters."""
     cfg = PyFileConfigLoader(BASE_CONFIG.name, path=str(BASE_CONFIG.parent)).load_config()
     course, source = Path(course).resolve(), Path(source).resolve()
@@ -20,8 +20,11 @@ def nbgrader_config(course: Path, source: Path, release: Path | None = None, db_
     cfg.CourseDirectory.source_directory = str(source)
     cfg.CourseDirectory.release_directory = str((release or course / "release").resolve())
     cfg.CourseDirectory.db_url = db_url or f"sqlite:///{course / 'gradebook.db'}"
+    cfg.Exchange.root = str(course / "exchange")        # unused by nnlab-grade; nbgrader checks it exists
     if cell_timeout is not None:
         cfg.Execute.timeout = int(cell_timeout)
+    if notebook_timeout is not None:
+        cfg.GuardedExecute.notebook_timeout = int(notebook_timeout)
     return cfg
 
 

@@ -13,10 +13,12 @@ from dataclasses import asdict, dataclass, field
 
 import nbformat
 
+from .execute import BUDGET, DIED, HUNG, NOT_RUN, cell_stop_reason
 from .workspace import Workspace, test_cells, write_json
 
 CELL_STATUSES = ("passed", "failed", "error", "timeout", "not_run", "missing")
 MESSAGE_LIMIT = 600
+GUARD_STATUS = {DIED: "error", HUNG: "timeout", BUDGET: "timeout", NOT_RUN: "not_run"}
 
 
 @dataclass
@@ -78,6 +80,8 @@ def cell_outcome(cell, timeout: int) -> tuple[str, str]:
     for out in cell.get("outputs", []):
         if out.get("output_type") == "error":
             ename, evalue = out.get("ename", "Error"), out.get("evalue", "")
+            if ename in GUARD_STATUS:                   # written by GuardedExecute: the run ended early
+                return GUARD_STATUS[ename], one_line(evalue)
             if ename in ("CellTimeoutError", "KeyboardInterrupt"):
                 return "timeout", f"the cell ran past the {timeout} s limit and was interrupted"
             if ename == "AssertionError":
@@ -134,6 +138,12 @@ def grade_submission(ws: Workspace, api, student: str, assignment: str) -> Recor
         score, max_score = sum(c.score for c in cells), sum(c.max_score for c in cells)
         bad = [c for c in cells if c.status != "passed"]
         message = f"{score:g}/{max_score:g} points" + (f"; {len(bad)} test cells not passed" if bad else "")
+        stops = [reason for nb_path in ws.source_notebooks(assignment)
+                 if (ws.autograded(student, assignment) / nb_path.name).exists()
+                 and (reason := cell_stop_reason(nbformat.read(ws.autograded(student, assignment) / nb_path.name,
+                                                               as_version=4)))]
+        if stops:
+            message += f"; the run ended early: {stops[0]}"
         record = Record(status="graded", message=message, score=score, max_score=max_score, cells=cells, **base)
     record.seconds = round(time.perf_counter() - start, 3)
     write_json(ws.record_path(student, assignment), record.to_dict())

@@ -10,9 +10,20 @@ c = get_config()  # noqa: F821 — provided by traitlets when nbgrader loads the
 c.CourseDirectory.include = ["*.ipynb"]
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 
-# Grading: a per-cell timeout that no correct solution comes near (each notebook runs in < 10 s).
+# Grading: a per-cell timeout that no correct solution comes near (each notebook runs in < 15 s), and nbgrader's
+# Execute replaced by a crash-safe one (autograder/execute.py): a dead or hung kernel, or a spent notebook
+# budget, ends the run with the grades earned so far instead of failing the whole submission.
 c.Execute.timeout = 30
 c.Execute.interrupt_on_timeout = True
+c.Autograde.autograde_preprocessors = [
+    "autograder.execute.GuardedExecute",
+    "nbgrader.preprocessors.IgnorePattern",
+    "nbconvert.preprocessors.ClearMetadataPreprocessor",
+    "nbgrader.preprocessors.LimitOutput",
+    "nbgrader.preprocessors.SaveAutoGrades",
+    "nbgrader.preprocessors.AssignLatePenalties",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
 
 # Feedback: no hidden tests, and tracebacks of test cells cut to their last line.
 c.GenerateFeedback.preprocessors = [

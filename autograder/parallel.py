@@ -25,11 +25,11 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _init(course: Path, source: Path, cell_timeout: int | None, db_url: str, sandbox: bool, memory, environ: dict):
+def _init(settings: dict, environ: dict):
     global _WORKSPACE, _API
     os.environ.update(environ)
     from .workspace import Workspace
-    _WORKSPACE = Workspace(course, source, cell_timeout=cell_timeout, db_url=db_url, sandbox=sandbox, memory=memory)
+    _WORKSPACE = Workspace(**settings)
     _API = _WORKSPACE.api()
 
 
@@ -51,8 +51,7 @@ def grade_in_parallel(ws, todo: Iterable[tuple[str, str]], workers: int, done: C
     context = multiprocessing.get_context("spawn")
     leftovers = []
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_init,
-                             initargs=(ws.course, ws.source, ws.cell_timeout, ws.db_url, ws.sandbox, ws.memory,
-                                       environ)) as pool:
+                             initargs=(ws.settings(), environ)) as pool:
         futures = {pool.submit(_grade_student, s, by_student[s]): s for s in order}
         for future in as_completed(futures):
             try:

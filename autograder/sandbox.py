@@ -11,6 +11,9 @@ sets the memory cap, and execs ``bwrap`` around ``python -m ipykernel_launcher``
 - a PID namespace that dies with the grader: no process outlives its kernel;
 - ``RLIMIT_AS`` (``--memory``, 2 GiB by default: JAX needs 1.5–2 GiB of address space), so a memory bomb is
   a ``MemoryError`` in the cell, not a machine in swap;
+- a process cap (``--processes``, 256 by default; threads count): as root, each kernel gets its own ``pids``
+  cgroup (``RLIMIT_NPROC`` is not enforced for uid 0); as another user, ``RLIMIT_NPROC`` allows that many
+  more tasks than the user already runs. A fork bomb then meets ``BlockingIOError``, not the machine's limit;
 - matplotlib's font cache, built once per workspace, is copied into the private ``/tmp`` so start-up stays
   fast and nothing is printed to stderr (nbgrader scores a cell that writes there 0).
 The recipe and its pitfalls (IPC transport, connection file bound alone, ``interrupt_mode: message``,
@@ -29,6 +32,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 KERNEL_NAME = "nnlab-sandbox"
 DEFAULT_MEMORY = 2 * 1024 ** 3
+DEFAULT_PROCESSES = 256                        # tasks (processes and threads) per kernel; JAX's pools use ~40
+PIDS_CGROUP = Path("/sys/fs/cgroup/pids")      # cgroup v1's pids controller
 INSTALL_HINT = ("bubblewrap is not installed: as root, apt-get install bubblewrap (make test and make demo do "
                 "it), or grade without a sandbox with --no-sandbox (only for submissions you trust)")
 
@@ -60,11 +65,34 @@ def _font_cache(state: Path) -> Path:
     return folder
 
 
-def install_kernelspec(state: Path, hidden: list[Path], memory: int = DEFAULT_MEMORY) -> Path:
+def process_cap() -> tuple[str, str]:
+    """How kernels' processes are capped here: ``("cgroup", folder)``, ``("rlimit", "")`` or ``("none", why)``."""
+    if os.geteuid() != 0:
+        return "rlimit", ""
+    if (PIDS_CGROUP / "cgroup.procs").exists() and os.access(PIDS_CGROUP, os.W_OK):
+        return "cgroup", str(PIDS_CGROUP / "nnlab")
+    return "none", ("running as root without a writable cgroup-v1 pids controller (/sys/fs/cgroup/pids), "
+                    "so nothing caps a kernel's processes but the PID namespace")
+
+
+def remove_empty_cgroups() -> None:
+    """Remove the pids cgroups of kernels that have exited (a non-empty one refuses, and stays)."""
+    root = PIDS_CGROUP / "nnlab"
+    for group in root.glob("kernel-*") if root.is_dir() else ():
+        try:
+            group.rmdir()
+        except OSError:
+            pass
+
+
+def install_kernelspec(state: Path, hidden: list[Path], memory: int = DEFAULT_MEMORY,
+                       processes: int = DEFAULT_PROCESSES) -> Path:
     """Write the ``nnlab-sandbox`` kernelspec under ``state/jupyter/kernels``; returns the ``jupyter`` folder
     to put on ``JUPYTER_PATH``. ``hidden``: folders the kernel must not see (course, solutions)."""
+    cap, where = process_cap()
     settings = {"memory": int(memory), "hidden": [str(Path(h).resolve()) for h in hidden],
-                "fonts": str(_font_cache(Path(state)).resolve())}
+                "fonts": str(_font_cache(Path(state)).resolve()), "processes": int(processes),
+                "process_cap": cap, "pids_cgroup": where if cap == "cgroup" else None}
     folder = Path(state) / "jupyter" / "kernels" / KERNEL_NAME
     folder.mkdir(parents=True, exist_ok=True)
     spec = {"argv": [sys.executable, "-m", "autograder.sandbox", json.dumps(settings), "{connection_file}"],
@@ -103,10 +131,38 @@ def bwrap_argv(settings: dict, connection_file: str, cwd: str) -> tuple[list[str
     return argv, files
 
 
+def _user_tasks() -> int:
+    """Processes and threads this user runs now (what RLIMIT_NPROC counts)."""
+    uid, count = os.getuid(), 0
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            fields = dict(line.split(":", 1) for line in status.read_text().splitlines() if ":" in line)
+        except OSError:
+            continue
+        if int(fields.get("Uid", "-1").split()[0]) == uid:
+            count += int(fields.get("Threads", "1"))
+    return count
+
+
+def cap_processes(settings: dict) -> None:
+    """Put this process (and so everything the kernel starts) under the process cap."""
+    processes = settings.get("processes") or DEFAULT_PROCESSES
+    if settings.get("process_cap") == "cgroup":
+        group = Path(settings["pids_cgroup"]) / f"kernel-{os.getpid()}"
+        group.mkdir(parents=True, exist_ok=True)
+        (group / "pids.max").write_text(str(processes))
+        (group / "cgroup.procs").write_text(str(os.getpid()))
+    elif settings.get("process_cap") == "rlimit":
+        soft, hard = resource.getrlimit(resource.RLIMIT_NPROC)
+        limit = _user_tasks() + processes
+        resource.setrlimit(resource.RLIMIT_NPROC, (limit if hard == resource.RLIM_INFINITY else min(limit, hard), hard))
+
+
 def launch(settings_json: str, connection_file: str) -> None:
-    """The kernelspec's entry point: cap memory, then become bwrap (never returns)."""
+    """The kernelspec's entry point: cap memory and processes, then become bwrap (never returns)."""
     settings = json.loads(settings_json)
     argv, files = bwrap_argv(settings, connection_file, os.getcwd())
+    cap_processes(settings)
     resource.setrlimit(resource.RLIMIT_AS, (settings["memory"], settings["memory"]))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     for fd, path in files.items():

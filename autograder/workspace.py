@@ -81,13 +81,21 @@ def test_cells(notebook_path: Path) -> list[dict]:
 
 class Workspace:
     def __init__(self, course, source, cell_timeout: int | None = None, db_url: str | None = None,
-                 sandbox: bool = False, memory: int | None = None):
+                 sandbox: bool = False, memory: int | None = None, notebook_timeout: int | None = None,
+                 processes: int | None = None):
         self.course = Path(course).resolve()
         self.source = Path(source).resolve()
-        self.cell_timeout = cell_timeout
+        self.cell_timeout, self.notebook_timeout = cell_timeout, notebook_timeout
         self.sandbox, self.memory = sandbox, memory   # kernels in bubblewrap, with this RLIMIT_AS (bytes)
+        self.processes = processes                     # … and at most this many processes and threads
         self.db_url = db_url or f"sqlite:///{self.course / 'gradebook.db'}"
         self.state = self.course / ".nnlab"
+
+    def settings(self) -> dict:
+        """The keyword arguments that rebuild this workspace (in a worker process)."""
+        return dict(course=self.course, source=self.source, cell_timeout=self.cell_timeout, db_url=self.db_url,
+                    sandbox=self.sandbox, memory=self.memory, notebook_timeout=self.notebook_timeout,
+                    processes=self.processes)
 
     # -------------------------------------------------------------------------------- layout
     def assignments(self) -> list[str]:
@@ -125,7 +133,8 @@ class Workspace:
 
     # -------------------------------------------------------------------------------- nbgrader
     def config(self, release: Path | None = None):
-        return nbgrader_config(self.course, self.source, release, self.db_url, self.cell_timeout)
+        return nbgrader_config(self.course, self.source, release, self.db_url, self.cell_timeout,
+                               self.notebook_timeout)
 
     def api(self, release: Path | None = None):
         from nbgrader.apps import NbGraderAPI
@@ -136,7 +145,8 @@ class Workspace:
         if self.sandbox:                                  # every kernel nbgrader starts runs in bubblewrap
             from . import sandbox
             jupyter = sandbox.install_kernelspec(self.state, [self.course, self.source],
-                                                 self.memory or sandbox.DEFAULT_MEMORY)
+                                                 self.memory or sandbox.DEFAULT_MEMORY,
+                                                 self.processes or sandbox.DEFAULT_PROCESSES)
             paths = os.environ.get("JUPYTER_PATH", "").split(os.pathsep)
             if str(jupyter) not in paths:
                 os.environ["JUPYTER_PATH"] = os.pathsep.join([str(jupyter)] + [p for p in paths if p])

@@ -3,6 +3,8 @@ download from a local server, the error when nothing is found) and sunspots."""
 import gzip
 import http.server
 import os
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -37,6 +39,27 @@ def test_digits_split_is_stratified_and_scaled():
     assert X_train.shape == (1347, 64) and X_test.shape == (450, 64) and 0 <= X_train.min() and X_train.max() <= 1
     assert np.all(np.abs(np.bincount(y_test) - 45) <= 2)      # stratified: 10 classes of about 45
     assert datasets.load_digits_split(images=True)[0].shape == (1347, 1, 8, 8)
+
+
+def test_digits_and_split_are_scikit_learns_without_importing_it():
+    from sklearn.datasets import load_digits
+    from sklearn.model_selection import train_test_split
+
+    X, y = datasets.load_digits()
+    digits = load_digits()
+    assert np.array_equal(X, digits.data) and np.array_equal(y, digits.target)
+    rng = np.random.default_rng(5)
+    labels = [y, rng.integers(0, 3, 50), np.repeat([7, 1, 4], [11, 30, 9])]     # ties in the remainders too
+    for target in labels:
+        for test_size in (0.1, 0.25, 0.33, 0.5):
+            for seed in range(4):
+                ours = datasets.stratified_split(target, test_size, seed)
+                theirs = train_test_split(np.arange(len(target)), test_size=test_size, stratify=target,
+                                          random_state=seed)
+                assert all(np.array_equal(a, b) for a, b in zip(ours, theirs)), (test_size, seed)
+    code = "import sys, nnlab.datasets as d; d.load_digits_split(); print('sklearn' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
 
 
 @pytest.mark.parametrize("gz", [True, False])

@@ -55,6 +55,8 @@ class Spec:
     notes: ``(output, case) -> note or None``, shown when a case passes (e.g. "central differences").
     check_function: ``(fn, case) -> list of problems`` for checks on the function itself rather than its output
         (e.g. that it still works under ``jax.jit``); run after the output checks passed.
+    caller: ``fn -> callable`` used for every call of the student's function (e.g. compiled by ``jax.jit``
+        with an eager fallback); default: ``fn`` itself.
     """
     name: str
     signature: str
@@ -72,6 +74,7 @@ class Spec:
     notes: Callable[[Any, Case], str | None] | None = None
     compare_to_reference: bool = True
     check_function: Callable[[Callable, Case], list[str]] | None = None
+    caller: Callable[[Callable], Callable] | None = None
 
     def hidden_cases(self, seed: int, n: int = 5) -> list[Case]:
         """``n`` random cases from ``default_rng(seed)``, marked hidden."""
@@ -389,11 +392,13 @@ def describe(case: Case) -> str:
     return ", ".join(parts)
 
 
-def check_case(spec: Spec, fn, case: Case) -> CaseResult:
+def check_case(spec: Spec, fn, case: Case, call_fn=None) -> CaseResult:
+    """One case: ``fn`` is the student's function, ``call_fn`` what calls it (``spec.caller(fn)``)."""
+    call_fn = fn if call_fn is None else call_fn
     label = f"{case.label} ({describe(case)})" if case.hidden else case.label
     result = CaseResult(label, passed=False)
     args, kwargs = snapshot(case.args), snapshot(case.kwargs)
-    call = call_captured(fn, args, kwargs)
+    call = call_captured(call_fn, args, kwargs)
     if call.error is not None:
         text = str(call.error).strip().splitlines()[0][:300] if str(call.error).strip() else ""
         result.problems.append(f"{spec.name} raised {type(call.error).__name__}" + (f": {text}" if text else ""))
@@ -404,7 +409,7 @@ def check_case(spec: Spec, fn, case: Case) -> CaseResult:
             result.problems.append(GENERIC_HINTS["mutated"].format(arg=name))
     got = call.value
     if spec.validate is not None:
-        result.problems += spec.validate(got, case, lambda: call_captured(fn, snapshot(case.args),
+        result.problems += spec.validate(got, case, lambda: call_captured(call_fn, snapshot(case.args),
                                                                           snapshot(case.kwargs)).value)
     if spec.compare_to_reference and not result.problems:
         want = spec.reference(*snapshot(case.args), **snapshot(case.kwargs))
@@ -444,6 +449,7 @@ def run_check(spec: Spec, fn, cases: list[Case] | None = None, points: float = 1
     if not callable(fn):
         raise TypeError(f"check {spec.name}: expected a function, got {type(fn).__name__}")
     cases = spec.visible() if cases is None else cases
-    results = [check_case(spec, fn, c) for c in cases]
+    call_fn = spec.caller(fn) if spec.caller is not None else fn
+    results = [check_case(spec, fn, c, call_fn) for c in cases]
     passed = all(r.passed for r in results)
     return Result(spec.name, passed, float(points) if passed else 0.0, float(points), results)

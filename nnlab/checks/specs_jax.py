@@ -19,20 +19,59 @@ from .specs_network import COST_FUNCTION
 
 
 _TRACED = weakref.WeakKeyDictionary()          # function → problems found under jit (checked once per function)
+_JITTED = weakref.WeakKeyDictionary()          # function → its jax.jit version
+
+
+def _remember(table, fn, value) -> None:
+    try:
+        table[fn] = value
+    except TypeError:                          # not weak-referenceable: nothing is cached for it
+        pass
+
+
+def compiled(fn):
+    """What the checks call instead of ``fn``: ``fn`` compiled by ``jax.jit``, or ``fn`` itself where it cannot
+    be traced (``traceable`` then says why).
+
+    Called eagerly, JAX compiles every operation separately for every new input shape — about 40 compilations
+    of ~70 ms for one gradient — while ``jit`` compiles the whole function once per shape. That is what keeps a
+    JAX check cell at a fraction of a second.
+    """
+    def call(*args, **kwargs):
+        import jax
+
+        jitted = _JITTED.get(fn) if _weakrefable(fn) else None
+        if jitted is None:
+            jitted = jax.jit(fn)
+            _remember(_JITTED, fn, jitted)
+        try:
+            value = jax.block_until_ready(jitted(*args, **kwargs))
+        except NotImplementedError:
+            raise
+        except Exception:                      # not traceable (numpy inside, float() of a tracer, …) or a bug
+            return fn(*args, **kwargs)
+        _remember(_TRACED, fn, [])
+        return value
+    return call
+
+
+def _weakrefable(fn) -> bool:
+    try:
+        weakref.ref(fn)
+        return True
+    except TypeError:
+        return False
 
 
 def traceable(fn, case: Case) -> list[str]:
     """Problems if ``fn`` fails when compiled by ``jax.jit`` on the case's inputs. Compiling is slow, so each
-    function is compiled once, on the first case that reaches this check."""
+    function is compiled once, on the first case that reaches this check (``compiled`` records a success)."""
     try:
         return list(_TRACED[fn])
     except (KeyError, TypeError):
         pass
     problems = _trace(fn, case)
-    try:
-        _TRACED[fn] = problems
-    except TypeError:                          # not weak-referenceable: just check again next time
-        pass
+    _remember(_TRACED, fn, problems)
     return problems
 
 
@@ -74,6 +113,7 @@ JAX_COST = Spec(
     output="cost",
     transform=scalar_output,
     check_function=traceable,
+    caller=compiled,
     mistakes=COST_FUNCTION.mistakes,
     hints=COST_FUNCTION.hints,
 )
@@ -110,6 +150,7 @@ JAX_GRADIENT = Spec(
     output="(w_grads, b_grads)",
     rtol=1e-7,
     check_function=traceable,
+    caller=compiled,
     mistakes=(Mistake("wrt-X", "you differentiated with respect to X — jax.grad's default argnums=0. Ask for the "
                       "parameters: jax.grad(jax_cost, argnums=(2, 3)) returns (w_grads, b_grads).", _grad_wrt_X),
               Mistake("sign", "your gradient has the wrong sign: differentiate the cost itself, not its negative.",
@@ -129,6 +170,7 @@ PER_EXAMPLE_COST = Spec(
     random_case=_network_random,
     output="per-example costs (m,)",
     check_function=traceable,
+    caller=compiled,
     mistakes=(Mistake("mean-outputs", "you averaged over the outputs; each example's cost is the *sum* of its "
                       "squared errors Σ_k (ŷ_k − y_k)².",
                       lambda X, y, w, b: _per_example(X, y, w, b) / np.shape(y)[1]),
@@ -158,6 +200,7 @@ GD_STEP = Spec(
     output="(new_w, new_b)",
     rtol=1e-9,
     check_function=traceable,
+    caller=compiled,
     mistakes=(Mistake("ascent", "you stepped uphill: θ ← θ − lr·∂C/∂θ, with a minus.",
                       lambda X, y, w, b, lr: _step(X, y, w, b, lr, sign=1.0)),
               Mistake("estimate", "your step follows deck 001's finite-difference estimate; take the exact "

@@ -27,9 +27,9 @@ PRESETS = {
 
 @functools.cache
 def _digits() -> np.ndarray:
-    from sklearn.datasets import load_digits
+    from ..datasets import load_digits
 
-    return load_digits().images[:100] / 16.0
+    return load_digits()[0][:100].reshape(-1, 8, 8) / 16.0
 
 
 def digit_image(index=0) -> np.ndarray:
