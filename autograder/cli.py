@@ -34,8 +34,13 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
     r = sub.add_parser("release", help="regenerate the student notebooks from the source")
     r.add_argument("--to", type=Path, default=RELEASE, help="release folder (default notebooks/)")
-    c = sub.add_parser("collect", help="collect <student>/<assignment>/*.ipynb from a folder or a .zip")
+    c = sub.add_parser("collect", help="collect <student>/<assignment>/*.ipynb from a folder or a .zip, or an "
+                                       "LMS bulk download (--lms)")
     c.add_argument("path", type=Path)
+    c.add_argument("--lms", choices=("canvas", "moodle"), help="PATH is this LMS's bulk download of one assignment")
+    c.add_argument("--assignment", help="with --lms: the assignment id the download is for")
+    c.add_argument("--roster", type=Path, help="with --lms: CSV with student_id and canvas_user_id or "
+                                               "moodle_participant_id columns (and optionally name)")
     a = sub.add_parser("autograde", help="grade collected submissions that are new or changed")
     a.add_argument("assignments", nargs="*", help="assignment ids (default: all)")
     a.add_argument("--student", action="append", help="grade only this student (repeatable)")
@@ -44,6 +49,8 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("feedback", help="write one HTML page per student and assignment")
     e = sub.add_parser("export", help="write grades.csv and cells.csv")
     e.add_argument("--to", type=Path, required=True, help="folder for the CSV files")
+    rp = sub.add_parser("report", help="write the class report (report.html: scores, pass rates, diagnostics)")
+    rp.add_argument("--to", type=Path, required=True, help="folder for report.html")
     d = sub.add_parser("demo", help="grade the built-in sample class and print the grade table")
     d.add_argument("--to", type=Path, default=None, help="folder for the CSV files (default COURSE/export)")
     d.add_argument("--workers", type=int, default=None, help="grading processes (default: one per CPU)")
@@ -96,11 +103,29 @@ def main(argv=None) -> int:
 
 def cmd_collect(ws, args) -> int:
     from .collect import collect
+    from .lms import RosterError
     if not args.path.exists():
         raise Failure(f"{args.path} does not exist")
-    report = collect(ws, args.path)
+    lms = getattr(args, "lms", None)
+    if lms is not None:
+        if not args.assignment or not args.roster:
+            raise Failure("--lms needs --assignment ID and --roster FILE")
+        if args.assignment not in ws.assignments():
+            raise Failure(f"unknown assignment {args.assignment}; known: {', '.join(ws.assignments())}")
+        if not args.roster.is_file():
+            raise Failure(f"roster {args.roster} does not exist")
+    elif getattr(args, "assignment", None) or getattr(args, "roster", None):
+        raise Failure("--assignment and --roster go with --lms canvas|moodle")
+    try:
+        report = collect(ws, args.path, lms, getattr(args, "roster", None), getattr(args, "assignment", None))
+    except RosterError as exc:
+        raise Failure(str(exc)) from None
     for line in report.rejected:
         print(f"rejected: {line}")
+    for line in report.unmatched:
+        print(f"unmatched: {line}")
+    for line in report.renamed:
+        print(f"renamed: {line}")
     for line in report.ignored:
         print(f"ignored: {line}")
     students = sorted({s for s, _ in report.submissions})
@@ -169,6 +194,14 @@ def cmd_export(ws, args) -> int:
     return 0
 
 
+def cmd_report(ws, args) -> int:
+    from .class_report import write_report
+    from .report import class_records
+    page = write_report(class_records(ws), args.to, title=f"Class report — {ws.course.name}")
+    print(f"wrote {page}")
+    return 0
+
+
 def cmd_demo(ws, args) -> int:
     from . import sample_class
     start = time.perf_counter()
@@ -183,6 +216,7 @@ def cmd_demo(ws, args) -> int:
     cmd_autograde(ws, argparse.Namespace(assignments=[], student=None, force=False, workers=args.workers))
     cmd_feedback(ws, args)
     cmd_export(ws, argparse.Namespace(to=args.to or ws.course / "export"))
+    cmd_report(ws, argparse.Namespace(to=args.to or ws.course / "export"))
     from .report import class_records, grade_table
     print()
     print(grade_table(class_records(ws)))
@@ -191,7 +225,7 @@ def cmd_demo(ws, args) -> int:
 
 
 COMMANDS = {"collect": cmd_collect, "autograde": cmd_autograde, "feedback": cmd_feedback, "export": cmd_export,
-            "demo": cmd_demo}
+            "report": cmd_report, "demo": cmd_demo}
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-"""Collect submissions laid out ``<student_id>/<assignment_id>/*.ipynb``, from a folder or a .zip of one.
+"""Collect submissions laid out ``<student_id>/<assignment_id>/*.ipynb``, from a folder or a .zip of one, or
+from a Canvas or Moodle bulk download with a roster (``autograder/lms.py``).
 
 Only notebooks of known assignments are copied; everything else is listed as ignored. Zip entries with
 absolute paths, ``..`` components or symbolic links are rejected and listed, never extracted.
@@ -23,6 +24,8 @@ class Collected:
     submissions: list[tuple[str, str]] = field(default_factory=list)   # (student, assignment)
     ignored: list[str] = field(default_factory=list)
     rejected: list[str] = field(default_factory=list)
+    renamed: list[str] = field(default_factory=list)      # LMS imports: a lone notebook given the expected name
+    unmatched: list[str] = field(default_factory=list)    # LMS imports: files no roster row claims
 
 
 def safe_extract(archive: Path, dest: Path, report: Collected) -> None:
@@ -42,19 +45,32 @@ def safe_extract(archive: Path, dest: Path, report: Collected) -> None:
                 shutil.copyfileobj(src, out)
 
 
-def collect(ws: Workspace, path: Path) -> Collected:
-    """Copy every ``<student>/<assignment>/*.ipynb`` under ``path`` into ``submitted/``, replacing earlier ones."""
+def collect(ws: Workspace, path: Path, lms: str | None = None, roster: Path | None = None,
+            assignment: str | None = None) -> Collected:
+    """Copy every ``<student>/<assignment>/*.ipynb`` under ``path`` into ``submitted/``, replacing earlier ones.
+
+    With ``lms`` ("canvas" or "moodle"), ``path`` is that LMS's bulk download of ``assignment`` and ``roster``
+    the CSV that maps its names and ids to student ids.
+    """
     path = Path(path)
     report = Collected()
     assignments = set(ws.assignments())
     with tempfile.TemporaryDirectory() as tmp:
         if path.is_file() and zipfile.is_zipfile(path):
-            root = Path(tmp)
+            root = Path(tmp) / "download"
             safe_extract(path, root, report)
         elif path.is_dir():
             root = path
         else:
             raise FileNotFoundError(f"{path} is neither a folder nor a .zip file")
+        if lms is not None:
+            from .lms import arrange, read_roster
+            laid_out = Path(tmp) / "laid-out"
+            laid_out.mkdir()
+            _, report.unmatched, ignored = arrange(root, laid_out, lms, read_roster(roster, lms), assignment)
+            report.ignored += ignored
+            root = laid_out
+        root.mkdir(exist_ok=True)
         for student_dir in sorted(p for p in root.iterdir()):
             if not student_dir.is_dir() or student_dir.is_symlink():
                 report.ignored.append(f"{student_dir.name} (not a student folder)")
@@ -77,7 +93,15 @@ def collect(ws: Workspace, path: Path) -> Collected:
                 if dest.exists():
                     shutil.rmtree(dest)
                 dest.mkdir(parents=True)
-                for nb in notebooks:
-                    shutil.copyfile(nb, dest / nb.name)
+                names = {nb: nb.name for nb in notebooks}
+                expected = [p.name for p in ws.source_notebooks(item.name)]
+                flags = []
+                if len(expected) == 1 and len(notebooks) == 1 and notebooks[0].name != expected[0]:
+                    names[notebooks[0]] = expected[0]      # a lone notebook under another name: graded, flagged
+                    flags.append(f"the notebook was handed in as {notebooks[0].name} and graded as {expected[0]}")
+                    report.renamed.append(f"{student_dir.name}/{item.name}/{notebooks[0].name} → {expected[0]}")
+                for nb, name in names.items():
+                    shutil.copyfile(nb, dest / name)
+                ws.set_flags(student_dir.name, item.name, flags)
                 report.submissions.append((student_dir.name, item.name))
     return report

@@ -17,6 +17,7 @@ from .execute import BUDGET, DIED, HUNG, NOT_RUN, cell_stop_reason
 from .workspace import Workspace, test_cells, write_json
 
 CELL_STATUSES = ("passed", "failed", "error", "timeout", "not_run", "missing")
+GRADED = ("graded", "flagged")          # flagged: graded, and something about the submission needs a look
 MESSAGE_LIMIT = 600
 GUARD_STATUS = {DIED: "error", HUNG: "timeout", BUDGET: "timeout", NOT_RUN: "not_run"}
 
@@ -35,7 +36,7 @@ class CellResult:
 class Record:
     student_id: str
     assignment: str
-    status: str                       # graded | failed | missing
+    status: str                       # graded | flagged | failed | missing
     message: str
     score: float = 0.0
     max_score: float = 0.0
@@ -123,6 +124,16 @@ def grade_submission(ws: Workspace, api, student: str, assignment: str) -> Recor
     timeout = _timeout(ws)
     base = dict(student_id=student, assignment=assignment, submission_hash=ws.submission_hash(student, assignment),
                 source_hash=ws.source_hash(assignment))
+    problem, flags = _intake(ws, student, assignment)
+    if problem is not None:                       # unreadable: failed with the parse error, nbgrader never runs it
+        _forget_grades(ws, student, assignment)
+        cells = [CellResult(nb_path.stem, c["grade_id"], 0.0, c["points"], "not_run", f"not run: {problem}")
+                 for nb_path in ws.source_notebooks(assignment) for c in test_cells(nb_path)]
+        record = Record(status="failed", message=f"grading failed: {problem}", cells=cells,
+                        max_score=sum(c.max_score for c in cells), **base)
+        record.seconds = round(time.perf_counter() - start, 3)
+        write_json(ws.record_path(student, assignment), record.to_dict())
+        return record
     result = api.autograde(assignment, student, force=True, create=True)
     cells = []
     if not result["success"]:
@@ -144,10 +155,29 @@ def grade_submission(ws: Workspace, api, student: str, assignment: str) -> Recor
                                                                as_version=4)))]
         if stops:
             message += f"; the run ended early: {stops[0]}"
-        record = Record(status="graded", message=message, score=score, max_score=max_score, cells=cells, **base)
+        if flags:
+            message += "; flagged: " + "; ".join(flags)
+        record = Record(status="flagged" if flags else "graded", message=message, score=score, max_score=max_score,
+                        cells=cells, **base)
     record.seconds = round(time.perf_counter() - start, 3)
     write_json(ws.record_path(student, assignment), record.to_dict())
     return record
+
+
+def _intake(ws: Workspace, student: str, assignment: str) -> tuple[str | None, list[str]]:
+    """The first reason a submitted notebook cannot be read, and everything flagged (at collection and here)."""
+    from .intake import inspect_submission
+    flags = list(ws.flags(student, assignment))
+    for nb_path in ws.source_notebooks(assignment):
+        submitted = ws.submitted(student, assignment) / nb_path.name
+        release = ws.course / "release" / assignment / nb_path.name
+        if not submitted.exists() or not release.exists():
+            continue
+        problem, found = inspect_submission(submitted, release)
+        if problem is not None:
+            return (f"{nb_path.name}: {problem}" if len(ws.source_notebooks(assignment)) > 1 else problem), flags
+        flags += found
+    return None, flags
 
 
 def _timeout(ws: Workspace) -> int:

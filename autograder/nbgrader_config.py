@@ -15,6 +15,14 @@ c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedE
 # budget, ends the run with the grades earned so far instead of failing the whole submission.
 c.Execute.timeout = 30
 c.Execute.interrupt_on_timeout = True
+c.OverwriteCells.add_missing_cells = True          # a deleted test cell is put back from the gradebook
+c.Autograde.sanitize_preprocessors = [
+    "nbgrader.preprocessors.ClearOutput",
+    "autograder.preprocessors.KeepFirstIds",        # not DeduplicateIds: see autograder/preprocessors.py
+    "nbgrader.preprocessors.OverwriteKernelspec",
+    "nbgrader.preprocessors.OverwriteCells",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
 c.Autograde.autograde_preprocessors = [
     "autograder.execute.GuardedExecute",
     "nbgrader.preprocessors.IgnorePattern",

@@ -19,3 +19,28 @@ class TrimTestTracebacks(Preprocessor):
                 if out.get("output_type") == "error":
                     out["traceback"] = [f"{out.get('ename', 'Error')}: {out.get('evalue', '')}"]
         return cell, resources
+
+
+class KeepFirstIds(Preprocessor):
+    """In place of nbgrader's ``DeduplicateIds``: when a student copied a graded or locked cell, the *first*
+    cell with that id keeps its nbgrader metadata and later copies lose it (become ordinary cells).
+
+    nbgrader's own keeps the last copy, and leaves an empty ``nbgrader`` dict behind that makes
+    ``OverwriteCells.add_missing_cells`` fail with ``KeyError: 'grade_id'`` (nbgrader 0.9.6).
+    """
+
+    enabled = Bool(True).tag(config=True)
+
+    def preprocess(self, nb, resources):
+        seen = set()
+        for cell in nb.cells:
+            meta = cell.metadata.get("nbgrader", {})
+            gid = meta.get("grade_id")
+            if gid is None or not (meta.get("grade") or meta.get("solution") or meta.get("locked")):
+                continue
+            if gid in seen:
+                self.log.warning("cell %s appears more than once: the first copy counts", gid)
+                del cell.metadata["nbgrader"]
+            else:
+                seen.add(gid)
+        return nb, resources

@@ -5,7 +5,7 @@ import csv
 import html
 from pathlib import Path
 
-from .grading import Record, load_record
+from .grading import GRADED, Record, load_record
 from .workspace import Workspace, test_cells
 
 GRADE_COLUMNS = ["student_id", "assignment", "score", "max_score", "status", "message"]
@@ -61,7 +61,7 @@ def feedback(ws: Workspace, api, records: list[Record]) -> list[Path]:
     written = []
     for r in records:
         folder = ws.feedback(r.student_id, r.assignment)
-        if r.status == "graded":
+        if r.status in GRADED:
             result = api.generate_feedback(r.assignment, r.student_id, force=True)
             if result["success"]:
                 written += sorted(folder.glob("*.html"))
@@ -99,7 +99,7 @@ def grade_table(records: list[Record]) -> str:
         for a, w in zip(assignments, cols):
             r = by[(s, a)]
             total, total_max = total + r.score, total_max + r.max_score
-            text = f"{r.score:g}/{r.max_score:g}" if r.status == "graded" else r.status
+            text = f"{r.score:g}/{r.max_score:g}" if r.status in GRADED else r.status
             cells.append(f"{text:>{w}}")
         lines.append(f"{s:<{width}}  " + "  ".join(cells) + f"  {total:>5g}/{total_max:g}")
     return "\n".join(lines)

@@ -118,6 +118,21 @@ class Workspace:
     def record_path(self, student: str, assignment: str) -> Path:
         return self.state / "results" / student / f"{assignment}.json"
 
+    def flags_path(self, student: str, assignment: str) -> Path:
+        return self.state / "flags" / student / f"{assignment}.json"
+
+    def set_flags(self, student: str, assignment: str, flags: list[str]) -> None:
+        """Reasons found at collection for an instructor to look at this submission (none: no file)."""
+        path = self.flags_path(student, assignment)
+        if flags:
+            write_json(path, flags)
+        elif path.exists():
+            path.unlink()
+
+    def flags(self, student: str, assignment: str) -> list[str]:
+        path = self.flags_path(student, assignment)
+        return json.loads(path.read_text()) if path.exists() else []
+
     def students(self) -> list[str]:
         root = self.course / "submitted"
         return sorted(p.name for p in root.iterdir() if p.is_dir()) if root.is_dir() else []

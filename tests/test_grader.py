@@ -17,6 +17,7 @@ import pytest
 
 from autograder import sample_class
 from autograder.cli import main
+from autograder.workspace import Workspace
 from tests.conftest import REPO
 
 pytestmark = pytest.mark.grader
@@ -147,6 +148,24 @@ def test_feedback_never_shows_hidden_tests(graded):
         text = page.read_text()
         assert "hidden_seed" not in text and "BEGIN HIDDEN" not in text
     assert hidden and any("failed" in p.read_text() for p in pages)
+
+
+def test_class_report(graded, capsys):
+    from autograder.class_report import diagnoses, summarise
+    from autograder.report import class_records
+    assert main(graded["args"] + ["report", "--to", str(graded["root"] / "report")]) == 0
+    page = (graded["root"] / "report" / "report.html").read_text()
+    assert "data:image/png;base64," in page and "Flagged and failed submissions" in page
+    assert "zed" in page and "not valid notebook JSON" in page                  # the failed submission, and why
+    summary = summarise(class_records(Workspace(graded["course"], REPO / "solutions")))
+    passed, n = summary["challenges"][("02_forward_pass", "predict")]      # ben's predict forgets the transpose
+    assert n == sum(1 for s in TEST_CLASS if TEST_CLASS[s]["02_forward_pass"] != sample_class.MISSING) > passed
+    top = {(a, c, d): (k, n) for _, k, n, a, c, d in summary["diagnostics"]}
+    transpose = [key for key in top if key[1] == "predict" and "transpose" in key[2]]
+    assert transpose and top[transpose[0]][0] >= 1
+    assert diagnoses("error", "NotImplementedError: ") == ["not attempted (NotImplementedError)"]
+    assert diagnoses("failed", "x: 1 of 2 cases failed. | hint: off by a factor of 2.02") == ["off by a factor of …"]
+    assert all(d in page for d in ("Pass rate per challenge", "Grading time", "Most frequent diagnostics"))
 
 
 def test_regrading_is_idempotent(graded, capsys):

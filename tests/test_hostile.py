@@ -94,6 +94,44 @@ FORKS = {      # only where a process cap holds them (else they would take the m
                               "type(error).__name__)"},
 }
 
+
+
+def _cell(nb, gid):
+    return next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == gid)
+
+
+def _duplicate(nb):
+    nb.cells.append(nbformat.from_dict(json.loads(json.dumps(_cell(nb, "double_test")))))
+
+
+def _retype(nb):
+    i = nb.cells.index(_cell(nb, "double_test"))
+    nb.cells[i] = nbformat.v4.new_markdown_cell(nb.cells[i].source, metadata=nb.cells[i].metadata)
+
+
+def _set_points(nb):
+    _cell(nb, "double_test").metadata["nbgrader"]["points"] = 100
+
+
+def _strip_metadata(nb):
+    del _cell(nb, "double_test").metadata["nbgrader"]
+
+
+# bad input: student → (cell changes, what is done to the notebook afterwards)
+MANGLED = {
+    "dup_test": ({}, _duplicate),
+    "deleted_test": ({"sigmoid": "def sigmoid(z):\n    return z"},
+                     lambda nb: nb.cells.remove(_cell(nb, "sigmoid_visible"))),
+    "emptied_test": ({"sigmoid": "def sigmoid(z):\n    return z", "sigmoid_visible": ""}, None),
+    "retyped": ({"double": "def double(x):\n    return x"}, _retype),
+    "points": ({}, _set_points),
+    "no_meta": ({"double": "def double(x):\n    return x"}, _strip_metadata),
+}
+RAW = {    # student → the bytes of their file
+    "latin1": '{"cells": [], "metadata": {"author": "Jos\xe9"}, "nbformat": 4, "nbformat_minor": 5}'.encode("latin-1"),
+    "nbformat3": b'{"worksheets": [], "metadata": {}, "nbformat": 3, "nbformat_minor": 0}',
+}
+
 # student → (status, score, {grade_id: status}, text the record's message contains)
 EXPECTED = {
     "ok": ("graded", 2, {"sigmoid_visible": "passed", "double_test": "passed"}, "2/2 points"),
@@ -112,13 +150,32 @@ EXPECTED = {
     "finalizers": ("graded", 2, {"sigmoid_visible": "passed", "double_test": "passed"}, "2/2 points"),
     "slow_fn": ("graded", 1, {"sigmoid_visible": "passed", "double_test": "timeout"}, "1/2 points"),
     "stderr": ("graded", 2, {"sigmoid_visible": "passed", "double_test": "passed"}, "2/2 points"),
-    "edit_test": ("graded", 1, {"sigmoid_visible": "failed", "double_test": "passed"}, "1/2 points"),
+    "edit_test": ("flagged", 1, {"sigmoid_visible": "failed", "double_test": "passed"},
+                  "flagged: test cell sigmoid_visible was edited; graded with the original"),
     "snoop": ("graded", 2, {"sigmoid_visible": "passed", "double_test": "passed"}, "2/2 points"),
     "budget": ("graded", 1, {"sigmoid_visible": "passed", "double_test": "not_run"}, "budget"),
     # the bomb's children hold every slot under the cap, so the kernel cannot start a thread for the next cell:
     # the student breaks their own run, the grader and the other students do not notice
     "fork_bomb": ("graded", 1, {"sigmoid_visible": "passed", "double_test": "error"}, "1/2 points"),
     "process_flood": ("graded", 2, {"sigmoid_visible": "passed", "double_test": "passed"}, "2/2 points"),
+    "dup_test": ("flagged", 2, {"sigmoid_visible": "passed", "double_test": "passed"},
+                 "flagged: test cell double_test appears 2 times; the first one counts"),
+    "deleted_test": ("flagged", 1, {"sigmoid_visible": "failed", "double_test": "passed"},
+                     "flagged: test cell sigmoid_visible was deleted; graded with the original put back"),
+    "emptied_test": ("flagged", 1, {"sigmoid_visible": "failed", "double_test": "passed"},
+                     "flagged: test cell sigmoid_visible was emptied; graded with the original"),
+    "retyped": ("flagged", 1, {"sigmoid_visible": "passed", "double_test": "failed"},
+                "flagged: test cell double_test was turned into a markdown cell; graded as the original"),
+    "points": ("flagged", 2, {"sigmoid_visible": "passed", "double_test": "passed"},
+               "flagged: test cell double_test: nbgrader metadata changed (points); the source's counts"),
+    "no_meta": ("flagged", 1, {"sigmoid_visible": "passed", "double_test": "failed"},
+                "flagged: test cell double_test lost its nbgrader metadata; graded with the original put back"),
+    "renamed": ("flagged", 2, {"sigmoid_visible": "passed", "double_test": "passed"},
+                "flagged: the notebook was handed in as mine.ipynb and graded as h1.ipynb"),
+    "latin1": ("failed", 0, {"sigmoid_visible": "not_run", "double_test": "not_run"},
+               "grading failed: the notebook file is not UTF-8 text (byte 0xe9"),
+    "nbformat3": ("failed", 0, {"sigmoid_visible": "not_run", "double_test": "not_run"},
+                  "grading failed: the file is not a notebook in format 4 (nbformat: 3)"),
     "corrupt": ("failed", 0, {"sigmoid_visible": "not_run", "double_test": "not_run"}, "not valid notebook JSON"),
 }
 
@@ -153,12 +210,24 @@ def hostile(tmp_path_factory):
     for student, changes in attacks.items():
         (klass / student / "h1").mkdir(parents=True)
         nbformat.write(submission(released, changes), klass / student / "h1" / "h1.ipynb")
+    for student, (changes, mangle) in MANGLED.items():
+        nb = submission(released, changes)
+        if mangle is not None:
+            mangle(nb)
+        (klass / student / "h1").mkdir(parents=True)
+        (klass / student / "h1" / "h1.ipynb").write_text(json.dumps(nb, indent=1))
+    for student, data in RAW.items():
+        (klass / student / "h1").mkdir(parents=True)
+        (klass / student / "h1" / "h1.ipynb").write_bytes(data)
+    (klass / "renamed" / "h1").mkdir(parents=True)
+    nbformat.write(submission(released, {}), klass / "renamed" / "h1" / "mine.ipynb")
     (klass / "corrupt" / "h1").mkdir(parents=True)
     (klass / "corrupt" / "h1" / "h1.ipynb").write_text('{"cells": [')
     args = ["--course", str(course), "--source", str(source), "--cell-timeout", str(CELL_TIMEOUT)]
     assert main(args + ["collect", str(klass)]) == 0
     start = time.perf_counter()
-    others = [f"--student={s}" for s in sorted(set(attacks) | {"corrupt"}) if s != "budget"]
+    others = [f"--student={s}" for s in sorted(set(attacks) | set(MANGLED) | set(RAW) | {"corrupt", "renamed"})
+              if s != "budget"]
     assert main(args + ["autograde", "--workers", "2", *others]) == 0
     # the budget student: a 6 s budget for the whole notebook, spent by a sleep the 30 s cell timeout allows
     budget = ["--course", str(course), "--source", str(source), "--cell-timeout", "30", "--notebook-timeout", "6"]
