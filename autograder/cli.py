@@ -157,15 +157,20 @@ def cmd_autograde(ws, args) -> int:
     if workers < 1:
         raise Failure(f"--workers must be at least 1, got {workers}")
     workers = min(workers, len({s for s, _ in todo}))
-    counts = {}
+    counts, left = {}, {}
+    for student, _ in todo:
+        left[student] = left.get(student, 0) + 1
 
-    def done(records, bar):
+    def done(records, bar):                  # the bar counts students; its ETA comes from their pace so far
         for record in records:
             counts[record.status] = counts.get(record.status, 0) + 1
-        bar.update(len(records))
-        bar.set_postfix_str(f"{records[-1].student_id}/{records[-1].assignment}")
+            left[record.student_id] -= 1
+            if left[record.student_id] == 0:
+                bar.update(1)
+        bar.set_postfix_str(f"{sum(counts.values())}/{len(todo)} notebooks, last {records[-1].student_id}/"
+                            f"{records[-1].assignment}")
 
-    with tqdm(total=len(todo), desc="grading", unit="notebook", file=sys.stderr, dynamic_ncols=True) as bar:
+    with tqdm(total=len(left), desc="grading", unit="student", file=sys.stderr, dynamic_ncols=True) as bar:
         if workers > 1:
             grade_in_parallel(ws, todo, workers, lambda records: done(records, bar))
         else:

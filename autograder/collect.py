@@ -24,7 +24,7 @@ class Collected:
     submissions: list[tuple[str, str]] = field(default_factory=list)   # (student, assignment)
     ignored: list[str] = field(default_factory=list)
     rejected: list[str] = field(default_factory=list)
-    renamed: list[str] = field(default_factory=list)      # LMS imports: a lone notebook given the expected name
+    renamed: list[str] = field(default_factory=list)      # a lone notebook given the assignment's name (flagged)
     unmatched: list[str] = field(default_factory=list)    # LMS imports: files no roster row claims
 
 

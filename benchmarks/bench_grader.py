@@ -1,0 +1,119 @@
+"""nnlab-grade against plain nbgrader on the sample class, in one run.
+
+Three ways to grade the same submissions with the same per-cell timeout, each in a fresh course workspace:
+
+- plain nbgrader: one ``nbgrader autograde ASSIGNMENT --force`` per assignment (its stock preprocessors,
+  kernels unsandboxed), as an instructor would run it;
+- ``nnlab-grade autograde --workers 1`` and ``--workers 2`` (sandboxed kernels, intake checks, crash-safe
+  execution, records).
+
+Each is repeated (``--repeats``) and interleaved; the table gives median seconds, throughput in notebooks per
+minute and the ratio to plain nbgrader. ``--cpus 1`` pins everything to one core with ``taskset`` (the
+scaling row). The last lines project a course of 1,000 students × 8 notebooks on a 50-worker Dask cluster
+from the measured seconds per notebook of one worker.
+
+    python benchmarks/bench_grader.py [--students ada,ben,chloe] [--repeats 3] [--cpus 2]
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from autograder import sample_class, sandbox  # noqa: E402
+from autograder.release import release  # noqa: E402
+
+CELL_TIMEOUT = 10
+PLAIN_CONFIG = """c = get_config()
+c.CourseDirectory.root = {root!r}
+c.CourseDirectory.source_directory = {source!r}
+c.CourseDirectory.release_directory = 'release'
+c.CourseDirectory.include = ['*.ipynb']
+c.Execute.timeout = {timeout}
+c.Exchange.root = {exchange!r}
+"""
+
+
+def _args():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--students", default="ada,ben,chloe,dmitri", help="sample-class students to grade")
+    p.add_argument("--repeats", type=int, default=3)
+    p.add_argument("--cpus", type=int, default=2, help="cores to use (taskset -c 0..N-1)")
+    return p.parse_args()
+
+
+def _pin(cpus: int) -> list[str]:
+    return ["taskset", "-c", ",".join(map(str, range(cpus)))] if shutil.which("taskset") else []
+
+
+def plain(course: Path, klass: Path, assignments: list[str], cpus: int) -> float:
+    """Plain nbgrader, one CLI call per assignment; returns seconds."""
+    (course / "exchange").mkdir(parents=True)
+    (course / "nbgrader_config.py").write_text(PLAIN_CONFIG.format(
+        root=str(course), source=str(REPO / "solutions"), timeout=CELL_TIMEOUT, exchange=str(course / "exchange")))
+    shutil.copytree(klass, course / "submitted")
+    env = dict(os.environ, NNLAB_GRADING="1", NNLAB_HEADLESS="1", PATH=f"{Path(sys.executable).parent}:"
+               + os.environ["PATH"])
+    for aid in assignments:
+        subprocess.run(_pin(cpus) + ["nbgrader", "generate_assignment", aid, "--force"], cwd=course, env=env,
+                       check=True, capture_output=True)
+    start = time.perf_counter()
+    for aid in assignments:
+        subprocess.run(_pin(cpus) + ["nbgrader", "autograde", aid, "--force"], cwd=course, env=env,
+                       capture_output=True)       # exits 1 when a submission fails; that is a result, not an error
+    return time.perf_counter() - start
+
+
+def nnlab(course: Path, klass: Path, workers: int, cpus: int) -> float:
+    base = [sys.executable, "-m", "autograder.cli", "--course", str(course), "--cell-timeout", str(CELL_TIMEOUT)]
+    base += [] if sandbox.bwrap_path() else ["--no-sandbox"]
+    subprocess.run(base + ["collect", str(klass)], check=True, capture_output=True, cwd=REPO)
+    start = time.perf_counter()
+    subprocess.run(_pin(cpus) + base + ["autograde", "--workers", str(workers)], check=True, capture_output=True,
+                   cwd=REPO)
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    args = _args()
+    students = {s: sample_class.STUDENTS[s] for s in args.students.split(",")}
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        release(REPO / "solutions", tmp / "release")
+        pairs = sample_class.build(tmp / "class", tmp / "release", REPO / "solutions", students)
+        assignments = sorted({a for _, a in pairs})
+        print(f"{len(pairs)} notebooks ({len(students)} students × {len(assignments)} assignments), cell timeout "
+              f"{CELL_TIMEOUT} s, {args.cpus} core(s), {args.repeats} repeats; nnlab-grade "
+              + ("sandboxed" if sandbox.bwrap_path() else "UNSANDBOXED (no bwrap here)"))
+        runs = {"plain nbgrader": [], "nnlab-grade --workers 1": [], f"nnlab-grade --workers {args.cpus}": []}
+        for k in range(args.repeats):
+            runs["plain nbgrader"].append(plain(tmp / f"plain{k}", tmp / "class", assignments, args.cpus))
+            runs["nnlab-grade --workers 1"].append(nnlab(tmp / f"one{k}", tmp / "class", 1, args.cpus))
+            if args.cpus > 1:
+                runs[f"nnlab-grade --workers {args.cpus}"].append(
+                    nnlab(tmp / f"many{k}", tmp / "class", args.cpus, args.cpus))
+        base = statistics.median(runs["plain nbgrader"])
+        print(f"{'grader':<26}{'median s':>10}{'notebooks/min':>15}{'throughput vs plain':>21}   runs")
+        for name, seconds in runs.items():
+            if not seconds:
+                continue
+            med = statistics.median(seconds)
+            print(f"{name:<26}{med:>10.1f}{60 * len(pairs) / med:>15.1f}{base / med:>20.2f}×   "
+                  + " ".join(f"{s:.1f}" for s in seconds))
+        per_notebook = statistics.median(runs["nnlab-grade --workers 1"]) / len(pairs)
+        hours = 1000 * 8 * per_notebook / 50 / 3600
+        print(f"projection: 1,000 students × 8 notebooks at {per_notebook:.1f} s per notebook and worker, on 50 "
+              f"workers: {hours:.1f} h ({1000 * 8 * per_notebook / 3600:.0f} worker-hours)")
+
+
+if __name__ == "__main__":
+    main()
