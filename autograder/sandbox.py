@@ -153,9 +153,11 @@ def cap_processes(settings: dict) -> None:
         (group / "pids.max").write_text(str(processes))
         (group / "cgroup.procs").write_text(str(os.getpid()))
     elif settings.get("process_cap") == "rlimit":
-        soft, hard = resource.getrlimit(resource.RLIMIT_NPROC)
+        hard = resource.getrlimit(resource.RLIMIT_NPROC)[1]
         limit = _user_tasks() + processes
-        resource.setrlimit(resource.RLIMIT_NPROC, (limit if hard == resource.RLIM_INFINITY else min(limit, hard), hard))
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        resource.setrlimit(resource.RLIMIT_NPROC, (limit, hard))
 
 
 def launch(settings_json: str, connection_file: str) -> None:
