@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import sys
 import tempfile
 import time
@@ -29,6 +28,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--memory", default="2G", help="address space per grading kernel, e.g. 2G or 1536M (default 2G)")
     p.add_argument("--processes", type=int, default=256,
                    help="processes and threads per grading kernel (default 256)")
+    p.add_argument("--db", metavar="URL", default=None,
+                   help="the gradebook's database, e.g. postgresql://user@host/db (default: COURSE/gradebook.db, "
+                        "SQLite)")
     p.add_argument("--no-sandbox", action="store_true",
                    help="run kernels without bubblewrap (only for submissions you trust)")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -46,6 +48,8 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("--student", action="append", help="grade only this student (repeatable)")
     a.add_argument("--force", action="store_true", help="grade again even if nothing changed")
     a.add_argument("--workers", type=int, default=None, help="grading processes (default: one per CPU)")
+    a.add_argument("--dask", metavar="ADDRESS", default=None,
+                   help="grade on this Dask cluster (e.g. tcp://scheduler:8786) instead of local processes")
     sub.add_parser("feedback", help="write one HTML page per student and assignment")
     e = sub.add_parser("export", help="write grades.csv and cells.csv")
     e.add_argument("--to", type=Path, required=True, help="folder for the CSV files")
@@ -89,7 +93,7 @@ def main(argv=None) -> int:
             if getattr(args, flag) is not None and getattr(args, flag) < least:
                 raise Failure(f"--{flag.replace('_', '-')} must be at least {least}, got {getattr(args, flag)}")
         ws = Workspace(args.course, args.source, cell_timeout=args.cell_timeout, sandbox=use_sandbox, memory=memory,
-                       notebook_timeout=args.notebook_timeout, processes=args.processes)
+                       notebook_timeout=args.notebook_timeout, processes=args.processes, db_url=args.db)
         if use_sandbox and sandbox.process_cap()[0] == "none":
             print(f"nnlab-grade: no process cap: {sandbox.process_cap()[1]}", file=sys.stderr)
         ws.sync()
@@ -98,6 +102,12 @@ def main(argv=None) -> int:
         print(f"nnlab-grade: {exc}", file=sys.stderr)
     except (FileNotFoundError, RuntimeError, OSError) as exc:
         print(f"nnlab-grade: {exc}", file=sys.stderr)
+    except Exception as exc:
+        from sqlalchemy.exc import SQLAlchemyError
+        if not isinstance(exc, SQLAlchemyError):
+            raise
+        print(f"nnlab-grade: the gradebook {args.db or 'COURSE/gradebook.db'} cannot be used: "
+              f"{str(exc).splitlines()[0]}", file=sys.stderr)
     return 1
 
 
@@ -136,7 +146,7 @@ def cmd_collect(ws, args) -> int:
 def cmd_autograde(ws, args) -> int:
     from tqdm import tqdm
 
-    from .grading import grade_submission, needs_grading
+    from .grading import needs_grading
     known = ws.assignments()
     unknown = [a for a in args.assignments if a not in known]
     if unknown:
@@ -152,36 +162,36 @@ def cmd_autograde(ws, args) -> int:
     if not todo:
         print("nothing to grade: every collected submission is graded and unchanged (use --force to regrade)")
         return 0
-    from .parallel import default_workers, grade_in_parallel
+    from .parallel import default_workers, grade_all
     workers = default_workers() if args.workers is None else args.workers
     if workers < 1:
         raise Failure(f"--workers must be at least 1, got {workers}")
-    workers = min(workers, len({s for s, _ in todo}))
+    dask = getattr(args, "dask", None)
+    if dask:
+        try:
+            import distributed  # noqa: F401
+        except ImportError:
+            raise Failure("--dask needs Dask's distributed package: pip install 'nnlab[grade]'") from None
+    workers = min(workers, len(todo))
     counts, left = {}, {}
     for student, _ in todo:
         left[student] = left.get(student, 0) + 1
 
-    def done(records, bar):                  # the bar counts students; its ETA comes from their pace so far
-        for record in records:
-            counts[record.status] = counts.get(record.status, 0) + 1
-            left[record.student_id] -= 1
-            if left[record.student_id] == 0:
-                bar.update(1)
-        bar.set_postfix_str(f"{sum(counts.values())}/{len(todo)} notebooks, last {records[-1].student_id}/"
-                            f"{records[-1].assignment}")
+    def done(record, bar):                   # the bar counts students; its ETA comes from their pace so far
+        counts[record.status] = counts.get(record.status, 0) + 1
+        left[record.student_id] -= 1
+        if left[record.student_id] == 0:
+            bar.update(1)
+        bar.set_postfix_str(f"{sum(counts.values())}/{len(todo)} notebooks, last {record.student_id}/"
+                            f"{record.assignment}")
 
     with tqdm(total=len(left), desc="grading", unit="student", file=sys.stderr, dynamic_ncols=True) as bar:
-        if workers > 1:
-            grade_in_parallel(ws, todo, workers, lambda records: done(records, bar))
-        else:
-            api = ws.api()
-            for student, assignment in todo:
-                done([grade_submission(ws, api, student, assignment)], bar)
+        grade_all(ws, todo, lambda record: done(record, bar), workers=workers, dask=dask)
     if ws.sandbox:
         from .sandbox import remove_empty_cgroups
         remove_empty_cgroups()
     print("graded " + ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
-          + (f" ({workers} workers)" if workers > 1 else ""))
+          + (f" (on the Dask cluster at {dask})" if dask else f" ({workers} workers)" if workers > 1 else ""))
     return 0
 
 
@@ -218,7 +228,7 @@ def cmd_demo(ws, args) -> int:
         release(ws.source, release_dir)
         sample_class.build(Path(tmp) / "class", release_dir, ws.source)
         cmd_collect(ws, argparse.Namespace(path=Path(tmp) / "class"))
-    cmd_autograde(ws, argparse.Namespace(assignments=[], student=None, force=False, workers=args.workers))
+    cmd_autograde(ws, argparse.Namespace(assignments=[], student=None, force=False, workers=args.workers, dask=None))
     cmd_feedback(ws, args)
     cmd_export(ws, argparse.Namespace(to=args.to or ws.course / "export"))
     cmd_report(ws, argparse.Namespace(to=args.to or ws.course / "export"))

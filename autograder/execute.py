@@ -29,6 +29,7 @@ from nbgrader.preprocessors import Execute
 DIED, HUNG, BUDGET, NOT_RUN = "KernelDied", "KernelUnresponsive", "NotebookTimeout", "CellNotRun"
 MARKERS = (DIED, HUNG, BUDGET, NOT_RUN)
 TRUNCATED = "\n… output truncated"
+CELL_SECONDS = [0.0]          # time spent running cells in this process, for the grader's overhead figure
 
 
 def _error(ename: str, evalue: str) -> NotebookNode:
@@ -62,6 +63,7 @@ class GuardedExecute(Execute):
             return cell, resources
         self._cell_chars = 0
         self._budget_limited = self._budget_left() is not None and self._budget_left() < (self.timeout or math.inf)
+        began = time.perf_counter()
         try:
             return super().preprocess_cell(cell, resources, index)
         except DeadKernelError:
@@ -75,6 +77,8 @@ class GuardedExecute(Execute):
                 reason = (f"the cell ran past the {self.timeout} s limit and did not stop when interrupted (a loop "
                           f"that ignores interrupts, or a long C call); the kernel was stopped")
                 self._stop(cell, HUNG, reason, f"the kernel was stopped in an earlier cell (cell {index + 1})")
+        finally:
+            CELL_SECONDS[0] += time.perf_counter() - began
         return cell, resources
 
     def _stop(self, cell, ename: str, reason: str, later: str) -> None:

@@ -1,15 +1,20 @@
 """Autograde submissions with nbgrader and turn each one into a record with a status and per-cell results.
 
-A record (``course/.nnlab/results/<student>/<assignment>.json``) is written after every submission, so
-export never reads stale gradebook values: when nbgrader fails on a submission (a dead kernel, a broken
-notebook), its old grades are removed from the gradebook and the record says ``failed`` with the reason.
+``prepare`` checks a submission (intake) and packs it into a task (autograder/task.py) that runs anywhere;
+``finish`` stores the task's outcome: the autograded notebooks, the grades (this process is the only writer of
+the course gradebook) and a record (``course/.nnlab/results/<student>/<assignment>.json``), written after
+every submission, so export never reads stale gradebook values: when nbgrader fails on a submission (a broken
+notebook, a crash of nbgrader itself), its old grades are removed from the gradebook and the record says
+``failed`` with the reason.
 """
 from __future__ import annotations
 
 import json
 import re
+import shutil
 import time
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
 import nbformat
 
@@ -45,6 +50,7 @@ class Record:
     source_hash: str = ""
     seconds: float = 0.0
     log_tail: str = ""                # the end of nbgrader's log when grading failed (for the instructor)
+    timing: dict = field(default_factory=dict)   # seconds in the notebook's cells and in the out-of-kernel check
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -118,50 +124,94 @@ def explain_failure(result: dict) -> str:
     return "grading failed: " + one_line(lines[-1] if lines else log, 300)
 
 
-def grade_submission(ws: Workspace, api, student: str, assignment: str) -> Record:
-    """Autograde one submission and return its record (also written to the workspace)."""
+def prepare(ws: Workspace, student: str, assignment: str, seed: bytes | None = None):
+    """A grading ``Task`` for one submission, or its final ``Record`` when it cannot be graded at all
+    (an unreadable notebook fails with the parse error; nbgrader never runs it)."""
+    from .task import Task
     start = time.perf_counter()
-    timeout = _timeout(ws)
-    base = dict(student_id=student, assignment=assignment, submission_hash=ws.submission_hash(student, assignment),
-                source_hash=ws.source_hash(assignment))
     problem, flags = _intake(ws, student, assignment)
-    if problem is not None:                       # unreadable: failed with the parse error, nbgrader never runs it
+    if problem is not None:
         _forget_grades(ws, student, assignment)
         cells = [CellResult(nb_path.stem, c["grade_id"], 0.0, c["points"], "not_run", f"not run: {problem}")
                  for nb_path in ws.source_notebooks(assignment) for c in test_cells(nb_path)]
         record = Record(status="failed", message=f"grading failed: {problem}", cells=cells,
-                        max_score=sum(c.max_score for c in cells), **base)
-        record.seconds = round(time.perf_counter() - start, 3)
+                        max_score=sum(c.max_score for c in cells), seconds=round(time.perf_counter() - start, 3),
+                        **_base(ws, student, assignment))
         write_json(ws.record_path(student, assignment), record.to_dict())
         return record
-    result = api.autograde(assignment, student, force=True, create=True)
-    cells = []
-    if not result["success"]:
+    folder = ws.submitted(student, assignment)
+    submitted = {p.name: p.read_bytes() for p in sorted(folder.glob("*.ipynb"))}
+    if (folder / "timestamp.txt").is_file():
+        submitted["timestamp.txt"] = (folder / "timestamp.txt").read_bytes()
+    return Task(student, assignment, sources={p.name: p.read_bytes() for p in ws.source_notebooks(assignment)},
+                seed=seed if seed is not None else ws.seed_path(assignment).read_bytes(), submitted=submitted,
+                limits=ws.limits(), hide=[str(ws.course), str(ws.source)])
+
+
+def finish(ws: Workspace, task, outcome) -> Record:
+    """Store a task's outcome — the only place grades reach the course gradebook — and return its record."""
+    from .task import save_outcome
+    student, assignment = task.student, task.assignment
+    base = _base(ws, student, assignment)
+    _, flags = _intake(ws, student, assignment)
+    graded_dir = ws.autograded(student, assignment)
+    shutil.rmtree(graded_dir, ignore_errors=True)
+    if not outcome.success:
         _forget_grades(ws, student, assignment)
-        for nb_path in ws.source_notebooks(assignment):
-            cells += [CellResult(nb_path.stem, c["grade_id"], 0.0, c["points"], "not_run",
-                                 "not run: the notebook could not be graded") for c in test_cells(nb_path)]
-        log = ((result.get("log") or "") + "\n" + (result.get("error") or "")).strip()
-        record = Record(status="failed", message=explain_failure(result), cells=cells,
-                        max_score=sum(c.max_score for c in cells), log_tail=log[-4000:], **base)
+        cells = [CellResult(nb_path.stem, c["grade_id"], 0.0, c["points"], "not_run",
+                            "not run: the notebook could not be graded")
+                 for nb_path in ws.source_notebooks(assignment) for c in test_cells(nb_path)]
+        record = Record(status="failed", message=explain_failure({"log": outcome.log}), cells=cells,
+                        max_score=sum(c.max_score for c in cells), log_tail=outcome.log[-4000:], **base)
     else:
-        cells = _graded_cells(ws, student, assignment, timeout)
+        graded_dir.mkdir(parents=True, exist_ok=True)
+        for name, data in outcome.graded.items():
+            (graded_dir / Path(name).name).write_bytes(data)
+        stamp = task.submitted.get("timestamp.txt")
+        save_outcome(ws.db_url, outcome, stamp.decode().strip() if stamp else None)
+        cells = _graded_cells(ws, student, assignment, _timeout(ws))
+        flags += _apply_verdicts(cells, outcome.verdicts)
         score, max_score = sum(c.score for c in cells), sum(c.max_score for c in cells)
         bad = [c for c in cells if c.status != "passed"]
         message = f"{score:g}/{max_score:g} points" + (f"; {len(bad)} test cells not passed" if bad else "")
-        stops = [reason for nb_path in ws.source_notebooks(assignment)
-                 if (ws.autograded(student, assignment) / nb_path.name).exists()
-                 and (reason := cell_stop_reason(nbformat.read(ws.autograded(student, assignment) / nb_path.name,
-                                                               as_version=4)))]
+        stops = [reason for nb_path in ws.source_notebooks(assignment) if (graded_dir / nb_path.name).exists()
+                 and (reason := cell_stop_reason(nbformat.read(graded_dir / nb_path.name, as_version=4)))]
         if stops:
             message += f"; the run ended early: {stops[0]}"
         if flags:
             message += "; flagged: " + "; ".join(flags)
         record = Record(status="flagged" if flags else "graded", message=message, score=score, max_score=max_score,
                         cells=cells, **base)
-    record.seconds = round(time.perf_counter() - start, 3)
+    record.seconds, record.timing = round(outcome.seconds, 3), dict(outcome.timing)
     write_json(ws.record_path(student, assignment), record.to_dict())
     return record
+
+
+def _apply_verdicts(cells: list[CellResult], verdicts: dict) -> list[str]:
+    """The lower of the kernel's and the out-of-kernel verdict for each cell; returns the flags this raises."""
+    flags = []
+    for cell in cells:
+        verdict = verdicts.get(cell.notebook, {}).get(cell.grade_id)
+        if verdict is None or verdict["passed"] or cell.status != "passed":
+            continue
+        reason = one_line(verdict["message"], 400)
+        cell.status, cell.score = "failed", 0.0
+        cell.message = one_line("passed in the notebook but not when checked outside it: " + verdict["message"])
+        flags.append(f"test cell {cell.grade_id} passed in the notebook's kernel but failed the out-of-kernel "
+                     f"check ({reason})")
+    return flags
+
+
+def grade_submission(ws: Workspace, student: str, assignment: str) -> Record:
+    """Autograde one submission in this process and return its record (also written to the workspace)."""
+    from .task import run_task
+    task = prepare(ws, student, assignment)
+    return task if isinstance(task, Record) else finish(ws, task, run_task(task))
+
+
+def _base(ws: Workspace, student: str, assignment: str) -> dict:
+    return dict(student_id=student, assignment=assignment, submission_hash=ws.submission_hash(student, assignment),
+                source_hash=ws.source_hash(assignment))
 
 
 def _intake(ws: Workspace, student: str, assignment: str) -> tuple[str | None, list[str]]:

@@ -1,20 +1,21 @@
-"""Grade submissions in several processes on one machine (``autograde --workers N``).
+"""Run grading tasks: here, in local worker processes (``--workers N``) or on a Dask cluster (``--dask``).
 
-Work is split by student: each task grades one student's submissions one after another, so no two processes
-ever touch the same student's folders or gradebook rows (several writers on one SQLite gradebook are fine for
-disjoint students). Workers are *spawned* — fresh interpreters that share no database connection or kernel
-with the parent — and each builds its own nbgrader API once.
+Every way runs the same ``run_task`` (autograder/task.py) on self-contained tasks and hands each outcome back
+to this process, which alone writes the gradebook, the autograded notebooks and the records (``finish``), in
+the order outcomes arrive. Local workers are *spawned* — fresh interpreters sharing nothing with the grader —
+and each keeps one scratch course and nbgrader API for all its tasks. Dask workers get the task's bytes and
+return the outcome's: they need this package installed, not the course's files.
+
+A worker that dies (which breaks a local pool) or a Dask task that is lost never loses a submission: whatever
+did not come back is graded in this process afterwards, so every submission ends with a record.
 """
 from __future__ import annotations
 
 import multiprocessing
 import os
+import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from pathlib import Path
-
-_WORKSPACE = None
-_API = None
 
 
 def default_workers() -> int:
@@ -25,41 +26,78 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _init(settings: dict, environ: dict):
-    global _WORKSPACE, _API
+def _init(environ: dict):
     os.environ.update(environ)
-    from .workspace import Workspace
-    _WORKSPACE = Workspace(**settings)
-    _API = _WORKSPACE.api()
 
 
-def _grade_student(student: str, assignments: list[str]):
-    from .grading import grade_submission
-    return [grade_submission(_WORKSPACE, _API, student, a) for a in assignments]
-
-
-def grade_in_parallel(ws, todo: Iterable[tuple[str, str]], workers: int, done: Callable) -> None:
-    """Grade ``todo`` ((student, assignment) pairs) with ``workers`` processes; ``done(records)`` is called in
-    this process as each student finishes. If a worker process dies (which breaks the whole pool), every
-    student not yet finished is graded here, one by one, so every submission still ends with a record."""
-    by_student: dict[str, list[str]] = {}
+def _tasks(ws, todo, done):
+    """Prepare every submission: yields (task, start time); unreadable ones are finished here at once."""
+    from .grading import Record, prepare
+    seeds = {}
     for student, assignment in todo:
-        by_student.setdefault(student, []).append(assignment)
-    # the biggest groups first, so the last task to start is a short one
-    order = sorted(by_student, key=lambda s: -len(by_student[s]))
-    environ = {k: v for k, v in os.environ.items() if k.startswith(("NNLAB_", "MPL"))}
-    context = multiprocessing.get_context("spawn")
-    leftovers = []
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_init,
-                             initargs=(ws.settings(), environ)) as pool:
-        futures = {pool.submit(_grade_student, s, by_student[s]): s for s in order}
-        for future in as_completed(futures):
+        if assignment not in seeds:
+            seeds[assignment] = ws.seed_path(assignment).read_bytes()
+        task = prepare(ws, student, assignment, seeds[assignment])
+        if isinstance(task, Record):
+            done(task)
+        else:
+            yield task
+
+
+def grade_all(ws, todo: Iterable[tuple[str, str]], done: Callable, workers: int = 1, dask: str | None = None,
+              ) -> None:
+    """Grade ``todo`` ((student, assignment) pairs); ``done(record)`` is called in this process as each
+    submission is finished."""
+    from .grading import finish
+    from .task import run_task
+    todo = list(todo)
+    left = []
+    if dask:
+        left = _on_dask(ws, todo, done, dask)
+    elif workers > 1:
+        environ = {k: v for k, v in os.environ.items() if k.startswith(("NNLAB_", "MPL"))}
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(workers, mp_context=context, initializer=_init, initargs=(environ,)) as pool:
+            futures = {}
+            for task in _tasks(ws, todo, done):
+                futures[pool.submit(run_task, task)] = task
+            for future in as_completed(futures):
+                task = futures[future]
+                try:
+                    outcome = future.result()
+                except Exception:                   # a broken worker process: grade it here afterwards
+                    left.append((task.student, task.assignment))
+                    continue
+                done(finish(ws, task, outcome))
+    else:
+        left = todo
+    for task in _tasks(ws, left, done):
+        done(finish(ws, task, run_task(task)))
+
+
+def _on_dask(ws, todo, done, address: str) -> list[tuple[str, str]]:
+    """Send every task to the Dask scheduler at ``address``; returns the submissions that did not come back."""
+    from distributed import Client, as_completed as dask_completed
+
+    from .grading import finish
+    from .task import run_task
+    left = []
+    try:
+        client = Client(address, timeout="10s")
+    except (OSError, TimeoutError) as exc:
+        raise RuntimeError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
+    with client:
+        futures = {}
+        for task in _tasks(ws, todo, done):
+            future = client.submit(run_task, task, pure=False, key=f"grade-{task.student}-{task.assignment}-"
+                                                                   f"{time.monotonic_ns()}")
+            futures[future] = task
+        for future in dask_completed(futures):
+            task = futures[future]
             try:
-                done(future.result())
-            except Exception:                       # a broken worker process: grade that student here
-                leftovers.append(futures[future])
-    if leftovers:
-        from .grading import grade_submission
-        api = ws.api()
-        for student in leftovers:
-            done([grade_submission(ws, api, student, a) for a in by_student[student]])
+                outcome = future.result()
+            except Exception:                       # a worker lost or the task failed: grade it here afterwards
+                left.append((task.student, task.assignment))
+                continue
+            done(finish(ws, task, outcome))
+    return left

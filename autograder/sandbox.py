@@ -34,6 +34,7 @@ KERNEL_NAME = "nnlab-sandbox"
 DEFAULT_MEMORY = 2 * 1024 ** 3
 DEFAULT_PROCESSES = 256                        # tasks (processes and threads) per kernel; JAX's pools use ~40
 PIDS_CGROUP = Path("/sys/fs/cgroup/pids")      # cgroup v1's pids controller
+REPLAY = "--replay"                            # the launcher's argument for a replay worker (autograder/verify.py)
 INSTALL_HINT = ("bubblewrap is not installed: as root, apt-get install bubblewrap (make test and make demo do "
                 "it), or grade without a sandbox with --no-sandbox (only for submissions you trust)")
 
@@ -107,6 +108,13 @@ def install_kernelspec(state: Path, hidden: list[Path], memory: int = DEFAULT_ME
 def bwrap_argv(settings: dict, connection_file: str, cwd: str) -> tuple[list[str], dict[int, Path]]:
     """The bwrap command line for one kernel, and the files to hand in through file descriptors."""
     socket_dir = str(Path(json.loads(Path(connection_file).read_text())["ip"]).parent)
+    argv, files = _bwrap_prefix(settings, cwd, ["--bind", socket_dir, socket_dir,
+                                                "--ro-bind", connection_file, connection_file])
+    return argv + [sys.executable, "-m", "ipykernel_launcher", "-f", connection_file], files
+
+
+def _bwrap_prefix(settings: dict, cwd: str, binds: list[str]) -> tuple[list[str], dict[int, Path]]:
+    """bwrap up to its ``--``: the sandbox itself, the extra ``binds``, the environment, ``cwd`` writable."""
     argv = [bwrap_path() or "bwrap", "--unshare-all", "--die-with-parent", "--new-session",
             "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp", "--tmpfs", "/run"]
     for folder in sorted({sys.prefix, sys.base_prefix, str(REPO)}):   # an environment or clone under /tmp
@@ -115,8 +123,7 @@ def bwrap_argv(settings: dict, connection_file: str, cwd: str) -> tuple[list[str
     for folder in settings["hidden"]:          # empty; the notebook's own folder is bound back in below
         if Path(folder).exists():
             argv += ["--tmpfs", folder]
-    argv += ["--bind", cwd, cwd, "--bind", socket_dir, socket_dir,
-             "--ro-bind", connection_file, connection_file, "--dir", "/tmp/mpl"]
+    argv += ["--bind", cwd, cwd, *binds, "--dir", "/tmp/mpl"]
     files = {}
     for k, font_list in enumerate(sorted(Path(settings["fonts"]).glob("fontlist-*.json"))):
         files[10 + k] = font_list
@@ -127,8 +134,15 @@ def bwrap_argv(settings: dict, connection_file: str, cwd: str) -> tuple[list[str
              # not the data, is what made XLA's compiler run out ("Unable to allocate section memory")
              "--setenv", "MALLOC_ARENA_MAX", "2",
              "--setenv", "NNLAB_HEADLESS", "1", "--setenv", "NNLAB_GRADING", "1",
-             "--chdir", cwd, "--", sys.executable, "-m", "ipykernel_launcher", "-f", connection_file]
+             "--chdir", cwd, "--"]
     return argv, files
+
+
+def replay_argv(state: Path) -> list[str]:
+    """The command that starts a replay worker (autograder/replay.py) in the same sandbox, with the same
+    limits, as this workspace's grading kernels (the kernelspec must be installed)."""
+    spec = json.loads((Path(state) / "jupyter" / "kernels" / KERNEL_NAME / "kernel.json").read_text())
+    return spec["argv"][:4] + [REPLAY]
 
 
 def _user_tasks() -> int:
@@ -161,9 +175,14 @@ def cap_processes(settings: dict) -> None:
 
 
 def launch(settings_json: str, connection_file: str) -> None:
-    """The kernelspec's entry point: cap memory and processes, then become bwrap (never returns)."""
+    """The kernelspec's entry point (and the replay worker's, with ``REPLAY`` for the connection file): cap
+    memory and processes, then become bwrap (never returns)."""
     settings = json.loads(settings_json)
-    argv, files = bwrap_argv(settings, connection_file, os.getcwd())
+    if connection_file == REPLAY:
+        argv, files = _bwrap_prefix(settings, os.getcwd(), [])
+        argv += [sys.executable, "-m", "autograder.replay"]
+    else:
+        argv, files = bwrap_argv(settings, connection_file, os.getcwd())
     cap_processes(settings)
     resource.setrlimit(resource.RLIMIT_AS, (settings["memory"], settings["memory"]))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))

@@ -6,6 +6,7 @@ into ``release/`` inside the workspace — and so into the gradebook — wheneve
 from __future__ import annotations
 
 import atexit
+import functools
 import hashlib
 import json
 import logging
@@ -30,10 +31,26 @@ def prepare_nbgrader() -> None:
     bindir = str(Path(sys.executable).parent)
     if bindir not in os.environ.get("PATH", "").split(os.pathsep):
         os.environ["PATH"] = bindir + os.pathsep + os.environ.get("PATH", "")
+    import nbgrader.api
+    nbgrader.api.get_alembic_version = alembic_head
     warnings.filterwarnings("ignore", module="sqlalchemy")
     warnings.filterwarnings("ignore", message=".*not in session.*")
     for name in ("traitlets", "nbgrader", "NbGraderAPI"):
         logging.getLogger(name).setLevel(logging.ERROR)
+
+
+@functools.cache
+def alembic_head() -> str:
+    """The gradebook schema's version that nbgrader stamps into a new gradebook, read in this process.
+
+    nbgrader asks a fresh ``alembic heads`` subprocess for it on every new gradebook: 5 s each on a small
+    machine, and every grading task starts from a new one.
+    """
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+    from nbgrader.dbutil import _temp_alembic_ini
+    with _temp_alembic_ini("sqlite:////tmp/gradebook.db") as ini:
+        return ScriptDirectory.from_config(Config(ini)).get_current_head()
 
 
 _SOCKETS: list[str] = []
@@ -79,23 +96,43 @@ def test_cells(notebook_path: Path) -> list[dict]:
     return out
 
 
+def copy_assignment(from_url: str, to_url: str, assignment: str) -> None:
+    """Copy an assignment's notebooks and cells (grade, solution, task and source cells: everything autograde
+    reads) from one gradebook into another; no students, no submissions."""
+    from nbgrader.api import Gradebook
+    with Gradebook(from_url) as src, Gradebook(to_url) as dst:
+        original = src.find_assignment(assignment)
+        dst.update_or_create_assignment(assignment, duedate=original.duedate)
+        for nb in original.notebooks:
+            dst.add_notebook(nb.name, assignment)
+            for c in nb.grade_cells:
+                dst.add_grade_cell(c.name, nb.name, assignment, max_score=c.max_score, cell_type=c.cell_type)
+            for c in nb.solution_cells:
+                dst.add_solution_cell(c.name, nb.name, assignment)
+            for c in nb.task_cells:
+                dst.add_task_cell(c.name, nb.name, assignment, max_score=c.max_score, cell_type=c.cell_type)
+            for c in nb.source_cells:
+                dst.add_source_cell(c.name, nb.name, assignment, cell_type=c.cell_type, locked=c.locked,
+                                    source=c.source, checksum=c.checksum)
+
+
 class Workspace:
     def __init__(self, course, source, cell_timeout: int | None = None, db_url: str | None = None,
                  sandbox: bool = False, memory: int | None = None, notebook_timeout: int | None = None,
-                 processes: int | None = None):
+                 processes: int | None = None, hide=()):
         self.course = Path(course).resolve()
         self.source = Path(source).resolve()
         self.cell_timeout, self.notebook_timeout = cell_timeout, notebook_timeout
         self.sandbox, self.memory = sandbox, memory   # kernels in bubblewrap, with this RLIMIT_AS (bytes)
         self.processes = processes                     # … and at most this many processes and threads
+        self.hide = [str(h) for h in hide]             # more folders the kernels must not see
         self.db_url = db_url or f"sqlite:///{self.course / 'gradebook.db'}"
         self.state = self.course / ".nnlab"
 
-    def settings(self) -> dict:
-        """The keyword arguments that rebuild this workspace (in a worker process)."""
-        return dict(course=self.course, source=self.source, cell_timeout=self.cell_timeout, db_url=self.db_url,
-                    sandbox=self.sandbox, memory=self.memory, notebook_timeout=self.notebook_timeout,
-                    processes=self.processes)
+    def limits(self) -> dict:
+        """What a grading task needs to know besides its notebooks (see autograder/task.py)."""
+        return dict(cell_timeout=self.cell_timeout, notebook_timeout=self.notebook_timeout, sandbox=self.sandbox,
+                    memory=self.memory, processes=self.processes)
 
     # -------------------------------------------------------------------------------- layout
     def assignments(self) -> list[str]:
@@ -117,6 +154,10 @@ class Workspace:
 
     def record_path(self, student: str, assignment: str) -> Path:
         return self.state / "results" / student / f"{assignment}.json"
+
+    def seed_path(self, assignment: str) -> Path:
+        """A gradebook holding only this assignment: what a grading task starts from."""
+        return self.state / "seeds" / f"{assignment}.db"
 
     def flags_path(self, student: str, assignment: str) -> Path:
         return self.state / "flags" / student / f"{assignment}.json"
@@ -159,7 +200,7 @@ class Workspace:
         config.KernelManager.ip = kernel_socket_prefix()
         if self.sandbox:                                  # every kernel nbgrader starts runs in bubblewrap
             from . import sandbox
-            jupyter = sandbox.install_kernelspec(self.state, [self.course, self.source],
+            jupyter = sandbox.install_kernelspec(self.state, [self.course, self.source, *self.hide],
                                                  self.memory or sandbox.DEFAULT_MEMORY,
                                                  self.processes or sandbox.DEFAULT_PROCESSES)
             paths = os.environ.get("JUPYTER_PATH", "").split(os.pathsep)
@@ -171,21 +212,47 @@ class Workspace:
         return api
 
     def sync(self) -> list[str]:
-        """Create the workspace and bring the gradebook's assignments up to date with the source."""
+        """Create the workspace and bring the gradebook's assignments, and their seed gradebooks for grading
+        tasks, up to date with the source."""
         assignments = self.assignments()
         for sub in ("submitted", "autograded", "feedback", ".nnlab"):
             (self.course / sub).mkdir(parents=True, exist_ok=True)
         write_course_config(self.course, self.source)
         synced_path = self.state / "source.json"
         synced = json.loads(synced_path.read_text()) if synced_path.exists() else {}
-        stale = [a for a in assignments if synced.get(a) != self.source_hash(a)]
-        if stale or not (self.course / "gradebook.db").exists() and self.db_url.startswith("sqlite"):
+        known = self._gradebook_assignments()
+        stale = [a for a in assignments if synced.get(a) != self.source_hash(a) or a not in known
+                 or not self.seed_path(a).exists()]
+        if stale:
             api = self.api()
-            for a in stale or assignments:
-                result = api.generate_assignment(a, force=True, create=True)
-                if not result["success"]:
-                    raise RuntimeError(f"could not generate assignment {a} from {self.source}: "
-                                       f"{(result.get('error') or result.get('log') or '').strip()[-300:]}")
+            for a in stale:
+                self._generate(api, a)
+                seed = self.seed_path(a)
+                seed.parent.mkdir(parents=True, exist_ok=True)
+                tmp = seed.with_suffix(".tmp")
+                tmp.unlink(missing_ok=True)
+                copy_assignment(self.db_url, f"sqlite:///{tmp}", a)
+                os.replace(tmp, seed)
                 synced[a] = self.source_hash(a)
             write_json(synced_path, synced)
         return assignments
+
+    def _generate(self, api, assignment: str) -> None:
+        result = api.generate_assignment(assignment, force=True, create=True)
+        if not result["success"]:
+            raise RuntimeError(f"could not generate assignment {assignment} from {self.source}: "
+                               f"{(result.get('error') or result.get('log') or '').strip()[-300:]}")
+
+    def _gradebook_assignments(self) -> set[str]:
+        from nbgrader.api import Gradebook
+        prepare_nbgrader()
+        if self.db_url.startswith("sqlite:///") and not Path(self.db_url[len("sqlite:///"):]).exists():
+            return set()
+        from nbgrader.api import Course
+        with Gradebook(self.db_url) as gb:
+            # nbgrader files assignments under the course id "" but never creates that course: SQLite does not
+            # mind the dangling foreign key, PostgreSQL refuses the assignment
+            if gb.db.get(Course, "") is None:
+                gb.db.add(Course(id=""))
+                gb.db.commit()
+            return {a.name for a in gb.assignments}

@@ -8,15 +8,18 @@ Three ways to grade the same submissions with the same per-cell timeout, each in
   execution, records).
 
 Each is repeated (``--repeats``) and interleaved; the table gives median seconds, throughput in notebooks per
-minute and the ratio to plain nbgrader. ``--cpus 1`` pins everything to one core with ``taskset`` (the
-scaling row). The last lines project a course of 1,000 students × 8 notebooks on a 50-worker Dask cluster
-from the measured seconds per notebook of one worker.
+minute and the ratio to plain nbgrader. The scaling rows run ``--workers 1`` and plain nbgrader pinned to one
+core with ``taskset``. From nnlab-grade's records it reports where a notebook's time goes: the notebook's own
+cells in the kernel, the out-of-kernel check (autograder/verify.py: the replay and the trusted comparison),
+and the grader's overhead — everything else, kernel start-up included. The last lines project a course of
+1,000 students × 8 notebooks on a 50-worker Dask cluster from the measured seconds per notebook of one worker.
 
-    python benchmarks/bench_grader.py [--students ada,ben,chloe] [--repeats 3] [--cpus 2]
+    python benchmarks/bench_grader.py [--students ada,ben,chloe] [--repeats 3] [--cpus 2] [--scaling]
 """
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import statistics
@@ -48,6 +51,7 @@ def _args():
     p.add_argument("--students", default="ada,ben,chloe,dmitri", help="sample-class students to grade")
     p.add_argument("--repeats", type=int, default=3)
     p.add_argument("--cpus", type=int, default=2, help="cores to use (taskset -c 0..N-1)")
+    p.add_argument("--scaling", action="store_true", help="also run plain nbgrader and --workers 1 on one core")
     return p.parse_args()
 
 
@@ -73,6 +77,9 @@ def plain(course: Path, klass: Path, assignments: list[str], cpus: int) -> float
     return time.perf_counter() - start
 
 
+SPLIT: list[dict] = []        # every --workers 1 run: wall seconds, and the sums of cells and replay seconds
+
+
 def nnlab(course: Path, klass: Path, workers: int, cpus: int) -> float:
     base = [sys.executable, "-m", "autograder.cli", "--course", str(course), "--cell-timeout", str(CELL_TIMEOUT)]
     base += [] if sandbox.bwrap_path() else ["--no-sandbox"]
@@ -80,7 +87,13 @@ def nnlab(course: Path, klass: Path, workers: int, cpus: int) -> float:
     start = time.perf_counter()
     subprocess.run(_pin(cpus) + base + ["autograde", "--workers", str(workers)], check=True, capture_output=True,
                    cwd=REPO)
-    return time.perf_counter() - start
+    seconds = time.perf_counter() - start
+    if workers == 1 and cpus > 1:
+        records = [json.loads(p.read_text()) for p in (course / ".nnlab" / "results").rglob("*.json")]
+        SPLIT.append({"n": len(records), "seconds": seconds,
+                      "cells": sum(r.get("timing", {}).get("cells", 0.0) for r in records),
+                      "replay": sum(r.get("timing", {}).get("replay", 0.0) for r in records)})
+    return seconds
 
 
 def main() -> None:
@@ -95,12 +108,17 @@ def main() -> None:
               f"{CELL_TIMEOUT} s, {args.cpus} core(s), {args.repeats} repeats; nnlab-grade "
               + ("sandboxed" if sandbox.bwrap_path() else "UNSANDBOXED (no bwrap here)"))
         runs = {"plain nbgrader": [], "nnlab-grade --workers 1": [], f"nnlab-grade --workers {args.cpus}": []}
+        if args.cpus > 1 and args.scaling:
+            runs.update({"plain nbgrader, 1 core": [], "nnlab-grade --workers 1, 1 core": []})
         for k in range(args.repeats):
             runs["plain nbgrader"].append(plain(tmp / f"plain{k}", tmp / "class", assignments, args.cpus))
             runs["nnlab-grade --workers 1"].append(nnlab(tmp / f"one{k}", tmp / "class", 1, args.cpus))
             if args.cpus > 1:
                 runs[f"nnlab-grade --workers {args.cpus}"].append(
                     nnlab(tmp / f"many{k}", tmp / "class", args.cpus, args.cpus))
+            if "plain nbgrader, 1 core" in runs:
+                runs["plain nbgrader, 1 core"].append(plain(tmp / f"plain1c{k}", tmp / "class", assignments, 1))
+                runs["nnlab-grade --workers 1, 1 core"].append(nnlab(tmp / f"one1c{k}", tmp / "class", 1, 1))
         base = statistics.median(runs["plain nbgrader"])
         print(f"{'grader':<26}{'median s':>10}{'notebooks/min':>15}{'throughput vs plain':>21}   runs")
         for name, seconds in runs.items():
@@ -109,6 +127,13 @@ def main() -> None:
             med = statistics.median(seconds)
             print(f"{name:<26}{med:>10.1f}{60 * len(pairs) / med:>15.1f}{base / med:>20.2f}×   "
                   + " ".join(f"{s:.1f}" for s in seconds))
+        if SPLIT:
+            per = lambda key: statistics.median(r[key] / r["n"] for r in SPLIT)  # noqa: E731
+            overhead = statistics.median((r["seconds"] - r["cells"] - r["replay"]) / r["n"] for r in SPLIT)
+            print(f"per notebook (--workers 1, median of {len(SPLIT)} runs): {per('seconds'):.2f} s = the notebook's "
+                  f"cells in the kernel {per('cells'):.2f} s + the out-of-kernel check {per('replay'):.2f} s + "
+                  f"the grader's overhead {overhead:.2f} s (everything else: start-up, sync, kernel start, nbgrader's "
+                  f"sanitising, intake, saving; target ≤ 0.3 s)")
         per_notebook = statistics.median(runs["nnlab-grade --workers 1"]) / len(pairs)
         hours = 1000 * 8 * per_notebook / 50 / 3600
         print(f"projection: 1,000 students × 8 notebooks at {per_notebook:.1f} s per notebook and worker, on 50 "

@@ -13,6 +13,7 @@ import sys
 import zipfile
 from pathlib import Path
 
+import nbformat
 import pytest
 
 from autograder import sample_class
@@ -143,7 +144,7 @@ def test_feedback_never_shows_hidden_tests(graded):
     pages = sorted((graded["course"] / "feedback").rglob("*.html"))
     assert len(pages) == 13 * len(ASSIGNMENTS)
     hidden = [c.source for p in (REPO / "solutions").glob("*/*.ipynb")
-              for c in __import__("nbformat").read(p, as_version=4).cells if "BEGIN HIDDEN TESTS" in c.source]
+              for c in nbformat.read(p, as_version=4).cells if "BEGIN HIDDEN TESTS" in c.source]
     for page in pages:
         text = page.read_text()
         assert "hidden_seed" not in text and "BEGIN HIDDEN" not in text
@@ -166,6 +167,50 @@ def test_class_report(graded, capsys):
     assert diagnoses("error", "NotImplementedError: ") == ["not attempted (NotImplementedError)"]
     assert diagnoses("failed", "x: 1 of 2 cases failed. | hint: off by a factor of 2.02") == ["off by a factor of …"]
     assert all(d in page for d in ("Pass rate per challenge", "Grading time", "Most frequent diagnostics"))
+
+
+def _numbers(value):
+    """Every number in a nested structure of dicts, lists, tuples and arrays."""
+    import numpy as np
+    if isinstance(value, dict):
+        return [x for v in value.values() for x in _numbers(v)]
+    if isinstance(value, (list, tuple)):
+        return [x for v in value for x in _numbers(v)]
+    try:
+        return [float(x) for x in np.ravel(np.asarray(value, dtype=float))]
+    except (TypeError, ValueError):
+        return []
+
+
+def test_feedback_never_shows_hidden_expected_values(graded):
+    """For every hidden test cell a student failed, the reference's outputs on that cell's hidden inputs (to
+    10 significant digits, the way messages print numbers) appear nowhere in that student's feedback."""
+    import re
+
+    from nnlab.checks import get_spec
+    hidden = {}
+    for path in (REPO / "solutions").glob("*/*.ipynb"):
+        for cell in nbformat.read(path, as_version=4).cells:
+            found = re.search(r'check\("(\w+)",\s*\w+,\s*hidden_seed=(\d+)(?:,\s*n=(\d+))?', cell.source)
+            if found and cell.metadata.get("nbgrader", {}).get("grade"):
+                hidden[(path.parent.name, cell.metadata["nbgrader"]["grade_id"])] = found.groups()
+    searched = 0
+    for row in graded["cells"]:
+        key = (row["assignment"], row["grade_id"])
+        if key not in hidden or row["status"] != "failed":
+            continue
+        name, seed, n = hidden[key]
+        spec = get_spec(name)
+        page = (graded["course"] / "feedback" / row["student_id"] / row["assignment"] /
+                f"{row['assignment']}.html").read_text()
+        for case in spec.hidden_cases(int(seed), int(n or 5)):
+            want = spec.reference(*case.args, **case.kwargs)
+            for x in _numbers(spec.transform(want, case) if spec.transform else want):
+                text = f"{x:.10g}"
+                if len(text.strip("-0.")) >= 6:               # skip 0, 1, 0.5: they appear anywhere
+                    assert text not in page, (row["student_id"], key, text)
+                    searched += 1
+    assert searched > 100
 
 
 def test_regrading_is_idempotent(graded, capsys):
@@ -212,3 +257,85 @@ def test_cli_exit_codes(tmp_path, capsys):
     assert main(["--course", str(tmp_path / "c"), "collect", str(tmp_path / "nope")]) == 1
     assert "does not exist" in capsys.readouterr().err
     assert main(["--course", str(tmp_path / "c"), "autograde", "99_nope"]) == 1
+
+
+def _cells_of(export: Path, students, assignments=("02_forward_pass", "05_classifier")) -> list[dict]:
+    return [r for r in csv.DictReader(open(export / "cells.csv"))
+            if r["student_id"] in students and r["assignment"] in assignments]
+
+
+SUBSET = ["--student", "ben", "--student", "kofi", "02_forward_pass", "05_classifier"]
+
+
+def test_dask_cluster_grades_exactly_as_local_workers(graded, tmp_path, capsys):
+    """A real Dask cluster (LocalCluster, worker processes with their own directories) grades two students'
+    submissions, in a fresh course: every cell comes out as the local run had it, and the tasks ran in the
+    workers' own scratch folders, never in the course."""
+    import distributed
+
+    import autograder.task
+
+    course = tmp_path / "course"
+    args = ["--course", str(course), "--cell-timeout", "10"]
+    assert main(args + ["collect", str(graded["class"])]) == 0
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+                                  local_directory=str(tmp_path / "elsewhere")) as cluster, \
+            distributed.Client(cluster) as client:
+        assert main(args + ["autograde", "--dask", cluster.scheduler_address, *SUBSET]) == 0
+        scratch = client.run(lambda: str(autograder.task._SCRATCH.get("root", "")))
+    assert f"graded 4 graded (on the Dask cluster at {cluster.scheduler_address})" in capsys.readouterr().out
+    roots = {Path(r) for r in scratch.values() if r}
+    assert roots and all(not r.is_relative_to(course) and not r.is_relative_to(graded["course"]) for r in roots)
+    assert main(args + ["export", "--to", str(tmp_path / "export")]) == 0
+    students = ("ben", "kofi")
+    expected = [r for r in graded["cells"] if r["student_id"] in students
+                and r["assignment"] in ("02_forward_pass", "05_classifier")]
+    assert _cells_of(tmp_path / "export", students) == expected
+
+
+def test_unreachable_dask_scheduler_is_one_clear_line_and_grades_nothing(graded, tmp_path, capsys):
+    args = ["--course", str(tmp_path / "course")]
+    assert main(args + ["collect", str(graded["class"])]) == 0
+    capsys.readouterr()
+    assert main(args + ["autograde", "--dask", "tcp://127.0.0.1:9", "--student", "ben", "02_forward_pass"]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[-1].startswith("nnlab-grade: cannot reach the Dask scheduler at tcp://127.0.0.1:9")
+    assert not (tmp_path / "course" / ".nnlab" / "results").exists()
+
+
+def test_postgresql_gradebook(graded, postgres, tmp_path, capsys):
+    """--db puts the gradebook on a real PostgreSQL server: grades, export and feedback come out as with
+    SQLite, no gradebook.db is made, and a regrade writes over the old grades in place."""
+    import psycopg
+
+    url = postgres("gradebook")
+    course = tmp_path / "course"
+    args = ["--course", str(course), "--cell-timeout", "10", "--db", url]
+    assert main(args + ["collect", str(graded["class"])]) == 0
+    assert main(args + ["autograde", "--workers", "2", *SUBSET]) == 0
+    assert main(args + ["autograde", "--workers", "1", "--force", "--student", "ben", "02_forward_pass"]) == 0
+    assert main(args + ["export", "--to", str(tmp_path / "export")]) == 0
+    assert main(args + ["feedback"]) == 0
+    assert not (course / "gradebook.db").exists()
+    students = ("ben", "kofi")
+    expected = [r for r in graded["cells"] if r["student_id"] in students
+                and r["assignment"] in ("02_forward_pass", "05_classifier")]
+    assert _cells_of(tmp_path / "export", students) == expected
+    assert (course / "feedback" / "ben" / "02_forward_pass" / "02_forward_pass.html").exists()
+    with psycopg.connect(url) as db:
+        rows = db.execute("select s.student_id, a.name, count(*), sum(g.auto_score) from grade g "
+                          "join submitted_notebook n on g.notebook_id = n.id "
+                          "join submitted_assignment s on n.assignment_id = s.id "
+                          "join assignment a on s.assignment_id = a.id group by 1, 2 order by 1, 2").fetchall()
+    by_key = {(r["student_id"], r["assignment"]): float(r["score"]) for r in graded["grades"]}
+    assert [(s, a) for s, a, _, _ in rows] == sorted(k for k in by_key if k[0] in students
+                                                      and k[1] in ("02_forward_pass", "05_classifier"))
+    assert all(abs(float(total) - by_key[(s, a)]) < 1e-9 for s, a, _, total in rows)
+
+
+def test_unreachable_database_is_one_clear_line(tmp_path, capsys):
+    assert main(["--course", str(tmp_path / "c"), "--db", "postgresql://nobody@127.0.0.1:9/none", "export",
+                 "--to", str(tmp_path / "x")]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("nnlab-grade: the gradebook postgresql://nobody@127.0.0.1:9/none cannot be used")
+    assert len(err.strip().splitlines()) == 1

@@ -10,7 +10,10 @@ from __future__ import annotations
 import csv
 import json
 import os
+import shutil
+import signal
 import subprocess
+import sys
 import time
 
 import nbformat
@@ -83,6 +86,23 @@ ATTACKS = {
                           "    return 1 / (1 + np.exp(-z))"},
     "edit_test": {"sigmoid": "def sigmoid(z):\n    return z", "sigmoid_visible": "assert True"},
 }
+WRONG = "def sigmoid(z):\n    return z\n"
+FORGERS = {    # a wrong sigmoid that tries to pass in the kernel by forging the check
+    "forge_check": {"sigmoid": WRONG + "class Passed:\n    passed = True\n    def report(self):\n        return ''\n"
+                                       "check = lambda *args, **kwargs: Passed()"},
+    "forge_allclose": {"sigmoid": WRONG + "import nnlab.checks.core as core\nnp.allclose = lambda *a, **k: True\n"
+                                          "core.np.abs = lambda x: np.zeros(np.shape(x))"},
+    "forge_builtins": {"sigmoid": WRONG + "import builtins\nclass Passed:\n    passed = True\n"
+                                          "builtins.check = lambda *args, **kwargs: Passed()\ndel check"},
+    "forge_run_cell": {"sigmoid": WRONG + "ip = get_ipython()\nreal = ip.run_cell_async\n"
+                                          "async def run_cell_async(raw_cell, *args, **kwargs):\n"
+                                          "    if 'check(' in raw_cell:\n        raw_cell = 'pass'\n"
+                                          "    return await real(raw_cell, *args, **kwargs)\n"
+                                          "ip.run_cell_async = run_cell_async"},
+    "forge_traceback": {"sigmoid": WRONG + "get_ipython().showtraceback = lambda *args, **kwargs: None"},
+    "reference": {"sigmoid": "def sigmoid(z):\n    from nnlab import sigmoid as reference\n    return reference(z)"},
+}
+ATTACKS.update(FORGERS)
 FORKS = {      # only where a process cap holds them (else they would take the machine down)
     "fork_bomb": {"play": "import os, time\nme = os.getpid()\nwhile True:\n    try:\n        os.fork()\n"
                           "    except BlockingIOError:\n        if os.getpid() != me:\n"
@@ -177,6 +197,15 @@ EXPECTED = {
     "nbformat3": ("failed", 0, {"sigmoid_visible": "not_run", "double_test": "not_run"},
                   "grading failed: the file is not a notebook in format 4 (nbformat: 3)"),
     "corrupt": ("failed", 0, {"sigmoid_visible": "not_run", "double_test": "not_run"}, "not valid notebook JSON"),
+    # out-of-kernel verdicts: a wrong or borrowed sigmoid scores 0 whatever the kernel said; where the forgery
+    # fooled the kernel, the submission is flagged
+    **{student: ("flagged", 1, {"sigmoid_visible": "failed", "double_test": "passed"},
+                 "flagged: test cell sigmoid_visible passed in the notebook's kernel but failed the out-of-kernel "
+                 "check") for student in FORGERS},
+    # ipykernel calls neither the shell's run_cell_async nor its showtraceback through the instance: these two
+    # fool nobody, and the cell fails in the kernel already
+    "forge_run_cell": ("graded", 1, {"sigmoid_visible": "failed", "double_test": "passed"}, "1/2 points"),
+    "forge_traceback": ("graded", 1, {"sigmoid_visible": "failed", "double_test": "passed"}, "1/2 points"),
 }
 
 
@@ -317,3 +346,39 @@ def test_records_say_how_long_each_took(hostile):
     assert len(records) == len(hostile["grades"])
     assert all(r["seconds"] > 0 for r in records)
     print(f"hostile suite: {len(records)} submissions graded in {hostile['seconds']:.0f} s")
+
+
+def test_a_killed_grader_resumes_without_regrading_or_losing_anyone(hostile, tmp_path):
+    """SIGKILL the grader after two students are done; the next run grades only the rest, and the records,
+    gradebook and export end up as one uninterrupted run's."""
+    course = tmp_path / "course"
+    klass = tmp_path / "class"
+    for k in range(6):
+        (klass / f"s{k}" / "h1").mkdir(parents=True)
+        shutil.copy(hostile["course"] / "submitted" / "ok" / "h1" / "h1.ipynb", klass / f"s{k}" / "h1")
+    args = ["--course", str(course), "--source", str(hostile["source"]), "--cell-timeout", str(CELL_TIMEOUT)]
+    assert main(args + ["collect", str(klass)]) == 0
+    grader = subprocess.Popen([sys.executable, "-m", "autograder.cli", *args, "autograde", "--workers", "1"],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    results = course / ".nnlab" / "results"
+    deadline = time.time() + 120
+    while len(list(results.rglob("*.json"))) < 2:
+        assert grader.poll() is None and time.time() < deadline, "the grader ended before it could be killed"
+        time.sleep(0.1)
+    os.killpg(grader.pid, signal.SIGKILL)
+    grader.wait()
+    finished = {p: p.read_bytes() for p in results.rglob("*.json")}
+    assert 2 <= len(finished) < 6
+    assert main(args + ["autograde", "--workers", "1"]) == 0
+    for path, data in finished.items():
+        assert path.read_bytes() == data, f"{path.parent.name} was graded again"
+    assert main(args + ["export", "--to", str(tmp_path / "export")]) == 0
+    rows = list(csv.DictReader(open(tmp_path / "export" / "grades.csv")))
+    assert sorted(r["student_id"] for r in rows) == [f"s{k}" for k in range(6)]
+    assert all((r["status"], r["score"]) == ("graded", "2") for r in rows), rows
+
+
+def test_a_function_that_calls_the_reference_scores_zero_saying_so(hostile):
+    cell = hostile["cells"][("reference", "sigmoid_visible")]
+    assert "the reference is not available while grading" in cell["message"], cell
+    assert "passed in the notebook but not when checked outside it" in cell["message"], cell

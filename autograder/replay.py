@@ -1,0 +1,121 @@
+"""The untrusted half of the out-of-kernel check: a sandboxed worker that replays a submission's code cells
+and calls its functions on request (started by autograder/verify.py, never imported by the grader).
+
+It speaks JSON lines on its own stdin/stdout, which it moves off fds 0 and 1 first, so whatever the
+student's code prints goes to /dev/null and cannot mix with replies. Requests:
+
+- ``{"op": "run", "code": …}`` runs one cell in an IPython shell → ``{"ok": bool, "error": …}``;
+- ``{"op": "call", "fn": name, "spec": check, "args": …, "kwargs": …}`` calls the student's function (through
+  the spec's ``caller``, e.g. ``jax.jit``) → ``{"ok": true, "value": …}`` or ``{"ok": false, "error": …}``.
+
+Before any cell runs, nnlab's reference versions of the graded functions are replaced by stubs that raise
+(in every loaded ``nnlab`` module, and again after each cell for modules the cell imported). Only plain data
+crosses the pipe (autograder/wire.py); the comparison happens in the trusted process.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sys
+import threading
+import _thread
+
+REFERENCE_GONE = "the reference is not available while grading"
+
+
+def _stub(name: str):
+    def reference_not_available(*args, **kwargs):
+        raise RuntimeError(f"{REFERENCE_GONE} (nnlab's {name} was called)")
+    reference_not_available.__name__ = name
+    return reference_not_available
+
+
+def _stub_references(names: list[str], specs: list[str], done: set) -> None:
+    """Replace nnlab's version of every graded function by a stub, wherever a loaded nnlab module has it."""
+    import nnlab.checks
+    originals = set()
+    for mod_name in ("nnlab", "nnlab.jax"):
+        mod = sys.modules.get(mod_name)
+        for name in names:
+            obj = getattr(mod, name, None) if mod is not None else None
+            if callable(obj) and getattr(obj, "__name__", "") != "reference_not_available":
+                originals.add(id(obj))
+    for spec_name in specs:
+        spec = nnlab.checks.SPECS.get(spec_name)
+        if spec is not None and getattr(spec.reference, "__name__", "") != "reference_not_available":
+            originals.add(id(spec.reference))
+            object.__setattr__(spec, "reference", _stub(spec_name))
+    for mod_name, mod in list(sys.modules.items()):
+        if not (mod_name == "nnlab" or mod_name.startswith("nnlab.")) or mod is None:
+            continue
+        for attr, value in list(vars(mod).items()):
+            if id(value) in originals or (attr in names and callable(value) and mod_name in ("nnlab", "nnlab.jax")):
+                setattr(mod, attr, _stub(attr))
+        done.add(mod_name)
+
+
+def main() -> None:
+    protocol_in = os.fdopen(os.dup(0), "r", encoding="utf-8")
+    protocol_out = os.fdopen(os.dup(1), "w", encoding="utf-8")
+    devnull = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(devnull, fd)
+    os.environ.setdefault("MPLBACKEND", "Agg")
+    setup = json.loads(protocol_in.readline())
+    names, specs = setup["functions"], setup["specs"]
+    import nnlab  # noqa: F401
+    for module in setup.get("modules", []):
+        try:
+            __import__(module)
+        except Exception:
+            pass
+    done: set = set()
+    _stub_references(names, specs, done)
+    from IPython.core.interactiveshell import InteractiveShell
+
+    from autograder.wire import decode, encode
+    shell = InteractiveShell.instance()
+    shell.showtraceback = lambda *a, **k: None
+    reply = lambda data: (protocol_out.write(json.dumps(data) + "\n"), protocol_out.flush())  # noqa: E731
+    reply({"ok": True, "ready": True})
+    for line in protocol_in:
+        request = json.loads(line)
+        timer = threading.Timer(request.get("timeout", 30), _thread.interrupt_main)
+        timer.start()
+        try:
+            if request["op"] == "run":
+                result = shell.run_cell(request["code"], store_history=False, silent=True)
+                error = result.error_before_exec or result.error_in_exec
+                answer = {"ok": error is None, "error": None if error is None else _describe(error)}
+            else:
+                answer = _call(shell, request, decode, encode)
+        except BaseException as exc:          # an interrupt between cells, or a broken request
+            answer = {"ok": False, "error": _describe(exc)}
+        finally:
+            timer.cancel()
+        if set(sys.modules) - done:
+            _stub_references(names, specs, done)
+        reply(answer)
+
+
+def _call(shell, request, decode, encode) -> dict:
+    import nnlab.checks
+    fn = shell.user_ns.get(request["fn"])
+    if not callable(fn):
+        return {"ok": False, "error": f"NameError: {request['fn']} is not defined when the test runs"}
+    spec = nnlab.checks.SPECS.get(request["spec"])
+    if spec is not None and spec.caller is not None:
+        fn = spec.caller(fn)
+    try:
+        value = fn(*decode(request["args"]), **decode(request["kwargs"]))
+        return {"ok": True, "value": encode(value)}
+    except BaseException as exc:
+        return {"ok": False, "error": _describe(exc)}
+
+
+def _describe(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}"[:500]
+
+
+if __name__ == "__main__":
+    main()

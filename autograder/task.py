@@ -1,0 +1,183 @@
+"""One submission's grading as a self-contained task: bytes in, graded notebooks and grades out.
+
+The grader (one process, the only one that writes the course's gradebook) turns each submission into a
+``Task``: the assignment's source notebooks, a seed gradebook holding just that assignment, the submitted
+notebooks and the limits — plain bytes and numbers, no paths into the course. ``run_task`` runs anywhere
+(in the grader itself, in a local worker process, on a Dask worker on another machine): it unpacks the task
+into a private scratch course, runs nbgrader's autograde there (sandboxed kernels, crash-safe execution) and
+returns an ``Outcome``: the autograded notebooks and every grade cell's score, read from the scratch gradebook.
+The grader then copies those into the real gradebook (SQLite or PostgreSQL) with ``save_outcome``.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+# the scratch course of this process, reused task after task (its nbgrader API and sandbox kernelspec too)
+_SCRATCH: dict = {}
+
+
+@dataclass
+class Task:
+    student: str
+    assignment: str
+    sources: dict[str, bytes]          # notebook file name → source notebook (solutions and hidden tests)
+    seed: bytes                        # an SQLite gradebook with only this assignment in it
+    submitted: dict[str, bytes]        # file name → submitted notebook (plus timestamp.txt when there is one)
+    limits: dict = field(default_factory=dict)   # cell_timeout, notebook_timeout, sandbox, memory, processes
+    hide: list[str] = field(default_factory=list)   # folders kernels must not see where they exist (the course)
+
+
+@dataclass
+class Outcome:
+    student: str
+    assignment: str
+    success: bool
+    log: str = ""
+    graded: dict[str, bytes] = field(default_factory=dict)          # file name → autograded notebook
+    grades: dict[str, dict[str, float | None]] = field(default_factory=dict)   # notebook → grade_id → auto score
+    comments: dict[str, dict[str, str | None]] = field(default_factory=dict)   # notebook → grade_id → comment
+    verdicts: dict[str, dict[str, dict]] = field(default_factory=dict)  # notebook → grade_id → out-of-kernel
+    host: str = ""
+    seconds: float = 0.0                                              # the task's own run time
+    timing: dict[str, float] = field(default_factory=dict)           # cells, replay: seconds of each
+
+
+def _scratch(task: Task):
+    """This process's scratch workspace and nbgrader API for the task's limits (made once, then reused)."""
+    key = (tuple(sorted(task.limits.items())), tuple(task.hide))
+    if _SCRATCH.get("key") != key:
+        from .workspace import Workspace
+        root = _SCRATCH.get("root") or Path(tempfile.mkdtemp(prefix="nnlab-task-"))
+        if "root" not in _SCRATCH:
+            import atexit
+            atexit.register(shutil.rmtree, root, True)
+        ws = Workspace(root / "course", root / "source", hide=task.hide, **task.limits)
+        (ws.course / "exchange").mkdir(parents=True, exist_ok=True)
+        _SCRATCH.update(root=root, key=key, ws=ws, api=ws.api())
+    return _SCRATCH["ws"], _SCRATCH["api"]
+
+
+def run_task(task: Task) -> Outcome:
+    """Autograde one submission in this process's scratch course; never raises for a bad submission."""
+    import socket
+    start = time.perf_counter()
+    os.environ.setdefault("NNLAB_HEADLESS", "1")
+    os.environ["NNLAB_GRADING"] = "1"
+    ws, api = _scratch(task)
+    for folder in (ws.source, ws.course / "submitted", ws.course / "autograded"):
+        shutil.rmtree(folder, ignore_errors=True)
+    (ws.source / task.assignment).mkdir(parents=True)
+    for name, data in task.sources.items():
+        (ws.source / task.assignment / name).write_bytes(data)
+    submitted = ws.submitted(task.student, task.assignment)
+    submitted.mkdir(parents=True)
+    for name, data in task.submitted.items():
+        (submitted / Path(name).name).write_bytes(data)
+    (ws.course / "gradebook.db").write_bytes(task.seed)
+    from .execute import CELL_SECONDS
+    CELL_SECONDS[0] = 0.0
+    workers = _start_replay_workers(ws, task)      # they boot while nbgrader runs the notebooks
+    try:
+        result = api.autograde(task.assignment, task.student, force=True, create=True)
+    except BaseException:
+        for worker in workers.values():
+            worker.close()
+        raise
+    outcome = Outcome(task.student, task.assignment, bool(result["success"]), host=socket.gethostname(),
+                      log=((result.get("log") or "") + "\n" + (result.get("error") or "")).strip()[-8000:])
+    graded = ws.autograded(task.student, task.assignment)
+    outcome.graded = {p.name: p.read_bytes() for p in sorted(graded.glob("*.ipynb"))}
+    if outcome.success:
+        outcome.grades, outcome.comments = _read_grades(ws.db_url, task)
+    cells_done = time.perf_counter()
+    _verify(ws, task, outcome, workers)
+    outcome.timing = {"cells": round(CELL_SECONDS[0], 3), "replay": round(time.perf_counter() - cells_done, 3)}
+    outcome.seconds = time.perf_counter() - start
+    return outcome
+
+
+def _start_replay_workers(ws, task: Task) -> dict:
+    """A replay worker per notebook that has checked test cells, started ahead of need (autograder/verify.py)."""
+    import nbformat
+
+    from .verify import Worker, replay_argv, worker_setup
+    workers = {}
+    for name, data in task.submitted.items():
+        if name not in task.sources:
+            continue
+        try:
+            setup = worker_setup(nbformat.reads(data.decode(), as_version=4),
+                                 nbformat.reads(task.sources[name].decode(), as_version=4))
+        except Exception:                       # unreadable: intake failed it already, or nbgrader will
+            continue
+        if setup is not None:
+            folder = _SCRATCH["root"] / "replay" / Path(name).stem
+            shutil.rmtree(folder, ignore_errors=True)
+            workers[name] = Worker(replay_argv(ws), folder, setup, ws.cell_timeout or ws.config().Execute.timeout)
+    return workers
+
+
+def _verify(ws, task: Task, outcome: Outcome, workers: dict) -> None:
+    """Check the test cells the kernel passed again outside the student's kernel (autograder/verify.py); a cell
+    the trusted check fails scores 0."""
+    import nbformat
+
+    from .verify import replay_argv, verify_notebook
+    for name, worker in workers.items():
+        notebook = Path(name).stem
+        scores = outcome.grades.get(notebook, {})
+        if not outcome.success or name not in outcome.graded:
+            worker.close()
+            continue
+        verdicts = verify_notebook(nbformat.reads(outcome.graded[name].decode(), as_version=4),
+                                   nbformat.reads(task.sources[name].decode(), as_version=4), replay_argv(ws),
+                                   _SCRATCH["root"] / "replay" / notebook, worker.cell_timeout, ws.notebook_timeout,
+                                   wanted={gid for gid, score in scores.items() if score}, worker=worker)
+        shutil.rmtree(_SCRATCH["root"] / "replay" / notebook, ignore_errors=True)
+        outcome.verdicts[notebook] = {gid: {"passed": v.passed, "message": v.message} for gid, v in verdicts.items()}
+        for gid, verdict in verdicts.items():
+            if not verdict.passed:
+                scores[gid] = 0.0
+
+
+def _read_grades(db_url: str, task: Task):
+    from nbgrader.api import Gradebook, MissingEntry
+    grades, comments = {}, {}
+    with Gradebook(db_url) as gb:
+        for name in task.sources:
+            notebook = Path(name).stem
+            try:
+                sub = gb.find_submission_notebook(notebook, task.assignment, task.student)
+            except MissingEntry:
+                continue
+            grades[notebook] = {g.name: (None if g.auto_score is None else float(g.auto_score)) for g in sub.grades}
+            comments[notebook] = {c.name: c.auto_comment for c in sub.comments}
+    return grades, comments
+
+
+def save_outcome(db_url: str, outcome: Outcome, timestamp: str | None = None) -> None:
+    """Write an outcome's grades into the course gradebook (as nbgrader's SaveAutoGrades would have)."""
+    from nbgrader.api import Gradebook, MissingEntry
+    with Gradebook(db_url) as gb:
+        gb.update_or_create_student(outcome.student)
+        extra = {"timestamp": timestamp} if timestamp else {}
+        gb.update_or_create_submission(outcome.assignment, outcome.student, **extra)
+        for notebook, scores in outcome.grades.items():
+            for grade_id, score in scores.items():
+                try:
+                    grade = gb.find_grade(grade_id, notebook, outcome.assignment, outcome.student)
+                except MissingEntry:                  # not a cell of the course's version of the notebook
+                    continue
+                grade.auto_score = score
+                grade.needs_manual_grade = grade.manual_score is not None or score is None
+            for grade_id, text in outcome.comments.get(notebook, {}).items():
+                try:
+                    gb.find_comment(grade_id, notebook, outcome.assignment, outcome.student).auto_comment = text
+                except MissingEntry:
+                    continue
+        gb.db.commit()

@@ -1,0 +1,269 @@
+"""Verdicts student code cannot forge: each checked test cell is checked again outside the student's kernel.
+
+nbgrader runs the test cells inside the student's kernel, where the student's code can rebind ``check``,
+patch ``numpy.allclose`` or IPython, or call nnlab's reference. Here the trusted grader process starts a
+fresh sandboxed worker (autograder/replay.py) under the same limits, with nnlab's reference versions of the
+graded functions replaced by stubs, and replays the submission's code cells in order, test cells left out.
+At each test cell's place it calls the student's functions with the check spec's inputs over a pipe (plain
+data only) and compares the answers with the reference *in this process*, with the same ``run_check``.
+
+Which check a test cell runs is read from the source notebook's version of that cell (found by its
+``grade_id`` in the gradebook's assignment), never from the submission. A cell scores the lower of the two
+verdicts (autograder/grading.py); test cells that call no check (plain asserts) keep the kernel's verdict.
+"""
+from __future__ import annotations
+
+import ast
+import dataclasses
+import json
+import os
+import re
+import select
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from .wire import decode, encode
+
+GRACE = 5.0                   # seconds a worker gets to answer after its own interrupt, before it is killed
+STARTUP = 60.0                # seconds to import numpy, nnlab and IPython in the sandbox
+
+
+@dataclass(frozen=True)
+class CheckCall:
+    spec: str                 # the check's name in nnlab.checks.SPECS
+    function: str             # the student's function it is called on
+    hidden_seed: int | None = None
+    n: int = 5
+
+
+@dataclass
+class Verdict:
+    passed: bool
+    message: str = ""
+
+
+def check_calls(code: str) -> list[CheckCall]:
+    """The ``check("name", fn, hidden_seed=…, n=…)`` calls in a test cell's source, in order."""
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return []
+    calls = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        name = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", None)
+        if name != "check" or len(node.args) < 2:
+            continue
+        spec, fn = node.args[0], node.args[1]
+        if not (isinstance(spec, ast.Constant) and isinstance(spec.value, str) and isinstance(fn, ast.Name)):
+            continue
+        options = {k.arg: k.value.value for k in node.keywords
+                   if k.arg in ("hidden_seed", "n") and isinstance(k.value, ast.Constant)}
+        calls.append(CheckCall(spec.value, fn.id, options.get("hidden_seed"), options.get("n", 5)))
+    return calls
+
+
+def source_checks(source_nb) -> dict[str, list[CheckCall]]:
+    """grade_id → the checks its test cell runs, from the instructor's source notebook."""
+    out = {}
+    for cell in source_nb.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if cell.cell_type == "code" and meta.get("grade") and not meta.get("solution"):
+            calls = check_calls(cell.source)
+            if calls:
+                out[meta["grade_id"]] = calls
+    return out
+
+
+class WorkerGone(Exception):
+    """The replay worker stopped answering or died; the message says why."""
+
+
+class Worker:
+    """One replay worker process and its pipe."""
+
+    def __init__(self, argv: list[str], cwd: Path, setup: dict, cell_timeout: float):
+        """Start the worker and send it its setup; it boots (imports, stubs) on its own until ``ready``."""
+        self.cell_timeout = cell_timeout
+        cwd.mkdir(parents=True, exist_ok=True)
+        self.proc = subprocess.Popen(argv, cwd=cwd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=subprocess.DEVNULL, start_new_session=True,
+                                     env=dict(os.environ, NNLAB_HEADLESS="1", NNLAB_GRADING="1", MPLBACKEND="Agg"))
+        self.buffer = b""
+        self.gone = ""
+        self.booted = False
+        try:
+            self._send(setup)
+        except WorkerGone:
+            pass
+
+    def ready(self) -> None:
+        """Wait for the worker's first line (raises ``WorkerGone`` when it does not come)."""
+        if self.gone:
+            raise WorkerGone(self.gone)
+        if not self.booted:
+            self._receive(STARTUP)
+            self.booted = True
+
+    def _send(self, data: dict) -> None:
+        try:
+            self.proc.stdin.write((json.dumps(data) + "\n").encode())
+            self.proc.stdin.flush()
+        except (BrokenPipeError, OSError):
+            self._stop("the process died")
+
+    def _receive(self, timeout: float) -> dict:
+        deadline = time.monotonic() + timeout
+        fd = self.proc.stdout.fileno()
+        while b"\n" not in self.buffer:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                self._stop("did not stop when interrupted")
+            ready, _, _ = select.select([fd], [], [], left)
+            if ready:
+                chunk = os.read(fd, 1 << 20)
+                if not chunk:
+                    self._stop("the process died (os._exit, a crash or running out of memory)")
+                self.buffer += chunk
+                if len(self.buffer) > 512 * 1024 ** 2:
+                    self._stop("it sent more than 512 MB")
+        line, self.buffer = self.buffer.split(b"\n", 1)
+        try:
+            return json.loads(line)
+        except ValueError:
+            self._stop("it sent something that is not a reply")
+
+    def _stop(self, why: str):
+        self.close()
+        self.gone = why
+        raise WorkerGone(why)
+
+    def request(self, data: dict, timeout: float | None = None) -> dict:
+        self.ready()
+        timeout = self.cell_timeout if timeout is None else timeout
+        self._send(dict(data, timeout=timeout))
+        return self._receive(timeout + GRACE)
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            try:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        self.proc.wait()
+
+
+class RemoteError(Exception):
+    """An exception raised in the worker, re-raised here under its name (a new class: never the real one)."""
+
+    @staticmethod
+    def named(kind: str) -> type:
+        name = kind if kind.isidentifier() else "RemoteError"
+        return type(name, (RemoteError,), {})
+
+
+class RemoteFunction:
+    """The student's function as seen from this process: each call goes over the pipe."""
+
+    def __init__(self, worker: Worker, function: str, spec: str):
+        self.worker, self.function, self.spec = worker, function, spec
+        self.__name__ = function
+
+    def __call__(self, *args, **kwargs):
+        reply = self.worker.request({"op": "call", "fn": self.function, "spec": self.spec,
+                                     "args": encode(list(args)), "kwargs": encode(kwargs)})
+        if not reply.get("ok"):
+            kind, _, text = str(reply.get("error")).partition(": ")
+            raise RemoteError.named(kind)(text[:500])
+        return decode(reply["value"])
+
+
+def worker_setup(notebook, source_nb) -> dict | None:
+    """What a replay worker for this notebook must know before it starts (None: nothing to check)."""
+    checks = source_checks(source_nb)
+    if not checks:
+        return None
+    code = [c.source for c in notebook.cells if c.cell_type == "code"]
+    modules = sorted({m for src in code for m in re.findall(r"\bnnlab(?:\.\w+)+", src)} | {"nnlab.checks"})
+    return {"functions": sorted({c.function for calls in checks.values() for c in calls}),
+            "specs": sorted({c.spec for calls in checks.values() for c in calls}), "modules": modules}
+
+
+def verify_notebook(graded_nb, source_nb, argv: list[str], cwd: Path, cell_timeout: float,
+                    notebook_timeout: float | None = None, wanted: set[str] | None = None,
+                    worker: Worker | None = None) -> dict[str, Verdict]:
+    """grade_id → the out-of-kernel verdict for the test cells of ``source_nb`` that run a check.
+
+    ``wanted``: only these cells (those the kernel passed: a verdict cannot raise a failed cell's score); the
+    replay stops after the last of them, as later cells cannot change its verdicts. ``worker``: one started
+    ahead for this notebook (closed here either way).
+    """
+    from nnlab.checks import get_spec, run_check
+    checks = source_checks(source_nb)
+    if wanted is not None:
+        checks = {gid: calls for gid, calls in checks.items() if gid in wanted}
+    if not checks:
+        if worker is not None:
+            worker.close()
+        return {}
+    tests = {c.metadata["nbgrader"]["grade_id"] for c in source_nb.cells
+             if c.metadata.get("nbgrader", {}).get("grade") and not c.metadata["nbgrader"].get("solution")}
+    verdicts: dict[str, Verdict] = {}
+    start = time.monotonic()
+    if worker is None:
+        worker = Worker(argv, cwd, worker_setup(graded_nb, source_nb), cell_timeout)
+    try:
+        worker.ready()
+        for cell in graded_nb.cells:
+            if len(verdicts) == len(checks):
+                break
+            gid = cell.metadata.get("nbgrader", {}).get("grade_id")
+            is_test = gid in tests                  # the source's test cells, whatever the submission's metadata says
+            if cell.cell_type != "code" or (is_test and gid not in checks):
+                continue
+            if notebook_timeout and time.monotonic() - start > notebook_timeout:
+                worker._stop(f"the notebook's {notebook_timeout:g} s budget was spent")
+            if is_test:
+                if gid not in verdicts:            # a duplicated test cell: the first counts
+                    verdicts[gid] = _check_cell(worker, checks[gid], get_spec, run_check)
+            else:
+                worker.request({"op": "run", "code": cell.source})
+    except WorkerGone:
+        pass
+    finally:
+        worker.close()
+    for gid in checks:
+        if gid not in verdicts:
+            verdicts[gid] = Verdict(False, "could not be checked outside the kernel: the replay stopped before this "
+                                           f"cell ({worker.gone or 'the cell is missing'})")
+    return verdicts
+
+
+def _check_cell(worker: Worker, calls: list[CheckCall], get_spec, run_check) -> Verdict:
+    for call in calls:
+        spec = get_spec(call.spec)
+        cases = None if call.hidden_seed is None else spec.hidden_cases(call.hidden_seed, call.n)
+        # the function is called as-is here; the worker applies the spec's caller (e.g. jax.jit) itself
+        local = dataclasses.replace(spec, caller=None, check_function=None)
+        try:
+            result = run_check(local, RemoteFunction(worker, call.function, call.spec), cases)
+        except WorkerGone:
+            raise
+        except Exception as exc:               # NotImplementedError cannot come back as itself: it is a string
+            return Verdict(False, f"{call.spec}: {type(exc).__name__}: {exc}"[:600])
+        if not result.passed:
+            return Verdict(False, result.report())
+    return Verdict(True)
+
+
+def replay_argv(ws) -> list[str]:
+    """How to start a replay worker for this workspace: in the grading sandbox, or plainly without one."""
+    if ws.sandbox:
+        from .sandbox import replay_argv as sandboxed
+        return sandboxed(ws.state)
+    return [sys.executable, "-m", "autograder.replay"]
