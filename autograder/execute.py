@@ -11,18 +11,24 @@ gradebook keeps an earlier run's grades. ``GuardedExecute`` instead
   what is left of it, and when it is spent the remaining cells are marked not run;
 - keeps at most ``max_output_chars`` characters of output per cell (100 MB of prints would otherwise be
   held in memory and written into the graded notebook and its feedback); errors are always kept, and the
-  first stderr output too (nbgrader scores a cell that wrote to stderr 0).
+  first stderr output too (nbgrader scores a cell that wrote to stderr 0);
+- starts kernels ahead of need (``prestart``): each notebook runs in a kernel that was started while the
+  previous one ran, in a fresh empty folder of its own, and a new spare starts as soon as one is taken.
 
 ``cell_stop_reason`` reads those markers back from a graded notebook.
 """
 from __future__ import annotations
 
+import atexit
 import math
+import shutil
+import tempfile
 import time
+from pathlib import Path
 
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat.notebooknode import NotebookNode
-from traitlets import Integer
+from traitlets import Bool, Integer
 
 from nbgrader.preprocessors import Execute
 
@@ -30,6 +36,57 @@ DIED, HUNG, BUDGET, NOT_RUN = "KernelDied", "KernelUnresponsive", "NotebookTimeo
 MARKERS = (DIED, HUNG, BUDGET, NOT_RUN)
 TRUNCATED = "\n… output truncated"
 CELL_SECONDS = [0.0]          # time spent running cells in this process, for the grader's overhead figure
+
+
+class Spares:
+    """One kernel started ahead of need, per grading process."""
+
+    def __init__(self):
+        self.key, self.km, self.folder, self.root = None, None, None, None
+
+    def start(self, client, key):
+        from jupyter_core.utils import run_sync
+        if self.root is None:
+            self.root = Path(tempfile.mkdtemp(prefix="nnlab-kernels-cwd-"))
+            atexit.register(self.discard)
+            atexit.register(shutil.rmtree, self.root, True)
+        folder = Path(tempfile.mkdtemp(dir=self.root))
+        km = client.kernel_manager_class(kernel_name=key[0], config=client.config)
+        if km.transport == "ipc":     # its own socket names: two kernels started in a row would otherwise both
+            km.ip = f"{km.ip}-{folder.name}"   # pick the same free ones, as neither has bound them yet
+        run_sync(km.start_kernel)(extra_arguments=list(key[1]), cwd=str(folder))
+        return km, folder
+
+    def take(self, client, key):
+        """A started kernel for ``key`` (the spare, or one started now), and a new spare started behind it."""
+        from jupyter_core.utils import run_sync
+        alive = self.key == key and self.km is not None and run_sync(self.km.is_alive)()
+        km, folder = (self.km, self.folder) if alive else (None, None)
+        if km is None:
+            self.discard()
+            km, folder = self.start(client, key)
+        self.key, self.km, self.folder = key, *self.start(client, key)
+        return km, folder
+
+    def discard(self) -> None:
+        if self.km is not None:
+            stop_kernel(self.km, self.folder)
+        self.key = self.km = self.folder = None
+
+
+SPARES = Spares()
+
+
+def stop_kernel(km, folder=None, kc=None) -> None:
+    from jupyter_core.utils import run_sync
+    try:
+        if kc is not None:
+            kc.stop_channels()
+        run_sync(km.shutdown_kernel)(now=True)
+    except Exception:
+        pass
+    if folder is not None:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _error(ename: str, evalue: str) -> NotebookNode:
@@ -46,10 +103,25 @@ class GuardedExecute(Execute):
         100_000, help="Characters of output kept per cell; the rest is replaced by one truncation line.",
     ).tag(config=True)
 
+    prestart = Bool(
+        True, help="Run each notebook in a kernel started while the previous notebook ran.",
+    ).tag(config=True)
+
     def preprocess(self, nb, resources=None, km=None):
         self._stopped = None                       # (ename, reason) once the run has ended early
         self._started = time.monotonic()
-        return super().preprocess(nb, resources, km)
+        name = self.kernel_name or nb.metadata.get("kernelspec", {}).get("name")
+        adopted = None
+        if km is None and self.prestart and name:
+            extra = list(self.extra_arguments)
+            if not any(a.startswith("--HistoryManager.hist_file") for a in extra) and self.ipython_hist_file:
+                extra.append(f"--HistoryManager.hist_file={self.ipython_hist_file}")
+            km, folder = adopted = SPARES.take(self, (name, tuple(extra)))
+        try:
+            return super().preprocess(nb, resources, km)
+        finally:
+            if adopted is not None:                # nbclient leaves a kernel it was handed running
+                stop_kernel(*adopted, kc=getattr(self, "kc", None))
 
     # ------------------------------------------------------------------------------------------ cells
     def preprocess_cell(self, cell, resources, index):

@@ -14,8 +14,9 @@ from __future__ import annotations
 import multiprocessing
 import os
 import time
-from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 
 
 def default_workers() -> int:
@@ -30,8 +31,8 @@ def _init(environ: dict):
     os.environ.update(environ)
 
 
-def _tasks(ws, todo, done):
-    """Prepare every submission: yields (task, start time); unreadable ones are finished here at once."""
+def _tasks(ws, todo, done) -> Iterator:
+    """Prepare the submissions one at a time as they are needed; unreadable ones are finished here at once."""
     from .grading import Record, prepare
     seeds = {}
     for student, assignment in todo:
@@ -44,60 +45,80 @@ def _tasks(ws, todo, done):
             yield task
 
 
-def grade_all(ws, todo: Iterable[tuple[str, str]], done: Callable, workers: int = 1, dask: str | None = None,
-              ) -> None:
+def grade_all(ws, todo: Iterable[tuple[str, str]], done: Callable, workers: int = 1,
+              dask: str | None = None) -> None:
     """Grade ``todo`` ((student, assignment) pairs); ``done(record)`` is called in this process as each
     submission is finished."""
     from .grading import finish
     from .task import run_task
     todo = list(todo)
-    left = []
     if dask:
         left = _on_dask(ws, todo, done, dask)
     elif workers > 1:
-        environ = {k: v for k, v in os.environ.items() if k.startswith(("NNLAB_", "MPL"))}
-        context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(workers, mp_context=context, initializer=_init, initargs=(environ,)) as pool:
-            futures = {}
-            for task in _tasks(ws, todo, done):
-                futures[pool.submit(run_task, task)] = task
-            for future in as_completed(futures):
-                task = futures[future]
-                try:
-                    outcome = future.result()
-                except Exception:                   # a broken worker process: grade it here afterwards
-                    left.append((task.student, task.assignment))
-                    continue
-                done(finish(ws, task, outcome))
+        left = _on_processes(ws, todo, done, workers)
     else:
         left = todo
     for task in _tasks(ws, left, done):
         done(finish(ws, task, run_task(task)))
 
 
-def _on_dask(ws, todo, done, address: str) -> list[tuple[str, str]]:
-    """Send every task to the Dask scheduler at ``address``; returns the submissions that did not come back."""
-    from distributed import Client, as_completed as dask_completed
+def _stream(tasks: Iterable, submit: Callable, wait_first: Callable, window: int) -> Iterator:
+    """Yield ``(task, future)`` as tasks finish, with at most ``window`` of them submitted and not yet done:
+    a class of thousands never sits in memory, or in the scheduler, all at once."""
+    tasks, flying = iter(tasks), {}
+    while True:
+        while len(flying) < window and (task := next(tasks, None)) is not None:
+            flying[submit(task)] = task
+        if not flying:
+            return
+        finished, _ = wait_first(list(flying))
+        for future in finished:
+            yield flying.pop(future), future
 
+
+def _collect(ws, stream, done) -> list[tuple[str, str]]:
+    """Finish every outcome that comes back; returns the submissions whose task was lost."""
     from .grading import finish
-    from .task import run_task
     left = []
+    for task, future in stream:
+        try:
+            outcome = future.result()
+        except Exception:                      # a broken worker process or a lost Dask task: graded here later
+            left.append((task.student, task.assignment))
+            continue
+        done(finish(ws, task, outcome))
+    return left
+
+
+def _on_processes(ws, todo, done, workers: int) -> list[tuple[str, str]]:
+    from .task import run_task
+    environ = {k: v for k, v in os.environ.items() if k.startswith(("NNLAB_", "MPL"))}
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_init, initargs=(environ,)) as pool:
+        def submit(task):
+            try:
+                return pool.submit(run_task, task)
+            except BrokenProcessPool as exc:     # the pool broke earlier: this task is graded here later
+                future = Future()
+                future.set_exception(exc)
+                return future
+        wait_first = lambda fs: wait(fs, return_when=FIRST_COMPLETED)  # noqa: E731
+        return _collect(ws, _stream(_tasks(ws, todo, done), submit, wait_first, 2 * workers), done)
+
+
+def _on_dask(ws, todo, done, address: str) -> list[tuple[str, str]]:
+    """Send the tasks to the Dask scheduler at ``address``; returns the submissions that did not come back."""
+    from distributed import Client
+    from distributed import wait as dask_wait
+
+    from .task import run_task
     try:
         client = Client(address, timeout="10s")
     except (OSError, TimeoutError) as exc:
         raise RuntimeError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
     with client:
-        futures = {}
-        for task in _tasks(ws, todo, done):
-            future = client.submit(run_task, task, pure=False, key=f"grade-{task.student}-{task.assignment}-"
-                                                                   f"{time.monotonic_ns()}")
-            futures[future] = task
-        for future in dask_completed(futures):
-            task = futures[future]
-            try:
-                outcome = future.result()
-            except Exception:                       # a worker lost or the task failed: grade it here afterwards
-                left.append((task.student, task.assignment))
-                continue
-            done(finish(ws, task, outcome))
-    return left
+        window = max(4, 2 * sum(client.nthreads().values()))
+        submit = lambda task: client.submit(run_task, task, pure=False,  # noqa: E731
+                                            key=f"grade-{task.student}-{task.assignment}-{time.monotonic_ns()}")
+        wait_first = lambda fs: dask_wait(fs, return_when="FIRST_COMPLETED")  # noqa: E731
+        return _collect(ws, _stream(_tasks(ws, todo, done), submit, wait_first, window), done)

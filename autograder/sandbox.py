@@ -1,11 +1,11 @@
 """The grading sandbox: every kernel the grader starts runs inside bubblewrap.
 
 nbgrader starts kernels from a kernelspec; ``install_kernelspec`` writes one (``nnlab-sandbox``) whose argv
-is this module's launcher. The launcher runs in the notebook's folder (nbgrader starts the kernel there),
-sets the memory cap, and execs ``bwrap`` around ``python -m ipykernel_launcher``:
+is this module's launcher. The launcher runs in the kernel's own folder (a fresh empty one: see ``prestart`` in
+autograder/execute.py), sets the memory cap, and execs ``bwrap`` around ``python -m ipykernel_launcher``:
 
 - no network (``--unshare-all`` leaves only ``lo``); the kernel talks to the grader over IPC sockets;
-- the whole system and the Python environment read-only; a private ``/tmp``; only the notebook's own folder
+- the whole system and the Python environment read-only; a private ``/tmp``; only the kernel's own folder
   writable; the course workspace (gradebook, other students, submissions) and the solutions hidden under
   empty tmpfs mounts;
 - a PID namespace that dies with the grader: no process outlives its kernel;
@@ -120,7 +120,7 @@ def _bwrap_prefix(settings: dict, cwd: str, binds: list[str]) -> tuple[list[str]
     for folder in sorted({sys.prefix, sys.base_prefix, str(REPO)}):   # an environment or clone under /tmp
         if Path(folder).resolve().is_relative_to("/tmp"):
             argv += ["--ro-bind", folder, folder]
-    for folder in settings["hidden"]:          # empty; the notebook's own folder is bound back in below
+    for folder in settings["hidden"]:          # empty; the kernel's own folder is bound back in below
         if Path(folder).exists():
             argv += ["--tmpfs", folder]
     argv += ["--bind", cwd, cwd, *binds, "--dir", "/tmp/mpl"]

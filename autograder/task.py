@@ -51,7 +51,9 @@ def _scratch(task: Task):
     """This process's scratch workspace and nbgrader API for the task's limits (made once, then reused)."""
     key = (tuple(sorted(task.limits.items())), tuple(task.hide))
     if _SCRATCH.get("key") != key:
+        from .execute import SPARES
         from .workspace import Workspace
+        SPARES.discard()                           # a kernel started ahead under other limits
         root = _SCRATCH.get("root") or Path(tempfile.mkdtemp(prefix="nnlab-task-"))
         if "root" not in _SCRATCH:
             import atexit
@@ -118,7 +120,11 @@ def _start_replay_workers(ws, task: Task) -> dict:
         if setup is not None:
             folder = _SCRATCH["root"] / "replay" / Path(name).stem
             shutil.rmtree(folder, ignore_errors=True)
-            workers[name] = Worker(replay_argv(ws), folder, setup, ws.cell_timeout or ws.config().Execute.timeout)
+            try:
+                workers[name] = Worker(replay_argv(ws), folder, setup,
+                                       ws.cell_timeout or ws.config().Execute.timeout)
+            except OSError:                     # verify_notebook tries again and says why in the cells
+                continue
     return workers
 
 
@@ -128,21 +134,25 @@ def _verify(ws, task: Task, outcome: Outcome, workers: dict) -> None:
     import nbformat
 
     from .verify import replay_argv, verify_notebook
-    for name, worker in workers.items():
-        notebook = Path(name).stem
-        scores = outcome.grades.get(notebook, {})
-        if not outcome.success or name not in outcome.graded:
+    if not outcome.success:
+        for worker in workers.values():
             worker.close()
-            continue
+        return
+    for name in sorted(set(outcome.graded) & set(task.sources)):
+        notebook, worker = Path(name).stem, workers.pop(name, None)
+        scores = outcome.grades.get(notebook, {})
         verdicts = verify_notebook(nbformat.reads(outcome.graded[name].decode(), as_version=4),
                                    nbformat.reads(task.sources[name].decode(), as_version=4), replay_argv(ws),
-                                   _SCRATCH["root"] / "replay" / notebook, worker.cell_timeout, ws.notebook_timeout,
+                                   _SCRATCH["root"] / "replay" / notebook,
+                                   ws.cell_timeout or ws.config().Execute.timeout, ws.notebook_timeout,
                                    wanted={gid for gid, score in scores.items() if score}, worker=worker)
         shutil.rmtree(_SCRATCH["root"] / "replay" / notebook, ignore_errors=True)
         outcome.verdicts[notebook] = {gid: {"passed": v.passed, "message": v.message} for gid, v in verdicts.items()}
         for gid, verdict in verdicts.items():
             if not verdict.passed:
                 scores[gid] = 0.0
+    for worker in workers.values():                # notebooks nbgrader did not grade
+        worker.close()
 
 
 def _read_grades(db_url: str, task: Task):

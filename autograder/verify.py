@@ -216,7 +216,10 @@ def verify_notebook(graded_nb, source_nb, argv: list[str], cwd: Path, cell_timeo
     verdicts: dict[str, Verdict] = {}
     start = time.monotonic()
     if worker is None:
-        worker = Worker(argv, cwd, worker_setup(graded_nb, source_nb), cell_timeout)
+        try:
+            worker = Worker(argv, cwd, worker_setup(graded_nb, source_nb), cell_timeout)
+        except OSError as exc:                 # cannot even start (e.g. bwrap gone): say so in every cell
+            return {gid: Verdict(False, f"could not be checked outside the kernel: {exc}") for gid in checks}
     try:
         worker.ready()
         for cell in graded_nb.cells:
