@@ -32,7 +32,9 @@ def prepare_nbgrader() -> None:
     if bindir not in os.environ.get("PATH", "").split(os.pathsep):
         os.environ["PATH"] = bindir + os.pathsep + os.environ.get("PATH", "")
     import nbgrader.api
+    import nbgrader.nbgraderformat.common
     nbgrader.api.get_alembic_version = alembic_head
+    nbgrader.nbgraderformat.common.jsonschema = CachedSchemas()
     warnings.filterwarnings("ignore", module="sqlalchemy")
     warnings.filterwarnings("ignore", message=".*not in session.*")
     for name in ("traitlets", "nbgrader", "NbGraderAPI"):
@@ -51,6 +53,28 @@ def alembic_head() -> str:
     from nbgrader.dbutil import _temp_alembic_ini
     with _temp_alembic_ini("sqlite:////tmp/gradebook.db") as ini:
         return ScriptDirectory.from_config(Config(ini)).get_current_head()
+
+
+class CachedSchemas:
+    """``jsonschema.validate`` for nbgrader's cell-metadata checks, with one validator per schema.
+
+    nbgrader validates every cell's metadata twice per notebook with ``jsonschema.validate``, which checks the
+    schema itself and builds a new validator on every call: a quarter of a second per notebook here.
+    """
+
+    def __init__(self):
+        self._validators: dict[int, tuple] = {}
+
+    def validate(self, instance, schema) -> None:
+        import jsonschema
+        entry = self._validators.get(id(schema))
+        if entry is None or entry[0] is not schema:
+            cls = jsonschema.validators.validator_for(schema)
+            cls.check_schema(schema)
+            entry = self._validators[id(schema)] = (schema, cls(schema))
+        error = jsonschema.exceptions.best_match(entry[1].iter_errors(instance))
+        if error is not None:
+            raise error
 
 
 _SOCKETS: list[str] = []
