@@ -84,7 +84,7 @@ bench: $(VENV)/.installed-bench           ## installs: nnlab[bench] and torch==2
 	$(BIN)/python benchmarks/bench_jax.py --threads 2
 	$$(command -v taskset >/dev/null && echo taskset -c 0) $(BIN)/python benchmarks/bench_jax.py --threads 1
 	$(BIN)/python benchmarks/bench_fashion.py
-	$(BIN)/python benchmarks/bench_grader.py
+	$(BIN)/python benchmarks/bench_grader.py --scaling
 
 clean:
 	rm -rf $(VENV) demo-course build .pytest_cache .hypothesis

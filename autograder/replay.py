@@ -9,7 +9,7 @@ student's code prints goes to /dev/null and cannot mix with replies. Requests:
   the spec's ``caller``, e.g. ``jax.jit``) → ``{"ok": true, "value": …}`` or ``{"ok": false, "error": …}``.
 
 Before any cell runs, nnlab's reference versions of the graded functions are replaced by stubs that raise
-(in every loaded ``nnlab`` module, and again after each cell for modules the cell imported). Only plain data
+(in every loaded ``nnlab`` module, and again after each request, for modules a cell imported or reloaded). Only plain data
 crosses the pipe (autograder/wire.py); the comparison happens in the trusted process.
 """
 from __future__ import annotations
@@ -27,6 +27,7 @@ def _stub(name: str):
     def reference_not_available(*args, **kwargs):
         raise RuntimeError(f"{REFERENCE_GONE} (nnlab's {name} was called)")
     reference_not_available.__name__ = name
+    reference_not_available.nnlab_stub = True
     return reference_not_available
 
 
@@ -38,20 +39,31 @@ def _stub_references(names: list[str], specs: list[str], done: set) -> None:
         mod = sys.modules.get(mod_name)
         for name in names:
             obj = getattr(mod, name, None) if mod is not None else None
-            if callable(obj) and getattr(obj, "__name__", "") != "reference_not_available":
+            if callable(obj) and not getattr(obj, "nnlab_stub", False):
                 originals.add(id(obj))
     for spec_name in specs:
         spec = nnlab.checks.SPECS.get(spec_name)
-        if spec is not None and getattr(spec.reference, "__name__", "") != "reference_not_available":
+        if spec is not None and not getattr(spec.reference, "nnlab_stub", False):
             originals.add(id(spec.reference))
             object.__setattr__(spec, "reference", _stub(spec_name))
     for mod_name, mod in list(sys.modules.items()):
         if not (mod_name == "nnlab" or mod_name.startswith("nnlab.")) or mod is None:
             continue
         for attr, value in list(vars(mod).items()):
-            if id(value) in originals or (attr in names and callable(value) and mod_name in ("nnlab", "nnlab.jax")):
+            # nnlab's own function of a graded name, wherever it lives (a reloaded module's fresh copy too)
+            ours = attr in names and callable(value) and str(getattr(value, "__module__", "")).startswith("nnlab")
+            if (id(value) in originals or ours) and not getattr(value, "nnlab_stub", False):
                 setattr(mod, attr, _stub(attr))
         done.add(mod_name)
+
+
+def _stub_namespace(namespace: dict, names: list[str]) -> None:
+    """Stub nnlab's graded functions that the student's code bound to names of its own (``ref = nnlab.sigmoid``
+    after reloading nnlab, say)."""
+    for key, value in list(namespace.items()):
+        if callable(value) and getattr(value, "__name__", "") in names \
+                and str(getattr(value, "__module__", "")).startswith("nnlab"):
+            namespace[key] = _stub(value.__name__)
 
 
 def main() -> None:
@@ -93,8 +105,8 @@ def main() -> None:
             answer = {"ok": False, "error": _describe(exc)}
         finally:
             timer.cancel()
-        if set(sys.modules) - done:
-            _stub_references(names, specs, done)
+        _stub_references(names, specs, done)          # again: a cell may have imported or reloaded nnlab modules
+        _stub_namespace(shell.user_ns, names)
         reply(answer)
 
 
