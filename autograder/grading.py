@@ -171,6 +171,9 @@ def finish(ws: Workspace, task, outcome) -> Record:
         save_outcome(ws.db_url, outcome, stamp.decode().strip() if stamp else None)
         cells = _graded_cells(ws, student, assignment, _timeout(ws))
         flags += _apply_verdicts(cells, outcome.verdicts)
+        if getattr(outcome, "verify_error", ""):
+            flags.append(f"the out-of-kernel check could not run ({outcome.verify_error}); the kernel's verdicts "
+                         f"stand unchecked")
         score, max_score = sum(c.score for c in cells), sum(c.max_score for c in cells)
         bad = [c for c in cells if c.status != "passed"]
         message = f"{score:g}/{max_score:g} points" + (f"; {len(bad)} test cells not passed" if bad else "")

@@ -58,8 +58,12 @@ def grade_all(ws, todo: Iterable[tuple[str, str]], done: Callable, workers: int 
         left = _on_processes(ws, todo, done, workers)
     else:
         left = todo
-    for task in _tasks(ws, left, done):
-        done(finish(ws, task, run_task(task)))
+    try:
+        for task in _tasks(ws, left, done):
+            done(finish(ws, task, run_task(task)))
+    finally:
+        from .execute import SPARES
+        SPARES.discard()                       # the kernel started ahead for a next notebook that never came
 
 
 def _stream(tasks: Iterable, submit: Callable, wait_first: Callable, window: int) -> Iterator:

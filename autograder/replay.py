@@ -8,9 +8,10 @@ student's code prints goes to /dev/null and cannot mix with replies. Requests:
 - ``{"op": "call", "fn": name, "spec": check, "args": …, "kwargs": …}`` calls the student's function (through
   the spec's ``caller``, e.g. ``jax.jit``) → ``{"ok": true, "value": …}`` or ``{"ok": false, "error": …}``.
 
-Before any cell runs, nnlab's reference versions of the graded functions are replaced by stubs that raise
-(in every loaded ``nnlab`` module, and again after each request, for modules a cell imported or reloaded). Only plain data
-crosses the pipe (autograder/wire.py); the comparison happens in the trusted process.
+Before any cell runs, nnlab's reference versions of the graded functions are replaced by stubs that raise,
+in every loaded ``nnlab`` module; again after each request (a cell may have imported or reloaded modules, or
+bound a reference to a name of its own). Only plain data crosses the pipe (autograder/wire.py); the
+comparison happens in the trusted process.
 """
 from __future__ import annotations
 

@@ -42,6 +42,7 @@ class Outcome:
     grades: dict[str, dict[str, float | None]] = field(default_factory=dict)   # notebook → grade_id → auto score
     comments: dict[str, dict[str, str | None]] = field(default_factory=dict)   # notebook → grade_id → comment
     verdicts: dict[str, dict[str, dict]] = field(default_factory=dict)  # notebook → grade_id → out-of-kernel
+    verify_error: str = ""                                            # why the out-of-kernel check could not run
     host: str = ""
     seconds: float = 0.0                                              # the task's own run time
     timing: dict[str, float] = field(default_factory=dict)           # cells, replay: seconds of each
@@ -97,7 +98,10 @@ def run_task(task: Task) -> Outcome:
     if outcome.success:
         outcome.grades, outcome.comments = _read_grades(ws.db_url, task)
     cells_done = time.perf_counter()
-    _verify(ws, task, outcome, workers)
+    try:
+        _verify(ws, task, outcome, workers)
+    except Exception as exc:                       # a bug of ours: keep the kernel's grades, and say so
+        outcome.verify_error = f"{type(exc).__name__}: {exc}"[:300]
     outcome.timing = {"cells": round(CELL_SECONDS[0], 3), "replay": round(time.perf_counter() - cells_done, 3)}
     outcome.seconds = time.perf_counter() - start
     return outcome

@@ -107,7 +107,7 @@ class Worker:
         if self.gone:
             raise WorkerGone(self.gone)
         if not self.booted:
-            self._receive(STARTUP)
+            self._receive(STARTUP, f"did not start within {STARTUP:g} s")
             self.booted = True
 
     def _send(self, data: dict) -> None:
@@ -115,30 +115,30 @@ class Worker:
             self.proc.stdin.write((json.dumps(data) + "\n").encode())
             self.proc.stdin.flush()
         except (BrokenPipeError, OSError):
-            self._stop("the process died")
+            self.stop("the process died")
 
-    def _receive(self, timeout: float) -> dict:
+    def _receive(self, timeout: float, late: str = "did not stop when interrupted") -> dict:
         deadline = time.monotonic() + timeout
         fd = self.proc.stdout.fileno()
         while b"\n" not in self.buffer:
             left = deadline - time.monotonic()
             if left <= 0:
-                self._stop("did not stop when interrupted")
+                self.stop(late)
             ready, _, _ = select.select([fd], [], [], left)
             if ready:
                 chunk = os.read(fd, 1 << 20)
                 if not chunk:
-                    self._stop("the process died (os._exit, a crash or running out of memory)")
+                    self.stop("the process died (os._exit, a crash or running out of memory)")
                 self.buffer += chunk
                 if len(self.buffer) > 512 * 1024 ** 2:
-                    self._stop("it sent more than 512 MB")
+                    self.stop("it sent more than 512 MB")
         line, self.buffer = self.buffer.split(b"\n", 1)
         try:
             return json.loads(line)
         except ValueError:
-            self._stop("it sent something that is not a reply")
+            self.stop("it sent something that is not a reply")
 
-    def _stop(self, why: str):
+    def stop(self, why: str):
         self.close()
         self.gone = why
         raise WorkerGone(why)
@@ -230,7 +230,7 @@ def verify_notebook(graded_nb, source_nb, argv: list[str], cwd: Path, cell_timeo
             if cell.cell_type != "code" or (is_test and gid not in checks):
                 continue
             if notebook_timeout and time.monotonic() - start > notebook_timeout:
-                worker._stop(f"the notebook's {notebook_timeout:g} s budget was spent")
+                worker.stop(f"the notebook's {notebook_timeout:g} s budget was spent")
             if is_test:
                 if gid not in verdicts:            # a duplicated test cell: the first counts
                     verdicts[gid] = _check_cell(worker, checks[gid], get_spec, run_check)
@@ -249,7 +249,10 @@ def verify_notebook(graded_nb, source_nb, argv: list[str], cwd: Path, cell_timeo
 
 def _check_cell(worker: Worker, calls: list[CheckCall], get_spec, run_check) -> Verdict:
     for call in calls:
-        spec = get_spec(call.spec)
+        try:
+            spec = get_spec(call.spec)
+        except KeyError as exc:                # the source names a check nnlab does not have
+            return Verdict(False, f"{call.spec}: {exc}")
         cases = None if call.hidden_seed is None else spec.hidden_cases(call.hidden_seed, call.n)
         # the function is called as-is here; the worker applies the spec's caller (e.g. jax.jit) itself
         local = dataclasses.replace(spec, caller=None, check_function=None)
