@@ -4,32 +4,58 @@ Shapes follow the bootcamp: ``w[l]`` is ``(n_out, n_in)``, ``b[l]`` is ``(n_out,
 columns ``(features, m)``; ``predict``, ``cost_function``, the gradients and the training loops take data
 sets as rows ``X (m, n_in)``, ``y (m, n_out)``. Images are NCHW with filters ``(F, C, kh, kw)``; LSTM states
 are columns ``(n_h, m)`` and sequences ``(T, n_x, m)``. ``Sequential`` takes rows like Keras.
+
+Where things live (``docs/library.md`` has the whole map):
+
+- ``answers/``  the challenges' reference answers, one module per notebook (``nb02_forward_pass``, …);
+- ``ops/``      forward / backward pairs: activations, losses, convolution, pooling, LSTM, dropout;
+- ``network/``  initialisers, threshold units, layers, ``Sequential``, optimisers, batching, training loops,
+  gradient checking;
+- ``data/``     toy sets, offline loaders of real data sets (``nnlab.datasets``), preprocessing;
+- ``pictures/`` plots, live training curves, widgets;
+- ``checks/``   each challenge's check as data; ``jax/`` the numerical API on JAX, in the same tree.
+
+Everything below is importable from ``nnlab`` itself, e.g. ``nnlab.sigmoid`` or ``nnlab.Sequential``.
 """
-from . import datasets, live, plots
-from .activations import (ACTIVATIONS, leaky_relu, leaky_relu_prime, linear, linear_prime, ramp, ramp_prime, relu,
-                          relu_prime, sigmoid, sigmoid_prime, softmax, softmax_prime, tanh, tanh_prime)
-from .conv import conv2d_backward, conv2d_forward, convolution
-from .data import attend_table, gate_targets, toy_data, truth_table, two_blobs, xor_data
-from .gradients import backprop, central_difference_gradient, gradient_estimator, relative_error
-from .init import glorot_uniform, he_init, he_normal, xavier_init
-from .live import LivePlot
-from .layers import Activation, AvgPool2D, Conv2D, Dense, Dropout, Flatten, MaxPool2D
-from .losses import (LOSSES, cross_entropy, cross_entropy_prime, hinge_loss, hinge_loss_prime, l2_penalty,
-                     l2_penalty_prime, log_softmax, logistic_loss, logistic_loss_prime, max_margin_loss,
-                     max_margin_loss_prime, regularised_cost, square_loss, square_loss_prime)
-from .lstm import (init_lstm_params, lstm_backward, lstm_cell_backward, lstm_cell_forward, lstm_forward,
-                   readout_backward, readout_forward)
-from .model import History, Sequential
-from .network import cost_function, forward_pass, predict
-from .optim import GD, minibatch_gd, one_step_gd
-from .optimizers import SGD, Adam, Momentum, RMSprop
-from .params import count_parameters, nn_parameter_maker
-from .perceptron import (ATTEND_WEIGHTS, SIGN_GATES, STEP_GATES, PerceptronFit, perceptron, perceptron_train,
-                         sign, step, threshold_forward, xor_network)
-from .pool import avg_pool_backward, avg_pool_forward, max_pool_backward, max_pool_forward, pooling
-from .training import Standardizer, dropout_backward, dropout_forward, minibatches, standardize
+import importlib as _importlib
+import sys as _sys
+
+from .answers.nb01_perceptron import SIGN_GATES, STEP_GATES, PerceptronFit, perceptron, perceptron_train, xor_network
+from .answers.nb02_forward_pass import cost_function, forward_pass, nn_parameter_maker, predict, sigmoid
+from .answers.nb03_gradient_descent import gradient_estimator, one_step_gd
+from .answers.nb04_backprop import backprop, sigmoid_prime
+from .answers.nb05_classifier import cross_entropy, cross_entropy_prime, log_softmax, relu_prime, softmax
+from .answers.nb06_cnn import conv2d_forward, convolution, pooling
+from .answers.nb07_lstm import lstm_cell_forward
+from .data import loaders as datasets
+from .data.preprocessing import Standardizer, standardize
+from .data.toy import ATTEND_WEIGHTS, attend_table, gate_targets, toy_data, truth_table, two_blobs, xor_data
+from .network.batching import minibatches
+from .network.gradient_check import central_difference_gradient, relative_error
+from .network.initializers import count_parameters, glorot_uniform, he_init, he_normal, xavier_init
+from .network.layers import Activation, AvgPool2D, Conv2D, Dense, Dropout, Flatten, MaxPool2D
+from .network.loops import GD, minibatch_gd
+from .network.optimizers import SGD, Adam, Momentum, RMSprop
+from .network.sequential import History, Sequential
+from .network.threshold import sign, step, threshold_forward
+from .ops.activations import (ACTIVATIONS, leaky_relu, leaky_relu_prime, linear, linear_prime, ramp, ramp_prime, relu,
+                              softmax_prime, tanh, tanh_prime)
+from .ops.conv import conv2d_backward
+from .ops.dropout import dropout_backward, dropout_forward
+from .ops.losses import (LOSSES, hinge_loss, hinge_loss_prime, l2_penalty, l2_penalty_prime, logistic_loss,
+                         logistic_loss_prime, max_margin_loss, max_margin_loss_prime, regularised_cost, square_loss,
+                         square_loss_prime)
+from .ops.lstm import lstm_backward, lstm_cell_backward, lstm_forward, readout_backward, readout_forward
+from .ops.lstm_params import init_lstm_params
+from .ops.pool import avg_pool_backward, avg_pool_forward, max_pool_backward, max_pool_forward
+from .pictures import live, plots
+from .pictures.live import LivePlot
 
 __version__ = "0.3.0"
+
+# The public modules keep their import paths (``import nnlab.datasets``, ``from nnlab.plots import plot_loss``)
+# though they live in data/ and pictures/; ``nnlab.widgets`` gets its path when first used (``__getattr__``).
+_sys.modules.update({f"{__name__}.datasets": datasets, f"{__name__}.live": live, f"{__name__}.plots": plots})
 
 #: nnlab's public numerical functions and optimisers: ``nnlab.jax`` implements every one of these names with
 #: the same signature, shapes and return structure (the optimisers' ``init`` and pure ``update``).
@@ -56,13 +82,27 @@ NUMERIC_API = (
     "dropout_forward", "dropout_backward", "standardize", "SGD", "Momentum", "RMSprop", "Adam",
 )
 
-__all__ = [name for name in dir() if not name.startswith("_")]
+__all__ = [
+    # the numerical API (NUMERIC_API) and the rest of the toolkit
+    *NUMERIC_API,
+    "ACTIVATIONS", "LOSSES", "NUMERIC_API",
+    # notebook 01: threshold units and logic gates
+    "ATTEND_WEIGHTS", "SIGN_GATES", "STEP_GATES", "PerceptronFit", "perceptron", "perceptron_train", "sign", "step",
+    "threshold_forward", "xor_network",
+    # gradient checking, initialisers, batching
+    "relative_error", "glorot_uniform", "he_normal", "minibatches",
+    # models and layers
+    "Sequential", "History", "Dense", "Activation", "Dropout", "Conv2D", "MaxPool2D", "AvgPool2D", "Flatten",
+    # data, preprocessing and pictures
+    "Standardizer", "attend_table", "gate_targets", "toy_data", "truth_table", "two_blobs", "xor_data",
+    "datasets", "live", "plots", "LivePlot",
+]
 
 
 def __getattr__(name):
     """``nnlab.widgets`` is imported on first use: it needs ipywidgets and matplotlib (``nnlab[lab]``)."""
     if name == "widgets":
-        import importlib
-
-        return importlib.import_module(".widgets", __name__)
+        module = _importlib.import_module(".pictures.widgets", __name__)
+        _sys.modules[f"{__name__}.widgets"] = module
+        return module
     raise AttributeError(f"module 'nnlab' has no attribute {name!r}")

@@ -56,7 +56,7 @@ def test_gradient_estimator_structure_and_no_mutation(nn, rng):
 
 
 def test_gradient_estimator_counts_one_forward_pass_per_parameter(monkeypatch, rng):
-    import nnlab.gradients as g
+    import nnlab.answers.nb03_gradient_descent as g
     calls = []
     real = g.cost_function
     monkeypatch.setattr(g, "cost_function", lambda *a: calls.append(1) or real(*a))

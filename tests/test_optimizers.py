@@ -52,7 +52,7 @@ def test_shape_mismatch_and_unknown_names(nn):
     opt = nn.SGD()
     with pytest.raises(ValueError, match="gradient 0 has shape"):
         opt.update([np.zeros(3)], [np.zeros(4)], opt.init([np.zeros(3)]))
-    get_optimizer = importlib.import_module(nn.__name__ + ".optimizers").get_optimizer
+    get_optimizer = importlib.import_module(nn.__name__ + ".network.optimizers").get_optimizer
     assert isinstance(get_optimizer("adam"), nn.Adam)
     with pytest.raises(ValueError, match="unknown optimizer"):
         get_optimizer("adagrad")

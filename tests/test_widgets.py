@@ -10,13 +10,13 @@ import pytest
 import nnlab
 
 widgets = pytest.importorskip("ipywidgets", reason="the widgets need ipywidgets: pip install 'nnlab[lab]'")
-from nnlab.widgets import ConvExplorer, LRExplorer, LSTMViewer, Playground  # noqa: E402
-from nnlab.widgets._common import pick  # noqa: E402
-from nnlab.widgets.conv_explorer import PRESETS, digit_image  # noqa: E402
-from nnlab.widgets.lr_explorer import cost_surface, neuron_problem  # noqa: E402
+from nnlab.pictures.widgets import ConvExplorer, LRExplorer, LSTMViewer, Playground  # noqa: E402
+from nnlab.pictures.widgets._common import pick  # noqa: E402
+from nnlab.pictures.widgets.conv_explorer import PRESETS, digit_image  # noqa: E402
+from nnlab.pictures.widgets.lr_explorer import cost_surface, neuron_problem  # noqa: E402
 
 
-@pytest.mark.parametrize("name", nnlab.data.PLAYGROUND_DATA)
+@pytest.mark.parametrize("name", nnlab.data.toy.PLAYGROUND_DATA)
 def test_toy_data_shapes_labels_and_seed(name):
     X, y = nnlab.toy_data(name, m=101, seed=3)
     assert X.shape == (101, 2) and y.shape == (101,) and y.dtype == np.int64

@@ -8,17 +8,23 @@ In a notebook::
 
 Hidden-test cells pass their own seed (``check(name, fn, hidden_seed=…)``); their messages never show the
 hidden inputs or expected values. ``run_check`` returns the same plain-data ``Result`` without printing.
+
+The machinery is split by stage: ``spec`` (the data types), ``calling``, ``comparing``, ``diagnosing`` and
+``running``; ``cases`` holds the seeded inputs several specs share, and each notebook's specs are in the module
+named like it (``nb02_forward_pass``, …).
 """
 from __future__ import annotations
 
-from .core import Case, CaseResult, Mistake, Result, Spec, run_check
-from .specs_classifier import CROSS_ENTROPY, CROSS_ENTROPY_PRIME, RELU_PRIME, SOFTMAX
-from .specs_cnn import CONV2D_FORWARD, CONVOLUTION, POOLING
-from .specs_gradients import BACKPROP, GRADIENT_ESTIMATOR, ONE_STEP_GD, SIGMOID_PRIME
-from .specs_network import COST_FUNCTION, FORWARD_PASS, NN_PARAMETER_MAKER, PREDICT, SIGMOID
-from .specs_jax import GD_STEP, JAX_COST, JAX_GRADIENT, PER_EXAMPLE_COST
-from .specs_lstm import LSTM_CELL_FORWARD
-from .specs_perceptron import LOGIC_GATE, PERCEPTRON, PERCEPTRON_TRAIN, XOR_NETWORK
+from .nb01_perceptron import LOGIC_GATE, PERCEPTRON, PERCEPTRON_TRAIN, XOR_NETWORK
+from .nb02_forward_pass import COST_FUNCTION, FORWARD_PASS, NN_PARAMETER_MAKER, PREDICT, SIGMOID
+from .nb03_gradient_descent import GRADIENT_ESTIMATOR, ONE_STEP_GD
+from .nb04_backprop import BACKPROP, SIGMOID_PRIME
+from .nb05_classifier import CROSS_ENTROPY, CROSS_ENTROPY_PRIME, RELU_PRIME, SOFTMAX
+from .nb06_cnn import CONV2D_FORWARD, CONVOLUTION, POOLING
+from .nb07_lstm import LSTM_CELL_FORWARD
+from .nb08_jax import GD_STEP, JAX_COST, JAX_GRADIENT, PER_EXAMPLE_COST
+from .running import run_check
+from .spec import Case, CaseResult, Mistake, Result, Spec
 
 SPECS: dict[str, Spec] = {s.name: s for s in (
     PERCEPTRON, LOGIC_GATE, PERCEPTRON_TRAIN, XOR_NETWORK,

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..data import xor_data
-from ..params import nn_parameter_maker
+from ..answers.nb02_forward_pass import nn_parameter_maker
+from ..data.toy import xor_data
+from .spec import Case
 
 
 def random_sizes(rng: np.random.Generator, max_layers=3, max_units=5) -> list[int]:
@@ -37,3 +38,19 @@ def scalar_output(out, case):
     """A Spec transform for functions that return one number: a Python float, a numpy scalar or a 0-d array
     all compare as a 0-d float array (anything else is left for the shape check to report)."""
     return np.asarray(out, dtype=float) if np.ndim(out) == 0 else out
+
+
+def gradient_cases():
+    """The visible cases of the gradient checks: deck 001's network on XOR, and a [3, 4, 2] network."""
+    X, y, w, b = deck_network()
+    w4, b4 = nn_parameter_maker([3, 4, 2], seed=8)
+    rng = np.random.default_rng(9)
+    return [Case("deck 001 network [2, 3, 1] on XOR: 13 parameters", (X, y, w, b)),
+            Case("[3, 4, 2] network, 5 examples", (rng.uniform(-2, 2, (5, 3)), rng.uniform(0, 1, (5, 2)), w4, b4))]
+
+
+def gradient_random(rng):
+    """A random network and data set for the gradient checks."""
+    w, b = random_network(rng, sizes=None)
+    X, y = random_rows(rng, w, m=int(rng.integers(2, 7)))
+    return Case("random", (X, y, w, b))

@@ -1,0 +1,17 @@
+"""The challenges' reference answers, one module per notebook, named like the notebook.
+
+Each notebook's graded functions are written here once, together, and nowhere else: the toolkit imports them
+where it needs them (``docs/library.md`` lists which toolkit part uses which notebook's answers), so leaving
+one module out takes exactly that notebook's answers away. ``GRADED`` maps each notebook to the names of its
+graded functions' references, in the order the notebook asks for them.
+"""
+GRADED = {
+    "01_perceptron": ("perceptron", "logic_gate", "perceptron_train", "xor_network"),
+    "02_forward_pass": ("nn_parameter_maker", "sigmoid", "forward_pass", "predict", "cost_function"),
+    "03_gradient_descent": ("gradient_estimator", "one_step_gd"),
+    "04_backprop": ("sigmoid_prime", "backprop"),
+    "05_classifier": ("relu_prime", "softmax", "cross_entropy", "cross_entropy_prime"),
+    "06_cnn": ("convolution", "pooling", "conv2d_forward"),
+    "07_lstm": ("lstm_cell_forward",),
+    "08_jax": ("jax_cost", "jax_gradient", "per_example_cost", "gd_step"),
+}

@@ -1,0 +1,54 @@
+"""Notebook 03's answers (the bootcamp's Challenges 4 and 5): deck 001's finite-difference gradient and one
+step of gradient descent along it.
+
+``gradient_estimator`` nudges one parameter by eps, runs one more forward pass and divides the change in cost
+by eps: one forward pass per parameter. Both functions return new lists shaped like ``w`` and ``b`` and never
+change their arguments.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ..backend import check_params, check_rows
+from .nb02_forward_pass import cost_function
+
+
+def gradient_estimator(X, y, w, b, eps=1e-4):
+    """Challenge 4: forward-difference estimate of ∂cost/∂θ for every weight and bias.
+
+    ∂C/∂θ ≈ (C(θ + eps) − C(θ)) / eps, one parameter at a time, on copies (the arguments are never changed).
+
+    Args:
+        X: ``(m, n_in)``; y: ``(m, n_out)``; w, b: parameter lists; eps: the step (deck 001 uses 1e-4).
+    Returns:
+        ``(w_pds, b_pds)``, lists with the shapes of ``w`` and ``b``. Accurate to about eps relative.
+    """
+    w, b = check_params(w, b, "gradient_estimator")
+    X, y = check_rows(X, y, w, "gradient_estimator")
+    if not np.isfinite(eps) or eps <= 0:
+        raise ValueError(f"gradient_estimator: eps must be a positive number, got {eps}")
+    w, b = [wl.copy() for wl in w], [bl.copy() for bl in b]     # nudge copies: the caller's arrays stay
+    base = cost_function(X, y, w, b)
+    pds = [np.empty_like(p) for p in w + b]
+    for pd, p in zip(pds, w + b):
+        for idx in np.ndindex(p.shape):
+            old = p[idx]
+            p[idx] = old + eps
+            pd[idx] = (cost_function(X, y, w, b) - base) / eps
+            p[idx] = old
+    return pds[:len(w)], pds[len(w):]
+
+
+def step_along(w, b, w_grads, b_grads, lr):
+    """θ ← θ − lr · g for every weight and bias: new lists ``(new_w, new_b)``."""
+    return [wl - lr * g for wl, g in zip(w, w_grads)], [bl - lr * g for bl, g in zip(b, b_grads)]
+
+
+def one_step_gd(X, y, w, b, lr):
+    """Challenge 5: one gradient-descent step, θ ← θ − lr · ∂C/∂θ, with the gradient from ``gradient_estimator``.
+
+    Args: X ``(m, n_in)``; y ``(m, n_out)``; w, b parameter lists; lr the learning rate.
+    Returns: ``(new_w, new_b)``, new lists shaped like ``w`` and ``b``.
+    """
+    w_pds, b_pds = gradient_estimator(X, y, w, b)
+    return step_along(w, b, w_pds, b_pds, lr)

@@ -1,0 +1,57 @@
+"""Calling the student's function: once per case, on copies of the inputs, with warnings, stdout and stderr
+captured (nbgrader gives zero to a graded cell that writes to stderr), and exact comparison of values to
+detect an argument changed in place."""
+from __future__ import annotations
+
+import contextlib
+import copy
+import io
+import warnings
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+@dataclass
+class Call:
+    """What happened when the student's function was called once."""
+    value: Any = None
+    error: BaseException | None = None
+    warnings: list[str] = field(default_factory=list)
+    stdout: str = ""
+    stderr: str = ""
+
+
+def call_captured(fn, args, kwargs) -> Call:
+    """Call ``fn`` with warnings, stdout and stderr captured; NotImplementedError propagates unchanged."""
+    out, err = io.StringIO(), io.StringIO()
+    call = Call()
+    with warnings.catch_warnings(record=True) as caught, np.errstate(over="warn", divide="warn", invalid="warn", under="ignore"), \
+            contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        warnings.simplefilter("always")
+        try:
+            call.value = fn(*args, **kwargs)
+        except NotImplementedError:
+            raise
+        except Exception as exc:  # a student's bug is a result, not a crash of the check
+            call.error = exc
+    call.warnings = [f"{w.category.__name__}: {w.message}" for w in caught]
+    call.stdout, call.stderr = out.getvalue(), err.getvalue()
+    return call
+
+
+def snapshot(value):
+    """Deep copy of arguments, to call with and to detect in-place changes."""
+    return copy.deepcopy(value)
+
+
+def same_value(a, b) -> bool:
+    """Exact equality of nested lists/tuples/dicts of arrays and scalars (NaN equals NaN)."""
+    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
+        return len(a) == len(b) and all(same_value(x, y) for x, y in zip(a, b))
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(same_value(a[k], b[k]) for k in a)
+    try:
+        return bool(np.array_equal(np.asarray(a), np.asarray(b), equal_nan=True))
+    except TypeError:
+        return a == b

@@ -1,0 +1,167 @@
+"""Specs for notebook 01: a threshold unit, logic gates by hand, Rosenblatt's rule, and XOR with two layers."""
+from __future__ import annotations
+
+import numpy as np
+
+from ..answers.nb01_perceptron import STEP_GATES, logic_gate, perceptron, perceptron_train
+from ..data.toy import ATTEND_WEIGHTS, GATE_NAMES, attend_table, gate_targets, truth_table
+from ..network.threshold import threshold_forward
+from .spec import Case, Mistake, Spec
+
+# ------------------------------------------------------------------------------------------ perceptron
+
+
+def _unit_cases():
+    X, _ = attend_table()
+    w, b = ATTEND_WEIGHTS
+    return [Case("deck 001's attend table, w = (5, −8, 5), b = 1", (X, w, b)),
+            Case("AND on the truth table, w = (1, 1), b = −1.5", (truth_table(2), *STEP_GATES["AND"])),
+            Case("w·x + b = 0 exactly must give 0", (np.array([[1.0, 1.0], [2.0, 1.0], [0.0, 3.0]]),
+                                                     np.array([1.0, -1.0]), 0.0))]
+
+
+def _unit_random(rng):
+    n = int(rng.integers(1, 5))
+    X = rng.integers(0, 2, size=(int(rng.integers(2, 9)), n)).astype(float)
+    return Case("random", (X, rng.normal(size=n), float(rng.normal())))
+
+
+PERCEPTRON = Spec(
+    name="perceptron",
+    signature="perceptron(X, w, b)",
+    reference=perceptron,
+    visible=_unit_cases,
+    random_case=_unit_random,
+    output="outputs",
+    mistakes=(Mistake("ge", "at w·x + b = 0 the unit must output 0: it fires only when w·x + b > 0 (use >, not ≥).",
+                      lambda X, w, b: (np.asarray(X, float) @ np.asarray(w, float) + b >= 0).astype(int)),
+              Mistake("no-bias", "your outputs ignore the bias b: the unit fires when w·x + b > 0.",
+                      lambda X, w, b: (np.asarray(X, float) @ np.asarray(w, float) > 0).astype(int)),
+              Mistake("inverted", "your outputs are inverted (1 where 0 is expected): the unit outputs 1 when "
+                      "w·x + b > 0.", lambda X, w, b: (np.asarray(X, float) @ np.asarray(w, float) + b <= 0).astype(int))),
+    hints={"transposed": "X holds one example per row, so compute X @ w + b and return one output per row, shape (m,)."},
+)
+
+# ------------------------------------------------------------------------------------------ logic_gate
+
+
+def _gate_validate(got, case, call_again):
+    name = case.args[0]
+    try:
+        w, b = got
+        w = np.asarray(w, dtype=float).reshape(-1)
+        b = float(np.asarray(b, dtype=float).reshape(()))
+    except (TypeError, ValueError):
+        return [f"logic_gate({name!r}) should return a pair (w, b) with w of shape (2,) and a number b"]
+    if w.shape != (2,):
+        return [f"logic_gate({name!r}) returned w of shape {w.shape}; a two-input gate needs w of shape (2,)"]
+    X, want = truth_table(2), gate_targets(name)
+    out = perceptron(X, w, b)
+    wrong = [tuple(int(v) for v in X[i]) for i in np.flatnonzero(out != want)]
+    if wrong:
+        return [f"with your (w, b) the unit computes {name} wrongly on the input(s) {wrong}: "
+                f"it gives {[int(out[i]) for i in np.flatnonzero(out != want)]}, "
+                f"{name} gives {[int(want[i]) for i in np.flatnonzero(out != want)]}"]
+    return []
+
+
+LOGIC_GATE = Spec(
+    name="logic_gate",
+    signature="logic_gate(name)",
+    reference=logic_gate,
+    visible=lambda: [Case(f"{g}", (g,)) for g in ("AND", "OR", "NAND", "NOR")],
+    random_case=lambda rng: Case("random gate", (str(rng.choice(["AND", "OR", "NAND", "NOR"])),)),
+    output="(w, b)",
+    validate=_gate_validate,
+    compare_to_reference=False,
+)
+
+# ------------------------------------------------------------------------------------------ perceptron_train
+
+
+def _train_cases():
+    X, y = attend_table()
+    return [Case("learn AND from zeros", (truth_table(2), gate_targets("AND"))),
+            Case("learn NAND, lr = 0.5", (truth_table(2), gate_targets("NAND")), {"lr": 0.5}),
+            Case("learn deck 001's attend table", (X, y))]
+
+
+def _train_random(rng):
+    n = int(rng.integers(2, 5))
+    X = rng.integers(0, 2, size=(int(rng.integers(4, 10)), n)).astype(float)
+    w_true, b_true = rng.normal(size=n), float(rng.normal())
+    return Case("random separable data", (X, perceptron(X, w_true, b_true)), {"lr": float(rng.choice([0.1, 1.0]))})
+
+
+def _variant(X, y, lr=1.0, epochs=20, sign=1.0, bias=True, early_stop=True):
+    X = np.asarray(X, float)
+    t = np.asarray(y, float).reshape(-1)
+    w, b, mistakes = np.zeros(X.shape[1]), 0.0, []
+    for _ in range(epochs):
+        count = 0
+        for x, target in zip(X, t):
+            err = target - (1.0 if x @ w + b > 0 else 0.0)
+            if err:
+                w = w + sign * lr * err * x
+                b = b + (sign * lr * err if bias else 0.0)
+                count += 1
+        mistakes.append(count)
+        if count == 0 and early_stop:
+            break
+    return w, b, mistakes
+
+
+PERCEPTRON_TRAIN = Spec(
+    name="perceptron_train",
+    signature="perceptron_train(X, y, lr=1.0, epochs=20)",
+    reference=lambda X, y, lr=1.0, epochs=20: tuple(perceptron_train(X, y, lr=lr, epochs=epochs)),
+    visible=_train_cases,
+    random_case=_train_random,
+    output="(w, b, mistakes)",
+    rtol=1e-9,
+    transform=lambda out, case: (out[0], out[1], list(out[2])) if isinstance(out, tuple) and len(out) == 3 else out,
+    mistakes=(Mistake("sign", "Rosenblatt's rule adds lr·(t − p)·x: move towards the target, not away from it.",
+                      lambda X, y, lr=1.0, epochs=20: _variant(X, y, lr, epochs, sign=-1.0)),
+              Mistake("no-bias", "update the bias too: b ← b + lr·(t − p).",
+                      lambda X, y, lr=1.0, epochs=20: _variant(X, y, lr, epochs, bias=False)),
+              Mistake("no-stop", "stop after the first epoch without a mistake; your mistakes list goes on with "
+                      "zeros.", lambda X, y, lr=1.0, epochs=20: _variant(X, y, lr, epochs, early_stop=False))),
+)
+
+# ------------------------------------------------------------------------------------------ xor_network
+
+
+def _xor_validate(got, case, call_again):
+    try:
+        w, b = got
+        w, b = list(w), list(b)
+    except (TypeError, ValueError):
+        return ["xor_network() should return (w, b): two lists of arrays, as nn_parameter_maker does"]
+    if len(w) < 2:
+        return ["one layer of threshold units cannot compute XOR — it is not linearly separable; add a hidden "
+                "layer (two units are enough)"]
+    try:
+        out = threshold_forward(truth_table(2).T, w, b, unit="step")
+    except ValueError as exc:
+        return [str(exc)]
+    want = gate_targets("XOR").reshape(1, -1)
+    if out.shape != want.shape:
+        return [f"your network has {out.shape[0]} outputs; XOR needs one"]
+    wrong = [tuple(int(v) for v in truth_table(2)[i]) for i in np.flatnonzero(out[0] != want[0])]
+    if wrong:
+        return [f"your network gets XOR wrong on the input(s) {wrong}"]
+    return []
+
+
+XOR_NETWORK = Spec(
+    name="xor_network",
+    signature="xor_network()",
+    reference=lambda: None,
+    visible=lambda: [Case("XOR on the four 0/1 inputs with step units", ())],
+    random_case=lambda rng: Case("XOR with step units", ()),
+    output="(w, b)",
+    validate=_xor_validate,
+    compare_to_reference=False,
+)
+
+__all__ = ["PERCEPTRON", "LOGIC_GATE", "PERCEPTRON_TRAIN", "XOR_NETWORK", "GATE_NAMES"]

@@ -1,0 +1,240 @@
+"""Specs for Challenges 1–3 and deck 001's helpers: nn_parameter_maker, sigmoid, forward_pass, predict,
+cost_function."""
+from __future__ import annotations
+
+import numpy as np
+
+from ..answers.nb02_forward_pass import cost_function, forward_pass, nn_parameter_maker, predict, sigmoid
+from .cases import deck_network, random_network, random_rows, random_sizes, scalar_output
+from .spec import Case, Mistake, Spec
+
+# ------------------------------------------------------------------------------------------ nn_parameter_maker
+
+
+def _param_cases():
+    return [Case("deck 001: nn_parameter_maker([2, 3, 1], seed=0)", ([2, 3, 1],), {"seed": 0}),
+            Case("four layers [4, 8, 5, 2], seed=7", ([4, 8, 5, 2],), {"seed": 7}),
+            Case("a wide layer [300, 200, 1], seed=3 (values look standard normal)", ([300, 200, 1],), {"seed": 3})]
+
+
+def _param_random(rng):
+    return Case("random sizes", (random_sizes(rng, max_units=40),), {"seed": int(rng.integers(1 << 30))})
+
+
+def _param_validate(got, case, call_again):
+    """Shapes exactly, values standard normal in distribution, and the seed respected."""
+    sizes, seed = case.args[0], case.kwargs["seed"]
+    if not isinstance(got, (tuple, list)) or len(got) != 2:
+        return ["nn_parameter_maker should return a pair (w, b) of two lists"]
+    w, b = got
+    if not isinstance(w, (list, tuple)) or not isinstance(b, (list, tuple)):
+        return ["w and b should both be lists of arrays, one array per layer"]
+    layers = len(sizes) - 1
+    if len(w) != layers or len(b) != layers:
+        return [f"layer sizes {list(sizes)} make {layers} layers, so w and b need {layers} arrays each; "
+                f"got {len(w)} and {len(b)}"]
+    problems = []
+    for l in range(layers):
+        want_w, want_b = (sizes[l + 1], sizes[l]), (sizes[l + 1], 1)
+        if np.shape(w[l]) != want_w:
+            hint = " — w[l] is (n_out, n_in): rows are the next layer's units" if np.shape(w[l]) == want_w[::-1] else ""
+            problems.append(f"w[{l}] has shape {np.shape(w[l])} but {want_w} was expected{hint}")
+        if np.shape(b[l]) != want_b:
+            hint = " — make b a column with .reshape(-1, 1) or standard_normal((n, 1))" if np.shape(b[l]) == (sizes[l + 1],) else ""
+            problems.append(f"b[{l}] has shape {np.shape(b[l])} but {want_b} was expected{hint}")
+    if problems:
+        return problems
+    values = np.concatenate([np.ravel(x) for x in list(w) + list(b)]).astype(float)
+    if values.size >= 2000:
+        mean, std = values.mean(), values.std()
+        if values.min() >= 0:
+            return ["every value is ≥ 0, as from rng.random (uniform on [0, 1)); draw standard-normal values "
+                    "with rng.standard_normal"]
+        if abs(mean) > 0.1 or not 0.9 < std < 1.1:
+            return [f"the values have mean {mean:.2f} and standard deviation {std:.2f}; standard-normal values "
+                    "have mean 0 and standard deviation 1"]
+    again = call_again()
+    if again is not None and not _same(got, again):
+        problems.append("two calls with the same seed gave different values — create the generator with "
+                        "np.random.default_rng(seed) inside the function and draw everything from it")
+    return problems
+
+
+def _same(a, b):
+    try:
+        return all(np.array_equal(x, y) for x, y in zip(list(a[0]) + list(a[1]), list(b[0]) + list(b[1])))
+    except (TypeError, IndexError):
+        return False
+
+
+NN_PARAMETER_MAKER = Spec(
+    name="nn_parameter_maker",
+    signature="nn_parameter_maker(layer_sizes, seed=None)",
+    reference=nn_parameter_maker,
+    visible=_param_cases,
+    random_case=_param_random,
+    output="(w, b)",
+    validate=_param_validate,
+    compare_to_reference=False,
+)
+
+# ------------------------------------------------------------------------------------------ sigmoid
+
+
+def _sigmoid_cases():
+    return [Case("σ(0) = 0.5", (0.0,)),
+            Case("a few values [-3, -1, 0, 1, 3]", (np.array([-3.0, -1.0, 0.0, 1.0, 3.0]),)),
+            Case("a 2-D array (3, 4)", (np.linspace(-6, 6, 12).reshape(3, 4),)),
+            Case("large inputs ±1000 (the textbook formula overflows)", (np.array([-1000.0, -50.0, 50.0, 1000.0]),))]
+
+
+def _sigmoid_random(rng):
+    shape = tuple(int(n) for n in rng.integers(1, 6, size=int(rng.integers(1, 3))))
+    return Case("random", (rng.normal(0, 8, size=shape),))
+
+
+SIGMOID = Spec(
+    name="sigmoid",
+    signature="sigmoid(z)",
+    reference=sigmoid,
+    visible=_sigmoid_cases,
+    random_case=_sigmoid_random,
+    output="σ(z)",
+    rtol=1e-7,
+    atol_scale=1e-15,
+    mistakes=(Mistake("minus", "you computed 1 / (1 + e^z), which is σ(−z): the exponent is −z.",
+                      lambda z: 1 / (1 + np.exp(np.asarray(z, float)))),
+              Mistake("no-plus-one", "the denominator is 1 + e^(−z), not e^(−z).",
+                      lambda z: 1 / np.exp(-np.asarray(z, float)))),
+)
+
+# ------------------------------------------------------------------------------------------ forward_pass
+
+
+def _forward_cases():
+    X, _, w, b = deck_network()
+    w4, b4 = nn_parameter_maker([3, 5, 4, 2], seed=4)
+    return [Case("deck 001 network [2, 3, 1], the 4 XOR inputs as columns (2, 4)", (X.T, w, b)),
+            Case("one example as a column (2, 1)", (X[1:2].T, w, b)),
+            Case("three layers [3, 5, 4, 2], 6 examples", (np.random.default_rng(5).uniform(-2, 2, (3, 6)), w4, b4))]
+
+
+def _forward_random(rng):
+    w, b = random_network(rng)
+    X, _ = random_rows(rng, w)
+    return Case("random", (X.T, w, b))
+
+
+def _forward_no_bias(inp, w, b):
+    a = np.asarray(inp, float)
+    for wl in w:
+        a = sigmoid(wl @ a)
+    return a
+
+
+def _forward_linear_output(inp, w, b):
+    a = np.asarray(inp, float)
+    for l, (wl, bl) in enumerate(zip(w, b)):
+        z = wl @ a + bl
+        a = sigmoid(z) if l < len(w) - 1 else z
+    return a
+
+
+def _forward_first_layer(inp, w, b):
+    return sigmoid(w[0] @ np.asarray(inp, float) + b[0])
+
+
+FORWARD_PASS = Spec(
+    name="forward_pass",
+    signature="forward_pass(inp, w, b)",
+    reference=forward_pass,
+    visible=_forward_cases,
+    random_case=_forward_random,
+    output="output",
+    mistakes=(Mistake("missing-bias", "your output matches a network without biases: add b[l] in every layer, "
+                      "z = w[l] @ a + b[l].", _forward_no_bias),
+              Mistake("linear-output", "your output matches a network whose last layer has no sigmoid: apply σ "
+                      "in every layer, the output layer too.", _forward_linear_output),
+              Mistake("one-layer", "your output is the first layer's activation: loop over every layer, feeding "
+                      "each layer's output into the next.", _forward_first_layer)),
+    hints={"transposed": "forward_pass takes and returns columns: (n_in, m) in, (n_out, m) out."},
+)
+
+# ------------------------------------------------------------------------------------------ predict
+
+
+def _predict_cases():
+    X, _, w, b = deck_network()
+    w4, b4 = nn_parameter_maker([3, 5, 4, 2], seed=4)
+    return [Case("deck 001 network [2, 3, 1], the 4 XOR rows (4, 2)", (X, w, b)),
+            Case("three layers [3, 5, 4, 2], 6 rows", (np.random.default_rng(5).uniform(-2, 2, (6, 3)), w4, b4))]
+
+
+def _predict_random(rng):
+    w, b = random_network(rng)
+    X, _ = random_rows(rng, w)
+    return Case("random", (X, w, b))
+
+
+PREDICT = Spec(
+    name="predict",
+    signature="predict(X, w, b)",
+    reference=predict,
+    visible=_predict_cases,
+    random_case=_predict_random,
+    output="prediction",
+    mistakes=(Mistake("missing-bias", "your predictions ignore the biases — does your forward_pass add b[l]?",
+                      lambda X, w, b: _forward_no_bias(np.asarray(X, float).T, w, b).T),),
+    hints={"transposed": "predict takes rows (m, n_in) and returns rows (m, n_out): transpose on the way in "
+                         "and on the way out."},
+)
+
+# ------------------------------------------------------------------------------------------ cost_function
+
+
+def _cost_cases():
+    X, y, w, b = deck_network()
+    w4, b4 = nn_parameter_maker([3, 5, 4, 2], seed=4)
+    rng = np.random.default_rng(6)
+    return [Case("deck 001 network on XOR (4 examples)", (X, y, w, b)),
+            Case("two outputs, 6 examples", (rng.uniform(-2, 2, (6, 3)), rng.uniform(0, 1, (6, 2)), w4, b4))]
+
+
+def _cost_random(rng):
+    w, b = random_network(rng)
+    X, y = random_rows(rng, w, m=int(rng.integers(3, 9)))
+    return Case("random", (X, y, w, b))
+
+
+def _cost_half(X, y, w, b):
+    return cost_function(X, y, w, b) / 2
+
+
+def _cost_all_entries(X, y, w, b):
+    return np.mean((predict(X, w, b) - np.asarray(y, float)) ** 2)
+
+
+def _cost_rmse(X, y, w, b):
+    return np.sqrt(cost_function(X, y, w, b))
+
+
+def _cost_abs(X, y, w, b):
+    return np.sum(np.abs(predict(X, w, b) - np.asarray(y, float))) / np.shape(X)[0]
+
+
+COST_FUNCTION = Spec(
+    name="cost_function",
+    signature="cost_function(X, y, w, b)",
+    reference=cost_function,
+    visible=_cost_cases,
+    random_case=_cost_random,
+    output="cost",
+    transform=scalar_output,
+    mistakes=(Mistake("half", "your cost is half of deck 001's: the bootcamp's cost is Σ(ŷ − y)² / m, with no ½.",
+                      _cost_half),
+              Mistake("mean-all", "you divided by the number of entries m·n_out (np.mean); divide the sum by m, "
+                      "the number of examples.", _cost_all_entries),
+              Mistake("rmse", "you took a square root: the cost is the mean squared error, not its root.", _cost_rmse),
+              Mistake("abs", "you summed |ŷ − y|; the cost squares the errors: Σ(ŷ − y)² / m.", _cost_abs)),
+    hints={"factor": "the cost is Σ(ŷ − y)² / m, with m = X.shape[0] the number of examples."},
+)

@@ -1,0 +1,204 @@
+"""Specs for notebook 08 (JAX): the cost in jax.numpy, its gradient by ``jax.grad``, per-example costs by
+``jax.vmap`` and a compiled gradient-descent step.
+
+The references are the numpy library's (the hand-written ``backprop`` among them), so a student's autodiff is
+checked against an independent derivation. Each spec also checks that the function can be traced by
+``jax.jit``: numpy calls on traced arrays fail there, which is the first thing to learn about JAX. JAX is
+imported only when such a check runs.
+"""
+from __future__ import annotations
+
+import weakref
+
+import numpy as np
+
+from ..answers.nb02_forward_pass import cost_function
+from ..answers.nb03_gradient_descent import gradient_estimator, step_along
+from ..answers.nb04_backprop import backprop
+from ..answers.nb08_jax import gd_step, per_example_cost
+from .calling import call_captured, snapshot
+from .cases import deck_network, random_network, random_rows, scalar_output
+from .nb02_forward_pass import COST_FUNCTION
+from .spec import Case, Mistake, Spec
+
+
+_TRACED = weakref.WeakKeyDictionary()          # function → problems found under jit (checked once per function)
+_JITTED = weakref.WeakKeyDictionary()          # function → its jax.jit version
+
+
+def _remember(table, fn, value) -> None:
+    try:
+        table[fn] = value
+    except TypeError:                          # not weak-referenceable: nothing is cached for it
+        pass
+
+
+def compiled(fn):
+    """What the checks call instead of ``fn``: ``fn`` compiled by ``jax.jit``, or ``fn`` itself where it cannot
+    be traced (``traceable`` then says why).
+
+    Called eagerly, JAX compiles every operation separately for every new input shape — about 40 compilations
+    of ~70 ms for one gradient — while ``jit`` compiles the whole function once per shape. That is what keeps a
+    JAX check cell at a fraction of a second.
+    """
+    def call(*args, **kwargs):
+        import jax
+
+        jitted = _JITTED.get(fn) if _weakrefable(fn) else None
+        if jitted is None:
+            jitted = jax.jit(fn)
+            _remember(_JITTED, fn, jitted)
+        try:
+            value = jax.block_until_ready(jitted(*args, **kwargs))
+        except NotImplementedError:
+            raise
+        except Exception:                      # not traceable (numpy inside, float() of a tracer, …) or a bug
+            return fn(*args, **kwargs)
+        _remember(_TRACED, fn, [])
+        return value
+    return call
+
+
+def _weakrefable(fn) -> bool:
+    try:
+        weakref.ref(fn)
+        return True
+    except TypeError:
+        return False
+
+
+def traceable(fn, case: Case) -> list[str]:
+    """Problems if ``fn`` fails when compiled by ``jax.jit`` on the case's inputs. Compiling is slow, so each
+    function is compiled once, on the first case that reaches this check (``compiled`` records a success)."""
+    try:
+        return list(_TRACED[fn])
+    except (KeyError, TypeError):
+        pass
+    problems = _trace(fn, case)
+    _remember(_TRACED, fn, problems)
+    return problems
+
+
+def _trace(fn, case: Case) -> list[str]:
+    import jax
+
+    call = call_captured(lambda *a, **k: jax.block_until_ready(jax.jit(fn)(*a, **k)), snapshot(case.args),
+                         snapshot(case.kwargs))
+    if call.error is None:
+        return []
+    text = str(call.error).strip()
+    first = f": {text.splitlines()[0][:160]}" if text else ""
+    return [f"it gives the right values but fails under jax.jit ({type(call.error).__name__}{first}). Inside "
+            f"jit every array is a tracer: use jax.numpy (jnp.sum, jnp.exp, …) instead of numpy, and no float() "
+            f"or if on array values."]
+
+
+def _network_cases():
+    X, y, w, b = deck_network()
+    rng = np.random.default_rng(81)
+    w4, b4 = random_network(rng, [3, 5, 4, 2])
+    X4, y4 = random_rows(rng, w4, m=6)
+    return [Case("deck 001 network on XOR (4 examples)", (X, y, w, b)),
+            Case("two outputs, 6 examples", (X4, y4, w4, b4))]
+
+
+def _network_random(rng):
+    w, b = random_network(rng)
+    X, y = random_rows(rng, w, m=int(rng.integers(2, 9)))
+    return Case("random", (X, y, w, b))
+
+
+JAX_COST = Spec(
+    name="jax_cost",
+    signature="jax_cost(X, y, w, b)",
+    reference=cost_function,
+    visible=_network_cases,
+    random_case=_network_random,
+    output="cost",
+    transform=scalar_output,
+    check_function=traceable,
+    caller=compiled,
+    mistakes=COST_FUNCTION.mistakes,
+    hints=COST_FUNCTION.hints,
+)
+
+
+def _grad_wrt_X(X, y, w, b):
+    """What ``jax.grad(jax_cost)`` gives with the default argnums=0: ∂C/∂X."""
+    w, b = [np.asarray(a, float) for a in w], [np.asarray(a, float) for a in b]
+    X = np.asarray(X, float)
+    a, zs, acts = X.T, [], [X.T]
+    for wl, bl in zip(w, b):
+        zs.append(wl @ a + bl)
+        a = 1 / (1 + np.exp(-zs[-1]))
+        acts.append(a)
+    delta = 2 / X.shape[0] * (a - np.asarray(y, float).T) * a * (1 - a)
+    for l in range(len(w) - 1, -1, -1):
+        dx = w[l].T @ delta
+        if l:
+            delta = dx * acts[l] * (1 - acts[l])
+    return dx.T
+
+
+def _negated(X, y, w, b):
+    gw, gb = backprop(X, y, w, b)
+    return [-g for g in gw], [-g for g in gb]
+
+
+JAX_GRADIENT = Spec(
+    name="jax_gradient",
+    signature="jax_gradient(X, y, w, b)",
+    reference=backprop,
+    visible=_network_cases,
+    random_case=_network_random,
+    output="(w_grads, b_grads)",
+    rtol=1e-7,
+    check_function=traceable,
+    caller=compiled,
+    mistakes=(Mistake("wrt-X", "you differentiated with respect to X — jax.grad's default argnums=0. Ask for the "
+                      "parameters: jax.grad(jax_cost, argnums=(2, 3)) returns (w_grads, b_grads).", _grad_wrt_X),
+              Mistake("sign", "your gradient has the wrong sign: differentiate the cost itself, not its negative.",
+                      _negated)),
+)
+
+
+PER_EXAMPLE_COST = Spec(
+    name="per_example_cost",
+    signature="per_example_cost(X, y, w, b)",
+    reference=per_example_cost,
+    visible=_network_cases,
+    random_case=_network_random,
+    output="per-example costs (m,)",
+    check_function=traceable,
+    caller=compiled,
+    mistakes=(Mistake("mean-outputs", "you averaged over the outputs; each example's cost is the *sum* of its "
+                      "squared errors Σ_k (ŷ_k − y_k)².",
+                      lambda X, y, w, b: per_example_cost(X, y, w, b) / np.shape(y)[1]),
+              Mistake("batch-cost", "you returned the whole batch's cost; vmap a one-example cost over the rows "
+                      "to get one number per example.",
+                      lambda X, y, w, b: np.asarray(cost_function(X, y, w, b)))),
+    hints={"shape": "one number per example: shape (m,) — vmap over the rows of X and y, not over w and b "
+                    "(in_axes=(0, 0, None, None))."},
+)
+
+
+def _step_cases():
+    return [Case(f"{c.label}, lr = {lr}", (*c.args, lr)) for c, lr in zip(_network_cases(), (0.5, 0.1))]
+
+
+GD_STEP = Spec(
+    name="gd_step",
+    signature="gd_step(X, y, w, b, lr)",
+    reference=gd_step,
+    visible=_step_cases,
+    random_case=lambda rng: Case("random", (*_network_random(rng).args, float(rng.uniform(0.05, 1.0)))),
+    output="(new_w, new_b)",
+    rtol=1e-9,
+    check_function=traceable,
+    caller=compiled,
+    mistakes=(Mistake("ascent", "you stepped uphill: θ ← θ − lr·∂C/∂θ, with a minus.",
+                      lambda X, y, w, b, lr: step_along(w, b, *backprop(X, y, w, b), -lr)),
+              Mistake("estimate", "your step follows deck 001's finite-difference estimate; take the exact "
+                      "gradient from jax.grad (your jax_gradient).",
+                      lambda X, y, w, b, lr: step_along(w, b, *gradient_estimator(X, y, w, b), lr))),
+)

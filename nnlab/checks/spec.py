@@ -1,0 +1,131 @@
+"""A check as data: ``Case`` (one call), ``Mistake`` (a typical wrong answer, recognised by computing it),
+``Spec`` (a challenge's cases, reference, comparison and diagnostics) and the plain results of a run
+(``CaseResult``, ``Result``)."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Case:
+    """One call of the function under test: ``fn(*args, **kwargs)``."""
+    label: str
+    args: tuple
+    kwargs: dict = field(default_factory=dict)
+    hidden: bool = False
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """A typical wrong implementation and what to tell a student whose answer matches it."""
+    key: str
+    message: str
+    impl: Callable[..., Any]
+
+
+@dataclass(frozen=True)
+class Spec:
+    """Everything needed to check one challenge function.
+
+    reference: the right implementation (or a function giving what to compare against).
+    visible: the worked examples and edge cases shown to students (a function returning Cases).
+    random_case: ``rng -> Case``, for seeded random cases (hidden cells draw theirs from their own seed).
+    rtol, atol_scale, atol: values match when |got − want| ≤ rtol·|want| + atol_scale·max|want| + atol, the max
+        taken over the whole output.
+    mistakes: typical wrong implementations, tried in order when a case fails.
+    hints: extra text per generic diagnosis ("transposed", "sign", "factor:2", "swapped", …).
+    transform: ``(output, case) -> comparable``, applied to the student's and the reference output alike.
+    validate: ``(output, case, call_again) -> list of problems`` for checks a reference value cannot express;
+        ``call_again()`` calls the function once more on fresh copies (None if that raised).
+    notes: ``(output, case) -> note or None``, shown when a case passes (e.g. "central differences").
+    check_function: ``(fn, case) -> list of problems`` for checks on the function itself rather than its output
+        (e.g. that it still works under ``jax.jit``); run after the output checks passed.
+    caller: ``fn -> callable`` used for every call of the student's function (e.g. compiled by ``jax.jit``
+        with an eager fallback); default: ``fn`` itself.
+    """
+    name: str
+    signature: str
+    reference: Callable[..., Any]
+    visible: Callable[[], list[Case]]
+    random_case: Callable[[np.random.Generator], Case]
+    output: str = "result"
+    rtol: float = 1e-6
+    atol_scale: float = 1e-12
+    atol: float = 0.0
+    mistakes: tuple[Mistake, ...] = ()
+    hints: dict = field(default_factory=dict)
+    transform: Callable[[Any, Case], Any] | None = None
+    validate: Callable[[Any, Case, Callable], list[str]] | None = None
+    notes: Callable[[Any, Case], str | None] | None = None
+    compare_to_reference: bool = True
+    check_function: Callable[[Callable, Case], list[str]] | None = None
+    caller: Callable[[Callable], Callable] | None = None
+
+    def hidden_cases(self, seed: int, n: int = 5) -> list[Case]:
+        """``n`` random cases from ``default_rng(seed)``, marked hidden."""
+        rng = np.random.default_rng(seed)
+        out = []
+        for i in range(n):
+            c = self.random_case(rng)
+            out.append(Case(f"hidden case {i + 1}", c.args, c.kwargs, hidden=True))
+        return out
+
+
+@dataclass
+class CaseResult:
+    label: str
+    passed: bool
+    problems: list[str] = field(default_factory=list)
+    hints: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def unique(items) -> list[str]:
+    out = []
+    for item in items:
+        if item not in out:
+            out.append(item)
+    return out
+
+
+@dataclass
+class Result:
+    """Plain-data outcome of a check: JSON-serialisable through ``to_dict``."""
+    name: str
+    passed: bool
+    score: float
+    max_score: float
+    cases: list[CaseResult]
+
+    @property
+    def messages(self) -> list[str]:
+        return [f'case "{c.label}": {p}' for c in self.cases for p in c.problems]
+
+    @property
+    def hints(self) -> list[str]:
+        return unique(h for c in self.cases for h in c.hints)
+
+    @property
+    def notes(self) -> list[str]:
+        return unique(n for c in self.cases for n in c.notes)
+
+    def report(self, per_case: int = 2) -> str:
+        """Failures (at most ``per_case`` lines per case), then each hint and note once."""
+        failed = [c for c in self.cases if not c.passed]
+        if not failed:
+            lines = [f"{self.name}: all {len(self.cases)} cases passed."]
+        else:
+            lines = [f"{self.name}: {len(failed)} of {len(self.cases)} cases failed."]
+            for c in failed:
+                lines += [f'  ✗ case "{c.label}": {p}' for p in c.problems[:per_case]]
+                if len(c.problems) > per_case:
+                    lines.append(f"    … and {len(c.problems) - per_case} more problems in this case")
+        lines += [f"  hint: {h}" for h in self.hints] + [f"  note: {n}" for n in self.notes]
+        return "\n".join(lines)
+
+    def to_dict(self) -> dict:
+        return asdict(self) | {"messages": self.messages, "hints": self.hints, "notes": self.notes}

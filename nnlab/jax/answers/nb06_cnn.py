@@ -1,0 +1,38 @@
+"""Notebook 06's answers in JAX: deck 000's convolution and pooling on one image, and the batched convolution.
+
+Cross-correlation, as in the numpy answers: ``x (N, C, H, W)``, filters ``w (F, C, kh, kw)``, bias ``b (F,)``
+→ ``(N, F, H_out, W_out)``, computed by XLA's convolution (``lax.conv_general_dilated``).
+"""
+from __future__ import annotations
+
+import jax.numpy as jnp
+
+from ...answers.nb06_cnn import pool_one_image
+from ...ops.conv import check_conv_inputs
+from ..backend import JAX
+from ..ops.conv import ConvCache, conv_compiled
+from ..ops.pool import avg_pool_forward, max_pool_forward
+
+
+def conv2d_forward(x, w, b, stride=1, padding=0):
+    """Batched 2-D convolution. Returns ``(out (N, F, H_out, W_out), cache)``."""
+    x, w, b, stride, padding, _ = check_conv_inputs(x, w, b, stride, padding, JAX)
+    dtype = jnp.result_type(x, w)
+    x, w = x.astype(dtype), w.astype(dtype)
+    return conv_compiled(x, w, b.astype(dtype), stride, padding), ConvCache(x, w, stride, padding)
+
+
+def convolution(image, kernel, stride=1, padding=0):
+    """Slide ``kernel (kh, kw)`` over ``image (H, W)``; returns ``(H_out, W_out)``."""
+    image, kernel = JAX.as_float(image, "convolution", "image"), JAX.as_float(kernel, "convolution", "kernel")
+    if image.ndim != 2 or kernel.ndim != 2:
+        raise ValueError(f"convolution: image and kernel must be 2-D, got {image.shape} and {kernel.shape}")
+    dtype = jnp.result_type(image, kernel)
+    out, _ = conv2d_forward(image[None, None].astype(dtype), kernel[None, None].astype(dtype),
+                            jnp.zeros(1, dtype), stride, padding)
+    return out[0, 0]
+
+
+def pooling(x, size=2, stride=2, mode="max"):
+    """Pool one 2-D array ``x (H, W)`` with ``mode`` ``"max"`` or ``"avg"``; returns ``(H_out, W_out)``."""
+    return pool_one_image(x, size, stride, mode, {"max": max_pool_forward, "avg": avg_pool_forward}, JAX)

@@ -1,0 +1,1 @@
+"""Preprocessing on JAX, as in ``nnlab.data``."""

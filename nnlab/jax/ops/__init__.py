@@ -1,0 +1,1 @@
+"""Forward / backward pairs on JAX, as in ``nnlab.ops``."""
