@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..backend import NUMPY, Backend, as_float_array
+from ..backend import NUMPY, Backend
 from ..ops.conv import ConvCache, check_conv_inputs, im2col
 from ..ops.pool import avg_pool_forward, max_pool_forward
 
@@ -38,13 +38,19 @@ def convolution(image, kernel, stride=1, padding=0):
     Deck 000's example: the 5×5 image with kernel [[1,0,1],[0,1,0],[1,0,1]] gives [[4,3,4],[2,4,3],[2,3,4]].
     Returns ``(H_out, W_out)``.
     """
-    image = as_float_array(image, "convolution", "image")
-    kernel = as_float_array(kernel, "convolution", "kernel")
+    return convolve_one_image(image, kernel, stride, padding, conv2d_forward)
+
+
+def convolve_one_image(image, kernel, stride, padding, batched, backend: Backend = NUMPY):
+    """``convolution`` through the batched ``conv2d_forward`` of a backend (``batched``): one image, one
+    channel, one filter, no bias."""
+    image = backend.as_float(image, "convolution", "image")
+    kernel = backend.as_float(kernel, "convolution", "kernel")
     if image.ndim != 2 or kernel.ndim != 2:
         raise ValueError(f"convolution: image and kernel must be 2-D, got {image.shape} and {kernel.shape}")
     dtype = np.result_type(image, kernel)
-    out, _ = conv2d_forward(image[None, None].astype(dtype), kernel[None, None].astype(dtype),
-                            np.zeros(1, dtype), stride, padding)
+    out, _ = batched(image[None, None].astype(dtype), kernel[None, None].astype(dtype),
+                     np.zeros(1, dtype), stride, padding)
     return out[0, 0]
 
 

@@ -13,7 +13,7 @@ from typing import NamedTuple
 import numpy as np
 
 from ..answers.nb07_lstm import CellCache, activate_gates, update_state
-from ..backend import as_float_array
+from ..backend import NUMPY, Backend, as_float_array
 from .lstm_params import fuse_gates, split_gates
 
 
@@ -107,6 +107,15 @@ def lstm_backward(dH, cache: SequenceCache, dc_last=None):
     return dX, dh, dc, split_gates(dW, dZ.sum(axis=(0, 2))[:, None], n_h)
 
 
+def check_readout_inputs(H, Wy, by, backend: Backend = NUMPY):
+    """``readout_forward``'s arguments checked: ``(H (T, n_h, m), Wy (n_y, n_h), by (n_y, 1))``."""
+    H, Wy, by = (backend.as_float(a, "readout_forward", n) for a, n in ((H, "H"), (Wy, "Wy"), (by, "by")))
+    if H.ndim != 3 or Wy.ndim != 2 or Wy.shape[1] != H.shape[1] or by.shape != (Wy.shape[0], 1):
+        raise ValueError(f"readout_forward: expected H (T, n_h, m), Wy (n_y, n_h), by (n_y, 1); "
+                         f"got {H.shape}, {Wy.shape}, {by.shape}")
+    return H, Wy, by
+
+
 class ReadoutCache(NamedTuple):
     H: np.ndarray
     Wy: np.ndarray
@@ -115,10 +124,7 @@ class ReadoutCache(NamedTuple):
 def readout_forward(H, Wy, by):
     """A dense readout at every step: ``Y_t = Wy h_t + by``. ``H (T, n_h, m)``, ``Wy (n_y, n_h)``,
     ``by (n_y, 1)``. Returns ``(Y (T, n_y, m), cache)``."""
-    H, Wy, by = (as_float_array(a, "readout_forward", n) for a, n in ((H, "H"), (Wy, "Wy"), (by, "by")))
-    if H.ndim != 3 or Wy.ndim != 2 or Wy.shape[1] != H.shape[1] or by.shape != (Wy.shape[0], 1):
-        raise ValueError(f"readout_forward: expected H (T, n_h, m), Wy (n_y, n_h), by (n_y, 1); "
-                         f"got {H.shape}, {Wy.shape}, {by.shape}")
+    H, Wy, by = check_readout_inputs(H, Wy, by)
     return np.matmul(Wy, H) + by, ReadoutCache(H, Wy)
 
 

@@ -17,10 +17,8 @@ from .nb08_jax import jax_cost
 @jax.jit
 def forward_differences(X, y, w, b, eps):
     """(C(θ + eps·e_i) − C(θ)) / eps for every parameter θ_i, compiled: ``(w_pds, b_pds)``."""
-    def derivative(params_at, flat, i):
-        return (jax_cost(X, y, *params_at(flat.at[i].add(eps))) - base) / eps
     base = jax_cost(X, y, w, b)
-    return each_parameter(derivative, w, b)
+    return each_parameter(lambda nudged, i: (nudged(i, eps) - base) / eps, X, y, w, b)
 
 
 def gradient_estimator(X, y, w, b, eps=1e-4):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import jax.numpy as jnp
 
-from ...answers.nb06_cnn import pool_one_image
+from ...answers.nb06_cnn import convolve_one_image, pool_one_image
 from ...ops.conv import check_conv_inputs
 from ..backend import JAX
 from ..ops.conv import ConvCache, conv_compiled
@@ -24,13 +24,7 @@ def conv2d_forward(x, w, b, stride=1, padding=0):
 
 def convolution(image, kernel, stride=1, padding=0):
     """Slide ``kernel (kh, kw)`` over ``image (H, W)``; returns ``(H_out, W_out)``."""
-    image, kernel = JAX.as_float(image, "convolution", "image"), JAX.as_float(kernel, "convolution", "kernel")
-    if image.ndim != 2 or kernel.ndim != 2:
-        raise ValueError(f"convolution: image and kernel must be 2-D, got {image.shape} and {kernel.shape}")
-    dtype = jnp.result_type(image, kernel)
-    out, _ = conv2d_forward(image[None, None].astype(dtype), kernel[None, None].astype(dtype),
-                            jnp.zeros(1, dtype), stride, padding)
-    return out[0, 0]
+    return convolve_one_image(image, kernel, stride, padding, conv2d_forward, JAX)
 
 
 def pooling(x, size=2, stride=2, mode="max"):

@@ -14,21 +14,20 @@ from ..backend import JAX
 CHUNK = 256             # perturbed forward passes evaluated together
 
 
-def each_parameter(derivative, w, b):
-    """``derivative(cost_at, flat, i)`` for every index i of the flattened ``(w, b)``, where
-    ``cost_at(vector)`` is the cost at a flattened parameter vector; returns ``(w_grads, b_grads)``."""
+def each_parameter(derivative, X, y, w, b):
+    """``derivative(nudged, i)`` for every parameter θ_i of ``(w, b)``, shaped like ``(w, b)``;
+    ``nudged(i, delta)`` is deck 001's cost with θ_i moved by ``delta``. Traceable (call it inside ``jit``)."""
     flat, unravel = ravel_pytree((w, b))
-    return unravel(jax.lax.map(lambda i: derivative(lambda vec: unravel(vec), flat, i), jnp.arange(flat.size),
+
+    def nudged(i, delta):
+        return jax_cost(X, y, *unravel(flat.at[i].add(delta)))
+    return unravel(jax.lax.map(lambda i: derivative(nudged, i), jnp.arange(flat.size),
                                batch_size=CHUNK).astype(flat.dtype))
 
 
 @jax.jit
 def _central(X, y, w, b, eps):
-    def derivative(params_at, flat, i):
-        up = jax_cost(X, y, *params_at(flat.at[i].add(eps)))
-        down = jax_cost(X, y, *params_at(flat.at[i].add(-eps)))
-        return (up - down) / (2 * eps)
-    return each_parameter(derivative, w, b)
+    return each_parameter(lambda nudged, i: (nudged(i, eps) - nudged(i, -eps)) / (2 * eps), X, y, w, b)
 
 
 def central_difference_gradient(X, y, w, b, eps=1e-5):

@@ -13,6 +13,7 @@ from typing import NamedTuple
 import jax
 import jax.numpy as jnp
 
+from ...ops.lstm import check_readout_inputs
 from ...ops.lstm_params import fuse_gates, split_gates
 from ..answers.nb07_lstm import CellCache, activate_gates, update_state
 from ..backend import JAX
@@ -117,10 +118,7 @@ class ReadoutCache(NamedTuple):
 
 def readout_forward(H, Wy, by):
     """``Y_t = Wy h_t + by`` at every step: ``(Y (T, n_y, m), cache)``."""
-    H, Wy, by = (JAX.as_float(a, "readout_forward", n) for a, n in ((H, "H"), (Wy, "Wy"), (by, "by")))
-    if H.ndim != 3 or Wy.ndim != 2 or Wy.shape[1] != H.shape[1] or by.shape != (Wy.shape[0], 1):
-        raise ValueError(f"readout_forward: expected H (T, n_h, m), Wy (n_y, n_h), by (n_y, 1); "
-                         f"got {H.shape}, {Wy.shape}, {by.shape}")
+    H, Wy, by = check_readout_inputs(H, Wy, by, JAX)
     return jnp.matmul(Wy, H) + by, ReadoutCache(H, Wy)
 
 
