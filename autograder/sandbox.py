@@ -17,7 +17,7 @@ autograder/execute.py), sets the memory cap, and execs ``bwrap`` around ``python
 - matplotlib's font cache, built once per workspace, is copied into the private ``/tmp`` so start-up stays
   fast and nothing is printed to stderr (nbgrader scores a cell that writes there 0).
 The recipe and its pitfalls (IPC transport, connection file bound alone, ``interrupt_mode: message``,
-``JPY_PARENT_PID=1``, fonts) are in ../shared/notes/nbgrader-facts.md.
+``JPY_PARENT_PID=1``, fonts) are in docs/nbgrader-facts.md, 'Kernel sockets' and 'Sandboxed kernels'.
 """
 from __future__ import annotations
 

@@ -81,7 +81,7 @@ _SOCKETS: list[str] = []
 
 
 def kernel_socket_prefix() -> str:
-    """An absolute path for this process's kernel sockets (nbgrader-facts, gotcha 1).
+    """An absolute path for this process's kernel sockets (docs/nbgrader-facts.md, 'Kernel sockets').
 
     Kernels talk to the grader over IPC (Unix sockets) in a private directory rather than TCP on 127.0.0.1:
     no port races between parallel workers, nothing reachable from the network, and no "running over TCP

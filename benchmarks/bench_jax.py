@@ -1,6 +1,6 @@
 """nnlab.jax side by side with PyTorch CPU and nnlab's numpy path, in one run.
 
-The same cases as bench_layers.py (../shared/notes/performance.md), each checked against PyTorch first, then
+The same cases as bench_layers.py (docs/benchmarks.md, 'JAX'), each checked against PyTorch first, then
 timed torch / numpy / JAX interleaved after a warm-up; medians, ratios to PyTorch (lower is better), float32.
 JAX's compile time (its first call minus its median) is reported apart and excluded from the ratios.
 The MLP epoch is ``Sequential.train_epoch`` in both backends (JAX: one ``lax.scan`` over the batches).

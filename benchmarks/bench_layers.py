@@ -1,4 +1,4 @@
-"""nnlab's layers side by side with PyTorch CPU: the cases of ../shared/notes/performance.md.
+"""nnlab's layers side by side with PyTorch CPU: the cases of docs/benchmarks.md, 'Layer cases'.
 
 Each case is first checked against PyTorch (same inputs, same weights), then timed A B A B … after a warm-up;
 the table gives medians and the ratio nnlab / PyTorch (lower is better). float32 throughout.

@@ -60,6 +60,19 @@ def test_reference_passes_visible_and_many_hidden_cases(name):
         assert result.passed, result.report()
 
 
+@pytest.mark.parametrize("name", ["jax_cost", "jax_gradient", "per_example_cost", "gd_step"])
+def test_jax_answers_of_notebook_08_pass_its_checks(name):
+    """nnlab.jax's own answers to notebook 08 (pure, jit-compiled) against the numpy references."""
+    pytest.importorskip("jax", reason="notebook 08's JAX answers need JAX: pip install 'nnlab[jax]'")
+    from nnlab.jax.answers import nb08_jax
+
+    spec = SPECS[name]
+    assert run_check(spec, getattr(nb08_jax, name)).passed
+    for seed in range(3):
+        result = run_check(spec, getattr(nb08_jax, name), spec.hidden_cases(seed, 4))
+        assert result.passed, result.report()
+
+
 MISTAKES = [(name, m.key) for name, spec in SPECS.items() for m in spec.mistakes]
 
 

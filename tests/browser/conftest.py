@@ -1,5 +1,5 @@
 """JupyterLab in a real headless browser: a lab server on a temporary copy of the notebooks, and Debian's
-chromium driven by Python Playwright (recipe: ../shared/notes/browser-testing.md).
+chromium driven by Python Playwright (recipe and pitfalls: docs/browser-testing.md).
 
 The suite skips, saying what is missing, where chromium or Playwright are absent — and fails under CI=true,
 where .ci/run installs both. Screenshots go to tests/browser/artifacts/ (git-ignored): look at them.

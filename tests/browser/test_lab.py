@@ -68,7 +68,7 @@ SWITCH_TO = """async (path) => {
 
 
 def open_notebook(page, lab: Lab, path: str):
-    """Open a notebook and wait until its kernel is really there (browser-testing.md, pitfall 1).
+    """Open a notebook and wait until its kernel is really there (docs/browser-testing.md, 'Kernel race').
 
     The first call loads JupyterLab (a fresh workspace); later calls on the same page close the last notebook
     and open the next one inside the running app, which saves reloading it for every notebook."""

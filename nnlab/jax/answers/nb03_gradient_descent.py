@@ -1,17 +1,31 @@
 """Notebook 03's answers in JAX: deck 001's finite-difference gradient and one step of gradient descent.
 
 ``gradient_estimator`` perturbs one parameter per forward pass like deck 001's, but runs all those passes as
-one vectorised computation (``lax.map`` in chunks, ``nnlab.jax.network.gradient_check.each_parameter``)
-instead of a Python loop.
+one vectorised computation (``each_parameter``: ``lax.map`` in chunks) instead of a Python loop; the cost
+is notebook 08's ``jax_cost``, the JAX cost of the whole package.
 """
 from __future__ import annotations
 
 import jax
+import jax.numpy as jnp
+from jax.flatten_util import ravel_pytree
 
 from ...backend import check_params, check_rows
 from ..backend import JAX
-from ..network.gradient_check import each_parameter
 from .nb08_jax import jax_cost
+
+CHUNK = 256             # perturbed forward passes evaluated together
+
+
+def each_parameter(derivative, X, y, w, b):
+    """``derivative(nudged, i)`` for every parameter θ_i of ``(w, b)``, shaped like ``(w, b)``;
+    ``nudged(i, delta)`` is deck 001's cost with θ_i moved by ``delta``. Traceable (call it inside ``jit``)."""
+    flat, unravel = ravel_pytree((w, b))
+
+    def nudged(i, delta):
+        return jax_cost(X, y, *unravel(flat.at[i].add(delta)))
+    return unravel(jax.lax.map(lambda i: derivative(nudged, i), jnp.arange(flat.size),
+                               batch_size=CHUNK).astype(flat.dtype))
 
 
 @jax.jit

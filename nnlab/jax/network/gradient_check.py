@@ -1,28 +1,13 @@
 """Gradient checking in JAX: central differences of deck 001's cost, every parameter's nudge evaluated as one
-vectorised computation (``lax.map`` in chunks) instead of a Python loop. ``relative_error`` is numpy's
-(``nnlab.relative_error``), which takes JAX arrays as they are."""
+vectorised computation (notebook 03's ``each_parameter``: ``lax.map`` in chunks) instead of a Python loop.
+``relative_error`` is numpy's (``nnlab.relative_error``), which takes JAX arrays as they are."""
 from __future__ import annotations
 
 import jax
-import jax.numpy as jnp
-from jax.flatten_util import ravel_pytree
 
 from ...backend import check_params, check_rows
-from ..answers.nb08_jax import jax_cost
+from ..answers.nb03_gradient_descent import each_parameter
 from ..backend import JAX
-
-CHUNK = 256             # perturbed forward passes evaluated together
-
-
-def each_parameter(derivative, X, y, w, b):
-    """``derivative(nudged, i)`` for every parameter θ_i of ``(w, b)``, shaped like ``(w, b)``;
-    ``nudged(i, delta)`` is deck 001's cost with θ_i moved by ``delta``. Traceable (call it inside ``jit``)."""
-    flat, unravel = ravel_pytree((w, b))
-
-    def nudged(i, delta):
-        return jax_cost(X, y, *unravel(flat.at[i].add(delta)))
-    return unravel(jax.lax.map(lambda i: derivative(nudged, i), jnp.arange(flat.size),
-                               batch_size=CHUNK).astype(flat.dtype))
 
 
 @jax.jit
