@@ -94,6 +94,16 @@ def check_rows(X, y, w, func: str, backend: Backend = NUMPY):
     return X, y
 
 
+def check_gradient_inputs(X, y, w, b, eps, func: str, backend: Backend = NUMPY):
+    """A finite-difference gradient's arguments: ``(X, y, w, b)`` checked as rows and parameter lists, and
+    ``eps`` a positive number."""
+    w, b = check_params(w, b, func, backend)
+    X, y = check_rows(X, y, w, func, backend)
+    if not np.isfinite(eps) or eps <= 0:
+        raise ValueError(f"{func}: eps must be a positive number, got {eps}")
+    return X, y, w, b
+
+
 def check_scores(x, func: str, backend: Backend = NUMPY):
     """A loss's scores ``x`` as a 2-D float array ``(k, m)``: one column of scores per example."""
     x = backend.as_float(x, func, "x")

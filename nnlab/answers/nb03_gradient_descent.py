@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..backend import check_params, check_rows
+from ..backend import check_gradient_inputs
 from .nb02_forward_pass import cost_function
 
 
@@ -23,10 +23,7 @@ def gradient_estimator(X, y, w, b, eps=1e-4):
     Returns:
         ``(w_pds, b_pds)``, lists with the shapes of ``w`` and ``b``. Accurate to about eps relative.
     """
-    w, b = check_params(w, b, "gradient_estimator")
-    X, y = check_rows(X, y, w, "gradient_estimator")
-    if not np.isfinite(eps) or eps <= 0:
-        raise ValueError(f"gradient_estimator: eps must be a positive number, got {eps}")
+    X, y, w, b = check_gradient_inputs(X, y, w, b, eps, "gradient_estimator")
     w, b = [wl.copy() for wl in w], [bl.copy() for bl in b]     # nudge copies: the caller's arrays stay
     base = cost_function(X, y, w, b)
     pds = [np.empty_like(p) for p in w + b]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..answers.nb02_forward_pass import cost_function
-from ..backend import check_params, check_rows
+from ..backend import check_gradient_inputs
 
 
 def central_difference_gradient(X, y, w, b, eps=1e-5):
@@ -17,10 +17,7 @@ def central_difference_gradient(X, y, w, b, eps=1e-5):
 
     Args: X ``(m, n_in)``; y ``(m, n_out)``; w, b parameter lists (never changed); eps the step.
     """
-    w, b = check_params(w, b, "central_difference_gradient")
-    X, y = check_rows(X, y, w, "central_difference_gradient")
-    if not np.isfinite(eps) or eps <= 0:
-        raise ValueError(f"central_difference_gradient: eps must be a positive number, got {eps}")
+    X, y, w, b = check_gradient_inputs(X, y, w, b, eps, "central_difference_gradient")
     w, b = [wl.copy() for wl in w], [bl.copy() for bl in b]
     grads = [np.empty_like(p) for p in w + b]
     for g, p in zip(grads, w + b):

@@ -120,8 +120,14 @@ OPTIMIZERS = {"sgd": SGD, "momentum": Momentum, "rmsprop": RMSprop, "adam": Adam
 
 def get_optimizer(opt) -> Optimizer:
     """An optimiser instance from an instance or a name (``"adam"`` → ``Adam()`` with its defaults)."""
-    if isinstance(opt, Optimizer):
+    return optimizer_from(opt, Optimizer, OPTIMIZERS, "an Optimizer instance")
+
+
+def optimizer_from(opt, base: type, by_name: dict, instance: str):
+    """``opt`` if it is a ``base`` instance, else ``by_name[opt.lower()]()``; a ValueError naming the choices
+    (``instance`` says what instance would do) otherwise. Both backends' ``get_optimizer``."""
+    if isinstance(opt, base):
         return opt
-    if isinstance(opt, str) and opt.lower() in OPTIMIZERS:
-        return OPTIMIZERS[opt.lower()]()
-    raise ValueError(f"unknown optimizer {opt!r}; use one of {sorted(OPTIMIZERS)} or an Optimizer instance")
+    if isinstance(opt, str) and opt.lower() in by_name:
+        return by_name[opt.lower()]()
+    raise ValueError(f"unknown optimizer {opt!r}; use one of {sorted(by_name)} or {instance}")

@@ -10,7 +10,7 @@ import jax
 import jax.numpy as jnp
 from jax.flatten_util import ravel_pytree
 
-from ...backend import check_params, check_rows
+from ...backend import check_gradient_inputs, check_params, check_rows
 from ..backend import JAX
 from .nb08_jax import jax_cost
 
@@ -37,10 +37,7 @@ def forward_differences(X, y, w, b, eps):
 
 def gradient_estimator(X, y, w, b, eps=1e-4):
     """Forward differences (C(θ + eps·e_i) − C(θ)) / eps for every parameter: ``(w_pds, b_pds)``."""
-    w, b = check_params(w, b, "gradient_estimator", JAX)
-    X, y = check_rows(X, y, w, "gradient_estimator", JAX)
-    if not eps > 0:
-        raise ValueError(f"gradient_estimator: eps must be a positive number, got {eps}")
+    X, y, w, b = check_gradient_inputs(X, y, w, b, eps, "gradient_estimator", JAX)
     return forward_differences(X, y, list(w), list(b), eps)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import jax
 
-from ...backend import check_params, check_rows
+from ...backend import check_gradient_inputs
 from ..answers.nb03_gradient_descent import each_parameter
 from ..backend import JAX
 
@@ -17,8 +17,5 @@ def _central(X, y, w, b, eps):
 
 def central_difference_gradient(X, y, w, b, eps=1e-5):
     """Central differences (C(θ + eps·e_i) − C(θ − eps·e_i)) / 2eps: ``(w_grads, b_grads)``."""
-    w, b = check_params(w, b, "central_difference_gradient", JAX)
-    X, y = check_rows(X, y, w, "central_difference_gradient", JAX)
-    if not eps > 0:
-        raise ValueError(f"central_difference_gradient: eps must be a positive number, got {eps}")
+    X, y, w, b = check_gradient_inputs(X, y, w, b, eps, "central_difference_gradient", JAX)
     return _central(X, y, list(w), list(b), eps)

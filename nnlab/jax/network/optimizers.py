@@ -1,6 +1,6 @@
 """Optimisers in JAX: SGD, momentum, RMSprop and Adam as pure updates on pytrees of parameters.
 
-The same classes, hyperparameters and update rules as nnlab.optimizers. ``init(params)`` makes the state
+The same classes, hyperparameters and update rules as nnlab.network.optimizers. ``init(params)`` makes the state
 (slots shaped like the parameters and the step count ``t``); ``update(params, grads, state)`` returns
 ``(new_params, new_state)`` and can run inside ``jit``. There is no in-place ``step``: JAX arrays never change.
 """
@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import jax
 import jax.numpy as jnp
+
+from ...network.optimizers import optimizer_from
 
 
 class Optimizer:
@@ -101,8 +103,4 @@ OPTIMIZERS = {"sgd": SGD, "momentum": Momentum, "rmsprop": RMSprop, "adam": Adam
 
 def get_optimizer(spec) -> Optimizer:
     """An optimiser from an instance or a name (``"sgd"``, ``"momentum"``, ``"rmsprop"``, ``"adam"``)."""
-    if isinstance(spec, Optimizer):
-        return spec
-    if isinstance(spec, str) and spec.lower() in OPTIMIZERS:
-        return OPTIMIZERS[spec.lower()]()
-    raise ValueError(f"unknown optimizer {spec!r}; use one of {sorted(OPTIMIZERS)} or an nnlab.jax optimiser instance")
+    return optimizer_from(spec, Optimizer, OPTIMIZERS, "an nnlab.jax optimiser instance")
