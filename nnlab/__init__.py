@@ -17,7 +17,6 @@ Where things live (``docs/library.md`` has the whole map):
 
 Everything below is importable from ``nnlab`` itself, e.g. ``nnlab.sigmoid`` or ``nnlab.Sequential``.
 """
-import importlib as _importlib
 import sys as _sys
 
 from .answers.nb01_perceptron import SIGN_GATES, STEP_GATES, PerceptronFit, perceptron, perceptron_train, xor_network
@@ -48,14 +47,15 @@ from .ops.losses import (LOSSES, hinge_loss, hinge_loss_prime, l2_penalty, l2_pe
 from .ops.lstm import lstm_backward, lstm_cell_backward, lstm_forward, readout_backward, readout_forward
 from .ops.lstm_params import init_lstm_params
 from .ops.pool import avg_pool_backward, avg_pool_forward, max_pool_backward, max_pool_forward
-from .pictures import live, plots
+from .pictures import live, plots, widgets
 from .pictures.live import LivePlot
 
 __version__ = "0.3.0"
 
-# The public modules keep their import paths (``import nnlab.datasets``, ``from nnlab.plots import plot_loss``)
-# though they live in data/ and pictures/; ``nnlab.widgets`` gets its path when first used (``__getattr__``).
-_sys.modules.update({f"{__name__}.datasets": datasets, f"{__name__}.live": live, f"{__name__}.plots": plots})
+# The public modules keep their import paths (``import nnlab.datasets``, ``from nnlab.widgets import playground``)
+# though they live in data/ and pictures/. (The widgets import ipywidgets only when one is built.)
+_sys.modules.update({f"{__name__}.{name}": module for name, module in
+                     (("datasets", datasets), ("live", live), ("plots", plots), ("widgets", widgets))})
 
 #: nnlab's public numerical functions and optimisers: ``nnlab.jax`` implements every one of these names with
 #: the same signature, shapes and return structure (the optimisers' ``init`` and pure ``update``).
@@ -95,14 +95,6 @@ __all__ = [
     "Sequential", "History", "Dense", "Activation", "Dropout", "Conv2D", "MaxPool2D", "AvgPool2D", "Flatten",
     # data, preprocessing and pictures
     "Standardizer", "attend_table", "gate_targets", "toy_data", "truth_table", "two_blobs", "xor_data",
-    "datasets", "live", "plots", "LivePlot",
+    "datasets", "live", "plots", "widgets", "LivePlot",
 ]
 
-
-def __getattr__(name):
-    """``nnlab.widgets`` is imported on first use: it needs ipywidgets and matplotlib (``nnlab[lab]``)."""
-    if name == "widgets":
-        module = _importlib.import_module(".pictures.widgets", __name__)
-        _sys.modules[f"{__name__}.widgets"] = module
-        return module
-    raise AttributeError(f"module 'nnlab' has no attribute {name!r}")

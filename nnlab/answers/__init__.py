@@ -1,9 +1,9 @@
 """The challenges' reference answers, one module per notebook, named like the notebook.
 
 Each notebook's graded functions are written here once, together, and nowhere else: the toolkit imports them
-where it needs them (``docs/library.md`` lists which toolkit part uses which notebook's answers), so leaving
-one module out takes exactly that notebook's answers away. ``GRADED`` maps each notebook to the names of its
-graded functions' references, in the order the notebook asks for them.
+where it needs them, and ``docs/library.md`` lists which toolkit part uses which notebook's answers (later
+answers build on earlier ones, as the course does). ``GRADED`` maps each notebook to the names of its graded
+functions, in the order the notebook asks for them.
 """
 GRADED = {
     "01_perceptron": ("perceptron", "logic_gate", "perceptron_train", "xor_network"),

@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+
 @dataclass
 class Call:
     """What happened when the student's function was called once."""

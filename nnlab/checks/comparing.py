@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 
+
 def is_sequence(x) -> bool:
     return isinstance(x, (list, tuple))
 

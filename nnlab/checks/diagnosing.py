@@ -10,6 +10,7 @@ from .calling import snapshot
 from .comparing import close, is_sequence, leaves, spec_close, structure_problems, to_array
 from .spec import Case, Spec, unique
 
+
 GENERIC_HINTS = {
     "transposed": "your result is the transpose of the right one — check which axis holds the examples.",
     "sign": "your result has the right size but the wrong sign everywhere — check the direction of a subtraction.",

@@ -1,5 +1,5 @@
-"""Specs for Challenges 1–3 and deck 001's helpers: nn_parameter_maker, sigmoid, forward_pass, predict,
-cost_function."""
+"""Specs for notebook 02 (the bootcamp's Challenges 1–3 and deck 001's helpers): nn_parameter_maker, sigmoid,
+forward_pass, predict, cost_function."""
 from __future__ import annotations
 
 import numpy as np

@@ -14,6 +14,7 @@ from .comparing import conform, shape_of, structure_problems, value_problem
 from .diagnosing import GENERIC_HINTS, generic_diagnosis, mistake_diagnosis
 from .spec import Case, CaseResult, Result, Spec
 
+
 def describe(case: Case) -> str:
     """A hidden case's inputs by shape only, e.g. ``X (7, 3), w [(4, 3), (2, 4)]``."""
     parts = []

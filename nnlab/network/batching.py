@@ -37,6 +37,14 @@ def epoch_batches(m: int, batch_size: int, rng: np.random.Generator | None, func
     return Batches(order[:full].reshape(-1, size), order[full:])
 
 
+def batch_rows(m: int, batch_size) -> int:
+    """Rows per step for ``minibatch_gd``: ``None`` means all m (batch GD); otherwise 1 ≤ batch_size ≤ m."""
+    size = m if batch_size is None else int(batch_size)
+    if not 1 <= size <= m:
+        raise ValueError(f"minibatch_gd: batch_size must be between 1 and m = {m}, got {batch_size}")
+    return size
+
+
 def minibatches(m: int, batch_size: int, seed=None, shuffle: bool = True) -> Iterator[np.ndarray]:
     """Index arrays that cover ``range(m)`` once in batches of ``batch_size`` (the last may be smaller).
 

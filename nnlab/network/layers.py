@@ -68,7 +68,7 @@ def _activation_backward(name, dout, z, out):
     """∂loss/∂z from ∂loss/∂out; ``dout`` is scratch."""
     if name == "linear":
         return dout
-    if name == "relu":
+    if name == "relu":                          # relu_prime (05) in place: out > 0 exactly where z > 0
         return np.multiply(dout, out > 0, out=dout)
     if name == "softmax":                       # vector–Jacobian product: s ⊙ (dout − Σ dout ⊙ s)
         return out * (dout - np.sum(dout * out, axis=0, keepdims=True))

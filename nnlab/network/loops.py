@@ -15,8 +15,8 @@ from ..answers.nb02_forward_pass import cost_function
 from ..answers.nb03_gradient_descent import one_step_gd, step_along
 from ..answers.nb04_backprop import backprop
 from ..backend import check_params, check_rows
-from ..pictures.live import train_begin, train_end
-from .batching import epoch_batches
+from .batching import batch_rows, epoch_batches
+from .callbacks import train_begin, train_end
 
 
 def GD(X, y, w, b, epoch, lr, callback: Callable | None = None):
@@ -34,14 +34,6 @@ def GD(X, y, w, b, epoch, lr, callback: Callable | None = None):
             callback(i, float(errors[i]))
     train_end(callback)
     return w, b, errors
-
-
-def batch_rows(m: int, batch_size) -> int:
-    """Rows per step for ``minibatch_gd``: ``None`` means all m (batch GD); otherwise 1 ≤ batch_size ≤ m."""
-    size = m if batch_size is None else int(batch_size)
-    if not 1 <= size <= m:
-        raise ValueError(f"minibatch_gd: batch_size must be between 1 and m = {m}, got {batch_size}")
-    return size
 
 
 def minibatch_gd(X, y, w, b, epochs, lr, batch_size=None, seed=None, gradient=backprop):

@@ -15,8 +15,8 @@ import time
 import numpy as np
 
 from ..answers.nb05_classifier import log_softmax
-from ..pictures.live import train_begin, train_end
 from .batching import epoch_batches
+from .callbacks import train_begin, train_end
 from .layers import Dense, Layer
 from .optimizers import get_optimizer
 
@@ -181,7 +181,11 @@ class Sequential:
         return self.loss == "cross_entropy" and isinstance(last, Dense) and last.activation == "softmax"
 
     def _loss_and_grad(self, out, caches, y):
-        """Mean data loss, and ∂loss/∂(last output) — or ∂loss/∂z of a final softmax layer (fused)."""
+        """Mean data loss, and ∂loss/∂(last output) — or ∂loss/∂z of a final softmax layer (fused).
+
+        Notebook 05's cross-entropy and its derivative are computed here on the model's own arrays, in place,
+        from the probabilities a softmax layer already made (or from 05's log-softmax of the logits): the
+        answers would take logits and allocate anew at every step."""
         m = out.shape[-1]
         if self.loss == "mse":
             diff = out - y
@@ -249,7 +253,7 @@ class Sequential:
         """One pass over the rows in shuffled mini-batches (shuffles and dropout from ``rng``, a numpy
         Generator or a seed); returns the mean batch loss. ``fit`` is this plus the metrics."""
         rng = np.random.default_rng(rng)
-        batches = epoch_batches(len(X), batch_size, rng, "minibatches")
+        batches = epoch_batches(len(X), batch_size, rng, "minibatches")     # the message numpy's model has given
         return float(np.mean([self.train_step(X[rows], y[rows], rng) for rows in batches.each()]))
 
     def fit(self, X, y, epochs=1, batch_size=32, validation_data=None, seed=None, callback=None) -> History:

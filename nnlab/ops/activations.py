@@ -1,8 +1,9 @@
 """Activations and their derivatives: deck 004's table, each ``<name>_prime`` dy/dz elementwise.
 
 The sigmoid (notebook 02), its derivative (notebook 04), ReLU's derivative and softmax (notebook 05) are
-challenges: they are written once, with their notebook's answers, and collected here into the table
-``ACTIVATIONS`` that ``Dense(activation=...)`` looks up. Elementwise functions keep the shape and dtype of
+challenges: they are written once, with their notebook's answers; the first three go into the table
+``ACTIVATIONS`` that ``Dense(activation=...)`` looks up (softmax, which mixes a column, is handled by the
+layers themselves), and softmax is the base of ``softmax_prime`` here. Elementwise functions keep the shape and dtype of
 ``z`` (integers become float64) and give a numpy scalar for a scalar.
 """
 from __future__ import annotations
@@ -97,6 +98,3 @@ ACTIVATIONS = {
     "leaky_relu": (leaky_relu, leaky_relu_prime), "ramp": (ramp, ramp_prime),
     "linear": (linear, linear_prime),
 }
-
-__all__ = ["ACTIVATIONS", "leaky_relu", "leaky_relu_prime", "linear", "linear_prime", "ramp", "ramp_prime", "relu",
-           "relu_prime", "sigmoid", "sigmoid_prime", "softmax", "softmax_prime", "tanh", "tanh_prime"]

@@ -33,6 +33,7 @@ class ConvCache(NamedTuple):
 
 
 def check_geometry(func, H, W, kh, kw, stride, padding):
+    """``(H_out, W_out)`` of a ``kh × kw`` kernel over ``H × W`` with ``stride`` and ``padding``, after checking them."""
     if int(stride) < 1 or int(padding) < 0:
         raise ValueError(f"{func}: stride must be ≥ 1 and padding ≥ 0, got stride={stride}, padding={padding}")
     if H + 2 * padding < kh or W + 2 * padding < kw:

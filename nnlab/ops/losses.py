@@ -133,7 +133,7 @@ def regularised_cost(probs, Y, weights, lam):
     return float(data + l2_penalty(weights, lam, m))
 
 
-#: Losses by name with their derivatives and the kind of target each takes.
+#: Losses by name, each with its derivative (the table at the top says which target each takes).
 LOSSES = {
     "square": (square_loss, square_loss_prime), "logistic": (logistic_loss, logistic_loss_prime),
     "hinge": (hinge_loss, hinge_loss_prime), "cross_entropy": (cross_entropy, cross_entropy_prime),

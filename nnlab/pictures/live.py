@@ -167,15 +167,3 @@ class LivePlot:
         self.figure = fig
         if in_kernel():
             self._handle = show_png(png(fig), self._handle)
-
-
-def train_begin(callback, total: int, unit: str):
-    """Tell a callback object training starts (plain functions have nothing to be told)."""
-    if callback is not None and hasattr(callback, "on_train_begin"):
-        callback.on_train_begin(total, unit)
-
-
-def train_end(callback):
-    """Tell a callback object training is over."""
-    if callback is not None and hasattr(callback, "on_train_end"):
-        callback.on_train_end()

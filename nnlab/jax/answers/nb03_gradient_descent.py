@@ -10,6 +10,7 @@ import jax
 import jax.numpy as jnp
 from jax.flatten_util import ravel_pytree
 
+from ...answers.nb03_gradient_descent import step_along
 from ...backend import check_gradient_inputs, check_params, check_rows
 from ..backend import JAX
 from .nb08_jax import jax_cost
@@ -39,11 +40,6 @@ def gradient_estimator(X, y, w, b, eps=1e-4):
     """Forward differences (C(θ + eps·e_i) − C(θ)) / eps for every parameter: ``(w_pds, b_pds)``."""
     X, y, w, b = check_gradient_inputs(X, y, w, b, eps, "gradient_estimator", JAX)
     return forward_differences(X, y, list(w), list(b), eps)
-
-
-def step_along(w, b, w_grads, b_grads, lr):
-    """θ ← θ − lr · g for every weight and bias: new lists ``(new_w, new_b)``."""
-    return [wl - lr * g for wl, g in zip(w, w_grads)], [bl - lr * g for bl, g in zip(b, b_grads)]
 
 
 @jax.jit

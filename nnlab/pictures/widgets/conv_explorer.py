@@ -10,8 +10,8 @@ import functools
 import numpy as np
 
 from ...answers.nb06_cnn import convolution as reference_convolution
-from ..live import figure
 from ...answers.nb06_cnn import pooling as reference_pooling
+from ..live import figure
 from ._common import announce, image_widget, pick, render, show
 
 PRESETS = {

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..live import figure
 from ...answers.nb02_forward_pass import cost_function, forward_pass, sigmoid
 from ...answers.nb03_gradient_descent import one_step_gd as reference_step
+from ..live import figure
 from ._common import announce, image_widget, pick, render, show
 
 START = (-2.0, 2.0)                   # (w, b) where every run starts: the neuron slopes the wrong way

@@ -9,26 +9,26 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..live import figure
-from ...answers.nb02_forward_pass import sigmoid
+from ...answers.nb07_lstm import activate_gates
 from ...answers.nb07_lstm import lstm_cell_forward as reference_cell
-from ...ops.lstm_params import init_lstm_params
+from ...ops.lstm_params import GATES as GATE_NAMES
+from ...ops.lstm_params import fuse_gates, init_lstm_params
+from ..live import figure
 from ._common import announce, image_widget, pick, render, show
 
 GATES = ("f", "i", "o", "C̃", "C", "h")
-CELL_KEYS = ("Wf", "bf", "Wi", "bi", "Wc", "bc", "Wo", "bo")
+CELL_KEYS = tuple(f"{p}{g}" for g in GATE_NAMES for p in ("W", "b"))
 
 
 def run_cell(cell, X, params):
     """Every step's gates: a dict of ``(T, n_h)`` arrays keyed by ``GATES`` (first example of the batch)."""
-    n_h = params["Wf"].shape[0]
+    W, b, n_h = fuse_gates(params)
     h, c = np.zeros((n_h, X.shape[2])), np.zeros((n_h, X.shape[2]))
     out = {g: [] for g in GATES}
     for x_t in X:
-        hx = np.concatenate([h, x_t])
-        for name, key in (("f", "f"), ("i", "i"), ("o", "o")):
-            out[name].append(sigmoid(params[f"W{key}"] @ hx + params[f"b{key}"])[:, 0])
-        out["C̃"].append(np.tanh(params["Wc"] @ hx + params["bc"])[:, 0])
+        f, i, g, o = np.split(activate_gates(W @ np.concatenate([h, x_t]) + b, n_h), 4)   # deck 000's gates
+        for name, value in (("f", f), ("i", i), ("o", o), ("C̃", g)):
+            out[name].append(value[:, 0])
         h, c, _ = cell(x_t, h, c, params)
         h, c = np.asarray(h, dtype=float), np.asarray(c, dtype=float)
         out["C"].append(c[:, 0])

@@ -10,9 +10,9 @@ import numpy as np
 
 from ...data.toy import PLAYGROUND_DATA, toy_data
 from ...network.layers import Dense
-from ..live import figure
-from ...network.sequential import Sequential
 from ...network.optimizers import Adam
+from ...network.sequential import Sequential
+from ..live import figure
 from ._common import announce, image_widget, render, show
 
 ACTIVATIONS = ("tanh", "relu", "sigmoid", "leaky_relu")
