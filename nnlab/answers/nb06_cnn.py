@@ -48,7 +48,7 @@ def convolve_one_image(image, kernel, stride, padding, batched, backend: Backend
     kernel = backend.as_float(kernel, "convolution", "kernel")
     if image.ndim != 2 or kernel.ndim != 2:
         raise ValueError(f"convolution: image and kernel must be 2-D, got {image.shape} and {kernel.shape}")
-    dtype = np.result_type(image, kernel)
+    dtype = np.result_type(image.dtype, kernel.dtype)
     out, _ = batched(image[None, None].astype(dtype), kernel[None, None].astype(dtype),
                      np.zeros(1, dtype), stride, padding)
     return out[0, 0]
