@@ -42,7 +42,7 @@ def step_along(w, b, w_grads, b_grads, lr):
 
 
 def one_step_gd(X, y, w, b, lr):
-    """Challenge 5: one gradient-descent step, θ ← θ − lr · ∂C/∂θ, with the gradient from ``gradient_estimator``.
+    """Challenge 5: one gradient-descent step, θ ← θ − lr · ∂C/∂θ, along ``gradient_estimator``'s estimate.
 
     Args: X ``(m, n_in)``; y ``(m, n_out)``; w, b parameter lists; lr the learning rate.
     Returns: ``(new_w, new_b)``, new lists shaped like ``w`` and ``b``.

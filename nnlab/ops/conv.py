@@ -8,8 +8,8 @@ over the input without being flipped. Images are NCHW ``x (N, C, H, W)``, filter
 biases ``b (F,)``; the output is ``(N, F, H_out, W_out)`` with H_out = (H + 2·padding − kh) // stride + 1.
 
 How it is fast: every receptive field is gathered once into columns ``cols (N, C·kh·kw, H_out·W_out)`` (a
-strided view of the padded input, copied once), so the forward pass is one batched matrix product
-``w.reshape(F, C·kh·kw) @ cols`` (in ``conv2d_forward``) whose result is already NCHW. The backward pass is two more products and a
+strided view of the padded input, copied once: ``im2col``), so the forward pass is one batched matrix product
+``w.reshape(F, C·kh·kw) @ cols`` whose result is already NCHW. The backward pass is two more products and a
 scatter of kh·kw strided slices back onto the input.
 """
 from __future__ import annotations
@@ -33,7 +33,7 @@ class ConvCache(NamedTuple):
 
 
 def check_geometry(func, H, W, kh, kw, stride, padding):
-    """``(H_out, W_out)`` of a ``kh × kw`` kernel over ``H × W`` with ``stride`` and ``padding``, after checking them."""
+    """``(H_out, W_out)`` of a ``kh × kw`` kernel over ``H × W`` with ``stride`` and ``padding``, checked."""
     if int(stride) < 1 or int(padding) < 0:
         raise ValueError(f"{func}: stride must be ≥ 1 and padding ≥ 0, got stride={stride}, padding={padding}")
     if H + 2 * padding < kh or W + 2 * padding < kw:
