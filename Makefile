@@ -16,7 +16,7 @@ help:
 	@echo "make test            install [test] and run the whole test suite"
 	@echo "make lab             install [lab] and open your own copy of the notebooks (work/) in JupyterLab"
 	@echo "make lab-instructor  the same, with nbgrader's instructor tools (formgrader, create assignment)"
-	@echo "make submit STUDENT=<id>   zip work/ into submission-<id>.zip for 'nnlab-grade collect'"
+	@echo "make submit STUDENT=<id> [ASSIGNMENT=<id>]   zip work/ into submission-<id>[-<assignment>].zip with a manifest"
 	@echo "make release         regenerate notebooks/ from solutions/ (instructors)"
 	@echo "make bench           install [bench] and run the benchmarks"
 
@@ -61,15 +61,9 @@ lab-instructor: $(VENV)/.installed-lab    ## installs: nnlab[lab]
 	$(BIN)/nnlab-grade --course course export --to course/export >/dev/null
 	cd course && ../$(BIN)/jupyter lab $(ROOT_FLAG)
 
-submit: work                               ## needs STUDENT=<id>
-	@[ -n "$(STUDENT)" ] || { echo "usage: make submit STUDENT=<your id>"; exit 2; }
-	@rm -f submission-$(STUDENT).zip
-	@rm -rf build/submit && mkdir -p build/submit/$(STUDENT)
-	@for d in work/*/; do id=$$(basename $$d); mkdir -p build/submit/$(STUDENT)/$$id; \
-	  cp $$d*.ipynb build/submit/$(STUDENT)/$$id/ 2>/dev/null || true; done
-	@cd build/submit && $(abspath $(BIN))/python -m zipfile -c ../../submission-$(STUDENT).zip $(STUDENT)
-	@rm -rf build/submit
-	@echo "wrote submission-$(STUDENT).zip — hand it in; the instructor runs: nnlab-grade collect submission-$(STUDENT).zip"
+submit: $(VENV)/.installed-lab work        ## needs STUDENT=<id>; ASSIGNMENT=<id> hands in one assignment
+	@[ -n "$(STUDENT)" ] || { echo "usage: make submit STUDENT=<your id> [ASSIGNMENT=<assignment id>]"; exit 2; }
+	@$(BIN)/python -m nnlab.submit $(STUDENT) $(ASSIGNMENT)
 
 release: $(VENV)/.installed-grade
 	$(BIN)/nnlab-grade release

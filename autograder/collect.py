@@ -1,11 +1,18 @@
 """Collect submissions laid out ``<student_id>/<assignment_id>/*.ipynb``, from a folder or a .zip of one, or
 from a Canvas or Moodle bulk download with a roster (``autograder/lms.py``).
 
+Students' submission zips (``python -m nnlab.submit``, ``make submit``) are read wherever they arrive: given
+directly, lying in the collected folder, or handed in through the LMS. Their manifest
+(``<student>/submission.json``: when it was packed, which nnlab or kit, each notebook's sha256) is kept with the
+submission, and a notebook that does not match it, or a zip whose student id is not the one it was collected
+for (the roster's student wins), is flagged for the instructor.
+
 Only notebooks of known assignments are copied; everything else is listed as ignored. Zip entries with
 absolute paths, ``..`` components or symbolic links are rejected and listed, never extracted.
 """
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import stat
@@ -14,9 +21,11 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from nnlab.submit import MANIFEST, STUDENT_ID, sha256
+
 from .workspace import Workspace
 
-STUDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$")
+MAX_ID = 64            # characters of a student id (STUDENT_ID) or an error quoted from a submission's manifest
 
 
 @dataclass
@@ -45,6 +54,74 @@ def safe_extract(archive: Path, dest: Path, report: Collected) -> None:
                 shutil.copyfileobj(src, out)
 
 
+def is_submission_zip(path: Path) -> bool:
+    """A zip made by ``nnlab.submit``: it holds ``<student>/submission.json``."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            return any(PurePosixPath(n).name == MANIFEST and len(PurePosixPath(n).parts) == 2 for n in zf.namelist())
+    except (zipfile.BadZipFile, OSError):
+        return False
+
+
+def unpack_submission_zips(root: Path, into: Path, report: Collected) -> list[Path]:
+    """Extract every submission zip lying directly in ``root``; returns the folders holding their contents."""
+    roots = []
+    for archive in sorted(p for p in root.glob("*.zip") if p.is_file() and not p.is_symlink()):
+        if not is_submission_zip(archive):
+            report.ignored.append(f"{archive.name} (a zip, but not one made by nnlab.submit)")
+            continue
+        dest = into / f"zip-{len(roots)}"
+        safe_extract(archive, dest, report)
+        roots.append(dest)
+    return roots
+
+
+def place_lms_zip(archive: Path, student: str, assignment: str, dest: Path, tmp: Path, report: Collected) -> None:
+    """A submission zip handed in through an LMS, for the roster's ``student``: its notebooks of ``assignment``
+    and its manifest laid out under ``dest/<student>/`` (whatever id the zip itself carries)."""
+    if not is_submission_zip(archive):
+        report.ignored.append(f"{archive.name} (a zip, but not one made by nnlab.submit)")
+        return
+    unpacked = tmp / f"lms-zip-{len(list(tmp.glob('lms-zip-*')))}"
+    safe_extract(archive, unpacked, report)
+    for inner in sorted(p for p in unpacked.iterdir() if p.is_dir()):
+        folder = inner / assignment
+        notebooks = sorted(folder.glob("*.ipynb")) if folder.is_dir() else []
+        if not notebooks:
+            report.ignored.append(f"{archive.name}: {inner.name}/ (no notebook of {assignment})")
+            continue
+        (dest / student / assignment).mkdir(parents=True, exist_ok=True)
+        for nb in notebooks:
+            shutil.copyfile(nb, dest / student / assignment / nb.name)
+        if (inner / MANIFEST).is_file():
+            shutil.copyfile(inner / MANIFEST, dest / student / MANIFEST)
+        report.ignored += [f"{archive.name}: {inner.name}/{other.name} (not {assignment}, the LMS assignment)"
+                           for other in sorted(inner.iterdir()) if other.is_dir() and other.name != assignment]
+
+
+def manifest_flags(manifest_path: Path, student: str, assignment: str, notebooks: list[Path]):
+    """``(manifest, flags)``: the manifest of a submission zip (None if unreadable), and what in it an instructor
+    should look at."""
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        listed = manifest["notebooks"]
+        if not isinstance(listed, dict):
+            raise TypeError("notebooks is not a mapping")
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        return None, [f"the submission's manifest could not be read ({type(exc).__name__}: {str(exc)[:MAX_ID]})"]
+    flags = []
+    zip_id = str(manifest.get("student_id"))[:MAX_ID]
+    if zip_id != student:
+        flags.append(f"the submission zip carries the student id {zip_id}; it was collected for {student}")
+    for nb in notebooks:
+        want = listed.get(f"{assignment}/{nb.name}")
+        if want is None:
+            flags.append(f"{nb.name} is not in the submission's manifest")
+        elif want != sha256(nb):
+            flags.append(f"{nb.name} is not the notebook that was packed (its sha256 differs from the manifest's)")
+    return manifest, flags
+
+
 def collect(ws: Workspace, path: Path, lms: str | None = None, roster: Path | None = None,
             assignment: str | None = None) -> Collected:
     """Copy every ``<student>/<assignment>/*.ipynb`` under ``path`` into ``submitted/``, replacing earlier ones.
@@ -67,18 +144,26 @@ def collect(ws: Workspace, path: Path, lms: str | None = None, roster: Path | No
             from .lms import arrange, read_roster
             laid_out = Path(tmp) / "laid-out"
             laid_out.mkdir()
-            _, report.unmatched, ignored = arrange(root, laid_out, lms, read_roster(roster, lms), assignment)
+            _, report.unmatched, ignored, zips = arrange(root, laid_out, lms, read_roster(roster, lms), assignment)
             report.ignored += ignored
-            root = laid_out
-        root.mkdir(exist_ok=True)
-        for student_dir in sorted(p for p in root.iterdir()):
+            for student, archive in zips:
+                place_lms_zip(archive, student, assignment, laid_out, Path(tmp), report)
+            roots = [laid_out]
+        else:
+            root.mkdir(exist_ok=True)
+            roots = [root, *unpack_submission_zips(root, Path(tmp), report)]
+        student_dirs = [p for r in roots for p in sorted(r.iterdir()) if not (p.suffix == ".zip" and p.is_file())]
+        for student_dir in student_dirs:
             if not student_dir.is_dir() or student_dir.is_symlink():
                 report.ignored.append(f"{student_dir.name} (not a student folder)")
                 continue
             if not STUDENT_ID.match(student_dir.name):
                 report.ignored.append(f"{student_dir.name}/ (not a valid student id)")
                 continue
+            manifest_path = student_dir / MANIFEST
             for item in sorted(student_dir.iterdir()):
+                if item == manifest_path:
+                    continue
                 if not item.is_dir() or item.name not in assignments:
                     report.ignored.append(f"{student_dir.name}/{item.name} (not an assignment of this course)")
                     continue
@@ -102,6 +187,11 @@ def collect(ws: Workspace, path: Path, lms: str | None = None, roster: Path | No
                     report.renamed.append(f"{student_dir.name}/{item.name}/{notebooks[0].name} → {expected[0]}")
                 for nb, name in names.items():
                     shutil.copyfile(nb, dest / name)
+                manifest = None
+                if manifest_path.is_file():
+                    manifest, manifest_problems = manifest_flags(manifest_path, student_dir.name, item.name, notebooks)
+                    flags += manifest_problems
+                ws.set_manifest(student_dir.name, item.name, manifest)
                 ws.set_flags(student_dir.name, item.name, flags)
                 report.submissions.append((student_dir.name, item.name))
     return report

@@ -113,11 +113,12 @@ def _canvas_name(file_name: str) -> str:
 def arrange(root: Path, dest: Path, lms: str, roster: Roster, assignment: str):
     """Lay the extracted download under ``root`` out as ``dest/<student_id>/<assignment>/<file>``.
 
-    Returns ``(placed, unmatched, ignored)`` as lists of report lines; files that are not notebooks are
-    ignored. (``collect`` then treats the folders like any other submission: a lone notebook under another
-    name is renamed and flagged there.)
+    Returns ``(placed, unmatched, ignored, zips)``: lists of report lines, and ``(student, path)`` for each zip
+    file a student handed in (``collect`` opens those: they may be ``nnlab.submit``'s submission zips). Other
+    files that are not notebooks are ignored. (``collect`` then treats the folders like any other submission:
+    a lone notebook under another name is renamed and flagged there.)
     """
-    placed, unmatched, ignored = [], [], []
+    placed, unmatched, ignored, zips = [], [], [], []
     per_student: dict[str, list[tuple[str, Path]]] = {}
     for lms_id, name, file_name, path in _entries(root, lms):
         rel = str(path.relative_to(root))
@@ -127,6 +128,9 @@ def arrange(root: Path, dest: Path, lms: str, roster: Roster, assignment: str):
         student = roster.match(lms_id, name)
         if student is None:
             unmatched.append(f"{rel} ({lms} id {lms_id}, name {name!r}: not in the roster)")
+            continue
+        if file_name.lower().endswith(".zip"):
+            zips.append((student, path))
             continue
         if not file_name.endswith(".ipynb"):
             ignored.append(f"{rel} (not a notebook)")
@@ -138,4 +142,4 @@ def arrange(root: Path, dest: Path, lms: str, roster: Roster, assignment: str):
         for file_name, path in files:
             shutil.copyfile(path, folder / file_name)
             placed.append(f"{student}/{assignment}/{file_name}")
-    return placed, unmatched, ignored
+    return placed, unmatched, ignored, zips

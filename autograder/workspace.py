@@ -194,6 +194,21 @@ class Workspace:
         elif path.exists():
             path.unlink()
 
+    def manifest_path(self, student: str, assignment: str) -> Path:
+        return self.state / "manifests" / student / f"{assignment}.json"
+
+    def set_manifest(self, student: str, assignment: str, manifest: dict | None) -> None:
+        """Keep the manifest of the submission zip this submission came in (none: no file)."""
+        path = self.manifest_path(student, assignment)
+        if manifest is not None:
+            write_json(path, manifest)
+        elif path.exists():
+            path.unlink()
+
+    def manifest(self, student: str, assignment: str) -> dict | None:
+        path = self.manifest_path(student, assignment)
+        return json.loads(path.read_text()) if path.exists() else None
+
     def flags(self, student: str, assignment: str) -> list[str]:
         path = self.flags_path(student, assignment)
         return json.loads(path.read_text()) if path.exists() else []

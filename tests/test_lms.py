@@ -4,6 +4,7 @@ flagged, and every file that cannot be matched reported."""
 from __future__ import annotations
 
 import csv
+import json
 import shutil
 import zipfile
 
@@ -108,3 +109,73 @@ def test_renamed_notebook_is_graded_and_flagged(setup, capsys):
     row = next(csv.DictReader(open(course / "export" / "grades.csv")))
     assert row["status"] == "flagged" and row["score"] == "0"          # the release notebook: nothing solved
     assert "flagged: the notebook was handed in as my work.ipynb and graded as 02_forward_pass.ipynb" in row["message"]
+
+
+def _submission_zip(tmp_path, student, nb, assignments=(AID,), zip_name=None):
+    """A zip made by the student side's ``nnlab.submit`` from a work/ folder holding ``nb`` per assignment."""
+    from nnlab.submit import pack
+
+    work = tmp_path / f"work-{student}-{len(list(tmp_path.glob('work-*')))}"
+    for aid in assignments:
+        (work / aid).mkdir(parents=True)
+        (work / aid / f"{aid}.ipynb").write_bytes(nb)
+    out = pack(student, work=work, to=tmp_path / f"out-{work.name}")
+    return out.rename(out.with_name(zip_name)) if zip_name else out
+
+
+def _state(course, kind, student):
+    path = course / ".nnlab" / kind / student / f"{AID}.json"
+    return json.loads(path.read_text()) if path.exists() else None
+
+
+def test_submission_zips_given_directly_or_in_a_folder(setup, capsys, tmp_path):
+    root, nb = setup
+    args = ["--course", str(tmp_path / "course"), "--source", str(root / "source"), "collect"]
+    assert main(args + [str(_submission_zip(tmp_path, "jdoe", nb))]) == 0
+    course = tmp_path / "course"
+    assert (course / "submitted" / "jdoe" / AID / f"{AID}.ipynb").read_bytes() == nb
+    assert _state(course, "manifests", "jdoe")["student_id"] == "jdoe" and _state(course, "flags", "jdoe") is None
+    assert "collected 1 submissions from 1 students" in capsys.readouterr().out
+
+    folder = tmp_path / "handed-in"
+    folder.mkdir()
+    _submission_zip(tmp_path, "bsmith", nb).rename(folder / "submission-bsmith.zip")
+    tampered = _submission_zip(tmp_path, "alee", nb)                # a notebook changed after it was packed
+    with zipfile.ZipFile(tampered) as zf, zipfile.ZipFile(folder / "submission-alee.zip", "w") as out:
+        for name in zf.namelist():
+            out.writestr(name, zf.read(name) + (b" " if name.endswith(".ipynb") else b""))
+    with zipfile.ZipFile(folder / "photos.zip", "w") as zf:
+        zf.writestr("cat.jpg", b"...")
+    with zipfile.ZipFile(folder / "submission-kofi.zip", "w") as zf:   # a manifest edited into nonsense
+        zf.writestr(f"kofi/{AID}/{AID}.ipynb", nb)
+        zf.writestr("kofi/submission.json", "{not json")
+    assert main(args + [str(folder)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert "ignored: photos.zip (a zip, but not one made by nnlab.submit)" in lines
+    assert "collected 3 submissions from 3 students" in lines
+    assert _state(course, "flags", "kofi")[0].startswith("the submission's manifest could not be read (JSONDecodeError")
+    assert _state(course, "manifests", "kofi") is None
+    assert _state(course, "flags", "bsmith") is None
+    assert _state(course, "flags", "alee") == [
+        f"{AID}.ipynb is not the notebook that was packed (its sha256 differs from the manifest's)"]
+
+
+def test_submission_zips_handed_in_through_canvas(setup, capsys, tmp_path):
+    root, nb = setup
+    archive = tmp_path / "canvas.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.write(_submission_zip(tmp_path, "jdoe", nb, (AID, "01_perceptron")),
+                 "doejane_12345_900001_submission-jdoe.zip")
+        zf.write(_submission_zip(tmp_path, "jd42", nb), f"smithbob_23456_900002_submission-jd42-{AID}.zip")
+    code, out, course = run(root, "canvas", archive, capsys, course="zip-course")
+    assert code == 0, out.err
+    for student in ("jdoe", "bsmith"):                                 # the roster's student wins
+        assert (course / "submitted" / student / AID / f"{AID}.ipynb").read_bytes() == nb
+    assert not (course / "submitted" / "jd42").exists()
+    assert _state(course, "flags", "jdoe") is None
+    assert _state(course, "flags", "bsmith") == ["the submission zip carries the student id jd42; it was collected for bsmith"]
+    assert _state(course, "manifests", "bsmith")["student_id"] == "jd42"
+    lines = out.out.splitlines()
+    assert f"ignored: doejane_12345_900001_submission-jdoe.zip: jdoe/01_perceptron (not {AID}, the LMS assignment)" \
+        in lines
+    assert "collected 2 submissions from 2 students" in lines
