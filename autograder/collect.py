@@ -76,13 +76,13 @@ def unpack_submission_zips(root: Path, into: Path, report: Collected) -> list[Pa
     return roots
 
 
-def place_lms_zip(archive: Path, student: str, assignment: str, dest: Path, tmp: Path, report: Collected) -> None:
+def place_lms_zip(archive: Path, student: str, assignment: str, dest: Path, unpacked: Path, report: Collected) -> None:
     """A submission zip handed in through an LMS, for the roster's ``student``: its notebooks of ``assignment``
-    and its manifest laid out under ``dest/<student>/`` (whatever id the zip itself carries)."""
+    and its manifest laid out under ``dest/<student>/`` (whatever id the zip itself carries); ``unpacked`` is
+    an empty folder to extract it into."""
     if not is_submission_zip(archive):
         report.ignored.append(f"{archive.name} (a zip, but not one made by nnlab.submit)")
         return
-    unpacked = tmp / f"lms-zip-{len(list(tmp.glob('lms-zip-*')))}"
     safe_extract(archive, unpacked, report)
     for inner in sorted(p for p in unpacked.iterdir() if p.is_dir()):
         folder = inner / assignment
@@ -146,8 +146,8 @@ def collect(ws: Workspace, path: Path, lms: str | None = None, roster: Path | No
             laid_out.mkdir()
             _, report.unmatched, ignored, zips = arrange(root, laid_out, lms, read_roster(roster, lms), assignment)
             report.ignored += ignored
-            for student, archive in zips:
-                place_lms_zip(archive, student, assignment, laid_out, Path(tmp), report)
+            for k, (student, archive) in enumerate(zips):
+                place_lms_zip(archive, student, assignment, laid_out, Path(tmp) / f"lms-zip-{k}", report)
             roots = [laid_out]
         else:
             root.mkdir(exist_ok=True)

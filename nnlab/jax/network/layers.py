@@ -22,8 +22,8 @@ from ..ops.pool import pool_compiled
 #: activations by name for the compiled model, on rows (softmax across each row): the model differentiates
 #: them with ``jax.grad``, so only the forward functions are needed, in their row form
 ROW_ACTIVATIONS = {"linear": lambda z: z, "relu": jax.nn.relu, "sigmoid": sigmoid_of, "tanh": jnp.tanh,
-               "leaky_relu": lambda z: jnp.where(z > 0, z, 0.01 * z), "ramp": lambda z: jnp.clip(z, -1, 1),
-               "softmax": lambda z: jax.nn.softmax(z, axis=-1)}
+                   "leaky_relu": lambda z: jnp.where(z > 0, z, 0.01 * z), "ramp": lambda z: jnp.clip(z, -1, 1),
+                   "softmax": lambda z: jax.nn.softmax(z, axis=-1)}
 
 
 @singledispatch
