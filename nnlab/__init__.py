@@ -19,24 +19,24 @@ Everything below is importable from ``nnlab`` itself, e.g. ``nnlab.sigmoid`` or 
 """
 import sys as _sys
 
-from .answers.nb01_perceptron import SIGN_GATES, STEP_GATES, PerceptronFit, perceptron, perceptron_train, xor_network
+from .answers.nb01_perceptron import STEP_GATES, PerceptronFit, perceptron, perceptron_train, xor_network
 from .answers.nb02_forward_pass import cost_function, forward_pass, nn_parameter_maker, predict, sigmoid
-from .answers.nb03_gradient_descent import gradient_estimator, one_step_gd
+from .answers.nb03_gradient_descent import central_difference_gradient, gradient_estimator, one_step_gd
 from .answers.nb04_backprop import backprop, sigmoid_prime
-from .answers.nb05_classifier import cross_entropy, cross_entropy_prime, log_softmax, relu_prime, softmax
+from .answers.nb05_classifier import cross_entropy, cross_entropy_prime, log_softmax, relu_prime, softmax, step
 from .answers.nb06_cnn import conv2d_forward, convolution, pooling
 from .answers.nb07_lstm import lstm_cell_forward
 from .data import loaders as datasets
 from .data.preprocessing import Standardizer, standardize
-from .data.toy import ATTEND_WEIGHTS, attend_table, gate_targets, toy_data, truth_table, two_blobs, xor_data
+from .data.toy import ATTEND_WEIGHTS, SIGN_GATES, attend_table, gate_targets, toy_data, truth_table, two_blobs, xor_data
 from .network.batching import minibatches
-from .network.gradient_check import central_difference_gradient, relative_error
+from .network.gradient_check import relative_error
 from .network.initializers import count_parameters, glorot_uniform, he_init, he_normal, xavier_init
 from .network.layers import Activation, AvgPool2D, Conv2D, Dense, Dropout, Flatten, MaxPool2D
 from .network.loops import GD, minibatch_gd
 from .network.optimizers import SGD, Adam, Momentum, RMSprop
 from .network.sequential import History, Sequential
-from .network.threshold import sign, step, threshold_forward
+from .network.threshold import sign, threshold_forward
 from .ops.activations import (ACTIVATIONS, leaky_relu, leaky_relu_prime, linear, linear_prime, ramp, ramp_prime, relu,
                               softmax_prime, tanh, tanh_prime)
 from .ops.conv import conv2d_backward

@@ -10,6 +10,7 @@ from typing import NamedTuple
 import numpy as np
 
 from ..backend import as_float_array, as_matrix
+from ..data.toy import SIGN_GATES
 from ..network.threshold import unit_function
 
 #: step units on 0/1 inputs: gate → (w, b) with output 1 iff w·x + b > 0 (the answers to ``logic_gate``)
@@ -18,13 +19,6 @@ STEP_GATES = {
     "OR": (np.array([1.0, 1.0]), -0.5),
     "NAND": (np.array([-1.0, -1.0]), 1.5),
     "NOR": (np.array([-1.0, -1.0]), 0.5),
-}
-#: deck 000's sign units on ±1 inputs: OR = sign(x1 + x2 + 1.5), AND = sign(x1 + x2 − 1.5)
-SIGN_GATES = {
-    "AND": (np.array([1.0, 1.0]), -1.5),
-    "OR": (np.array([1.0, 1.0]), 1.5),
-    "NAND": (np.array([-1.0, -1.0]), 1.5),
-    "NOR": (np.array([-1.0, -1.0]), -1.5),
 }
 
 

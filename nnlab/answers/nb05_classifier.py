@@ -2,7 +2,8 @@
 
 Scores are columns ``x (k, m)``, one column per example; classes are numbered from 0 (deck 004 counts from 1).
 The loss is the **mean** over the m examples, and its derivative ∂(mean loss)/∂x has ``x``'s shape, ready to
-start backpropagation.
+start backpropagation. ``step`` is the Heaviside step that threshold units use, the same function as
+``relu_prime`` in integers, so it lives here with it.
 """
 from __future__ import annotations
 
@@ -15,6 +16,12 @@ def relu_prime(z):
     """𝟙{z > 0} elementwise (0 at z = 0, as PyTorch and Keras take it)."""
     z = as_float_array(z, "relu_prime", "z")
     return scalar_or_array((z > 0).astype(z.dtype), z)
+
+
+def step(z):
+    """Heaviside step: 1 where z > 0, 0 elsewhere (z = 0 gives 0), integers of z's shape — a threshold unit's
+    output, and ReLU's derivative in integers."""
+    return (as_float_array(z, "step", "z") > 0).astype(np.int64)
 
 
 def softmax(z):

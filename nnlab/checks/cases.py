@@ -34,12 +34,6 @@ def deck_network():
     return X, y, w, b
 
 
-def scalar_output(out, case):
-    """A Spec transform for functions that return one number: a Python float, a numpy scalar or a 0-d array
-    all compare as a 0-d float array (anything else is left for the shape check to report)."""
-    return np.asarray(out, dtype=float) if np.ndim(out) == 0 else out
-
-
 def gradient_cases():
     """The visible cases of the gradient checks: deck 001's network on XOR, and a [3, 4, 2] network."""
     X, y, w, b = deck_network()

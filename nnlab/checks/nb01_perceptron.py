@@ -4,9 +4,10 @@ from __future__ import annotations
 import numpy as np
 
 from ..answers.nb01_perceptron import STEP_GATES, logic_gate, perceptron, perceptron_train
-from ..data.toy import ATTEND_WEIGHTS, GATE_NAMES, attend_table, gate_targets, truth_table
-from ..network.threshold import threshold_forward
+from ..data.toy import ATTEND_WEIGHTS, attend_table, gate_targets, truth_table
+from .outputs import training_record
 from .spec import Case, Mistake, Spec
+from .validating import gate_validate, xor_validate
 
 # ------------------------------------------------------------------------------------------ perceptron
 
@@ -45,26 +46,6 @@ PERCEPTRON = Spec(
 # ------------------------------------------------------------------------------------------ logic_gate
 
 
-def _gate_validate(got, case, call_again):
-    name = case.args[0]
-    try:
-        w, b = got
-        w = np.asarray(w, dtype=float).reshape(-1)
-        b = float(np.asarray(b, dtype=float).reshape(()))
-    except (TypeError, ValueError):
-        return [f"logic_gate({name!r}) should return a pair (w, b) with w of shape (2,) and a number b"]
-    if w.shape != (2,):
-        return [f"logic_gate({name!r}) returned w of shape {w.shape}; a two-input gate needs w of shape (2,)"]
-    X, want = truth_table(2), gate_targets(name)
-    out = perceptron(X, w, b)
-    wrong = [tuple(int(v) for v in X[i]) for i in np.flatnonzero(out != want)]
-    if wrong:
-        return [f"with your (w, b) the unit computes {name} wrongly on the input(s) {wrong}: "
-                f"it gives {[int(out[i]) for i in np.flatnonzero(out != want)]}, "
-                f"{name} gives {[int(want[i]) for i in np.flatnonzero(out != want)]}"]
-    return []
-
-
 LOGIC_GATE = Spec(
     name="logic_gate",
     signature="logic_gate(name)",
@@ -72,7 +53,7 @@ LOGIC_GATE = Spec(
     visible=lambda: [Case(f"{g}", (g,)) for g in ("AND", "OR", "NAND", "NOR")],
     random_case=lambda rng: Case("random gate", (str(rng.choice(["AND", "OR", "NAND", "NOR"])),)),
     output="(w, b)",
-    validate=_gate_validate,
+    validate=gate_validate,
     compare_to_reference=False,
 )
 
@@ -119,7 +100,7 @@ PERCEPTRON_TRAIN = Spec(
     random_case=_train_random,
     output="(w, b, mistakes)",
     rtol=1e-9,
-    transform=lambda out, case: (out[0], out[1], list(out[2])) if isinstance(out, tuple) and len(out) == 3 else out,
+    transform=training_record,
     mistakes=(Mistake("sign", "Rosenblatt's rule adds lr·(t − p)·x: move towards the target, not away from it.",
                       lambda X, y, lr=1.0, epochs=20: _variant(X, y, lr, epochs, sign=-1.0)),
               Mistake("no-bias", "update the bias too: b ← b + lr·(t − p).",
@@ -131,28 +112,6 @@ PERCEPTRON_TRAIN = Spec(
 # ------------------------------------------------------------------------------------------ xor_network
 
 
-def _xor_validate(got, case, call_again):
-    try:
-        w, b = got
-        w, b = list(w), list(b)
-    except (TypeError, ValueError):
-        return ["xor_network() should return (w, b): two lists of arrays, as nn_parameter_maker does"]
-    if len(w) < 2:
-        return ["one layer of threshold units cannot compute XOR — it is not linearly separable; add a hidden "
-                "layer (two units are enough)"]
-    try:
-        out = threshold_forward(truth_table(2).T, w, b, unit="step")
-    except ValueError as exc:
-        return [str(exc)]
-    want = gate_targets("XOR").reshape(1, -1)
-    if out.shape != want.shape:
-        return [f"your network has {out.shape[0]} outputs; XOR needs one"]
-    wrong = [tuple(int(v) for v in truth_table(2)[i]) for i in np.flatnonzero(out[0] != want[0])]
-    if wrong:
-        return [f"your network gets XOR wrong on the input(s) {wrong}"]
-    return []
-
-
 XOR_NETWORK = Spec(
     name="xor_network",
     signature="xor_network()",
@@ -160,8 +119,8 @@ XOR_NETWORK = Spec(
     visible=lambda: [Case("XOR on the four 0/1 inputs with step units", ())],
     random_case=lambda rng: Case("XOR with step units", ()),
     output="(w, b)",
-    validate=_xor_validate,
+    validate=xor_validate,
     compare_to_reference=False,
 )
 
-__all__ = ["PERCEPTRON", "LOGIC_GATE", "PERCEPTRON_TRAIN", "XOR_NETWORK", "GATE_NAMES"]
+__all__ = ["PERCEPTRON", "LOGIC_GATE", "PERCEPTRON_TRAIN", "XOR_NETWORK"]

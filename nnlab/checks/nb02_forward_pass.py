@@ -5,8 +5,10 @@ from __future__ import annotations
 import numpy as np
 
 from ..answers.nb02_forward_pass import cost_function, forward_pass, nn_parameter_maker, predict, sigmoid
-from .cases import deck_network, random_network, random_rows, random_sizes, scalar_output
+from .cases import deck_network, random_network, random_rows, random_sizes
+from .outputs import scalar_output
 from .spec import Case, Mistake, Spec
+from .validating import parameter_validate
 
 # ------------------------------------------------------------------------------------------ nn_parameter_maker
 
@@ -21,52 +23,6 @@ def _param_random(rng):
     return Case("random sizes", (random_sizes(rng, max_units=40),), {"seed": int(rng.integers(1 << 30))})
 
 
-def _param_validate(got, case, call_again):
-    """Shapes exactly, values standard normal in distribution, and the seed respected."""
-    sizes, seed = case.args[0], case.kwargs["seed"]
-    if not isinstance(got, (tuple, list)) or len(got) != 2:
-        return ["nn_parameter_maker should return a pair (w, b) of two lists"]
-    w, b = got
-    if not isinstance(w, (list, tuple)) or not isinstance(b, (list, tuple)):
-        return ["w and b should both be lists of arrays, one array per layer"]
-    layers = len(sizes) - 1
-    if len(w) != layers or len(b) != layers:
-        return [f"layer sizes {list(sizes)} make {layers} layers, so w and b need {layers} arrays each; "
-                f"got {len(w)} and {len(b)}"]
-    problems = []
-    for l in range(layers):
-        want_w, want_b = (sizes[l + 1], sizes[l]), (sizes[l + 1], 1)
-        if np.shape(w[l]) != want_w:
-            hint = " — w[l] is (n_out, n_in): rows are the next layer's units" if np.shape(w[l]) == want_w[::-1] else ""
-            problems.append(f"w[{l}] has shape {np.shape(w[l])} but {want_w} was expected{hint}")
-        if np.shape(b[l]) != want_b:
-            hint = " — make b a column with .reshape(-1, 1) or standard_normal((n, 1))" if np.shape(b[l]) == (sizes[l + 1],) else ""
-            problems.append(f"b[{l}] has shape {np.shape(b[l])} but {want_b} was expected{hint}")
-    if problems:
-        return problems
-    values = np.concatenate([np.ravel(x) for x in list(w) + list(b)]).astype(float)
-    if values.size >= 2000:
-        mean, std = values.mean(), values.std()
-        if values.min() >= 0:
-            return ["every value is ≥ 0, as from rng.random (uniform on [0, 1)); draw standard-normal values "
-                    "with rng.standard_normal"]
-        if abs(mean) > 0.1 or not 0.9 < std < 1.1:
-            return [f"the values have mean {mean:.2f} and standard deviation {std:.2f}; standard-normal values "
-                    "have mean 0 and standard deviation 1"]
-    again = call_again()
-    if again is not None and not _same(got, again):
-        problems.append("two calls with the same seed gave different values — create the generator with "
-                        "np.random.default_rng(seed) inside the function and draw everything from it")
-    return problems
-
-
-def _same(a, b):
-    try:
-        return all(np.array_equal(x, y) for x, y in zip(list(a[0]) + list(a[1]), list(b[0]) + list(b[1])))
-    except (TypeError, IndexError):
-        return False
-
-
 NN_PARAMETER_MAKER = Spec(
     name="nn_parameter_maker",
     signature="nn_parameter_maker(layer_sizes, seed=None)",
@@ -74,7 +30,7 @@ NN_PARAMETER_MAKER = Spec(
     visible=_param_cases,
     random_case=_param_random,
     output="(w, b)",
-    validate=_param_validate,
+    validate=parameter_validate,
     compare_to_reference=False,
 )
 

@@ -10,8 +10,8 @@ import numpy as np
 from ..answers.nb02_forward_pass import cost_function
 from ..answers.nb03_gradient_descent import gradient_estimator, step_along
 from ..answers.nb04_backprop import backprop
-from ..network.gradient_check import relative_error
 from .cases import gradient_cases, gradient_random
+from .outputs import central_difference_note, implied_gradient
 from .spec import Case, Mistake, Spec
 
 #: forward differences at eps = 1e-4 stay within 1.8e-5 of the exact gradient beyond rtol on 3,000 random
@@ -40,17 +40,6 @@ def _not_restored(X, y, w, b, eps=1e-4):
     return out[0], out[1]
 
 
-def _central_note(got, case):
-    try:
-        err = relative_error(list(got[0]) + list(got[1]), sum(map(list, backprop(*case.args)), []))
-    except Exception:
-        return None
-    if err < 1e-6:
-        return ("your estimate agrees with the exact gradient to about 1e-7 — more accurate than deck 001's "
-                "forward difference (central differences?). Full marks.")
-    return None
-
-
 GRADIENT_ESTIMATOR = Spec(
     name="gradient_estimator",
     signature="gradient_estimator(X, y, w, b, eps=1e-4)",
@@ -61,7 +50,7 @@ GRADIENT_ESTIMATOR = Spec(
     rtol=GRAD_RTOL,
     atol_scale=GRAD_ATOL_SCALE,
     atol=GRAD_ATOL,
-    notes=_central_note,
+    notes=central_difference_note,
     mistakes=(Mistake("no-divide", "you did not divide the change in cost by eps: ∂C/∂θ ≈ (C(θ + eps) − C(θ)) / eps.",
                       lambda X, y, w, b, eps=1e-4: _scaled(gradient_estimator(X, y, w, b, eps), eps)),
               Mistake("divide-twice", "you divided by eps twice: ∂C/∂θ ≈ (C(θ + eps) − C(θ)) / eps.",
@@ -93,19 +82,6 @@ def _gd_random(rng):
     return Case("random", c.args + (float(rng.choice([0.01, 0.1, 1.0, 3.0])),))
 
 
-def _implied_gradient(out, case):
-    """Turn ``(new_w, new_b)`` into the gradient the step used: (θ − θ_new) / lr."""
-    _, _, w, b, lr = case.args
-    try:
-        new_w, new_b = out
-        if len(new_w) != len(w) or len(new_b) != len(b):
-            return out
-        return ([(np.asarray(a, float) - np.asarray(n, float)) / lr for a, n in zip(w, new_w)],
-                [(np.asarray(a, float) - np.asarray(n, float)) / lr for a, n in zip(b, new_b)])
-    except (TypeError, ValueError):
-        return out
-
-
 def _gd_step(X, y, w, b, lr, direction=-1.0, use_lr=True):
     w_pds, b_pds = gradient_estimator(X, y, w, b)
     k = lr if use_lr else 1.0
@@ -122,7 +98,7 @@ ONE_STEP_GD = Spec(
     rtol=GRAD_RTOL,
     atol_scale=GRAD_ATOL_SCALE,
     atol=GRAD_ATOL,
-    transform=_implied_gradient,
+    transform=implied_gradient,
     mistakes=(Mistake("uphill", "you stepped uphill: gradient descent subtracts, θ ← θ − lr·∂C/∂θ.",
                       lambda X, y, w, b, lr: _gd_step(X, y, w, b, lr, direction=+1.0)),
               Mistake("no-lr", "you subtracted the gradient without multiplying by the learning rate lr.",

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..answers.nb05_classifier import cross_entropy, cross_entropy_prime, relu_prime, softmax
-from .cases import scalar_output
+from .outputs import scalar_output
 from .spec import Case, Mistake, Spec
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..answers.nb06_cnn import conv2d_forward, convolution, pooling
+from .outputs import first_output
 from .spec import Case, Mistake, Spec
 
 DECK_IMAGE = np.array([[1, 1, 1, 0, 0], [0, 1, 1, 1, 0], [0, 0, 1, 1, 1], [0, 0, 1, 1, 0], [0, 1, 1, 0, 0]], float)
@@ -98,11 +99,6 @@ def _conv2d_no_bias(x, w, b, stride=1, padding=0):
     return conv2d_forward(x, w, np.zeros_like(np.asarray(b, float)), stride, padding)
 
 
-def _first(out, case):
-    """conv2d_forward returns (out, cache): compare out only."""
-    return out[0] if isinstance(out, tuple) and len(out) == 2 else out
-
-
 CONV2D_FORWARD = Spec(
     name="conv2d_forward",
     signature="conv2d_forward(x, w, b, stride=1, padding=0)",
@@ -110,7 +106,7 @@ CONV2D_FORWARD = Spec(
     visible=_conv2d_cases,
     random_case=_conv2d_random,
     output="out",
-    transform=_first,
+    transform=first_output,
     mistakes=(Mistake("no-bias", "your output matches a convolution without the bias: add b[f] to every "
                       "position of filter f's map.", _conv2d_no_bias),),
     hints={"transposed": "the output is NCHW: (N, F, H_out, W_out)."},

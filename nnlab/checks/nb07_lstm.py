@@ -6,6 +6,7 @@ import numpy as np
 from ..answers.nb02_forward_pass import sigmoid
 from ..answers.nb07_lstm import lstm_cell_forward
 from ..ops.lstm_params import init_lstm_params
+from .outputs import cell_states
 from .spec import Case, Mistake, Spec
 
 
@@ -49,11 +50,6 @@ def _sigmoid_candidate(x_t, h_prev, c_prev, params):
     return sigmoid(z["o"]) * np.tanh(c), c
 
 
-def _states(out, case):
-    """lstm_cell_forward returns (h_t, c_t, cache): compare the two states."""
-    return list(out[:2]) if isinstance(out, tuple) and len(out) >= 2 else out
-
-
 LSTM_CELL_FORWARD = Spec(
     name="lstm_cell_forward",
     signature="lstm_cell_forward(x_t, h_prev, c_prev, params)",
@@ -61,7 +57,7 @@ LSTM_CELL_FORWARD = Spec(
     visible=_cases,
     random_case=_random,
     output="(h_t, c_t)",
-    transform=_states,
+    transform=cell_states,
     mistakes=(Mistake("no-tanh", "your h_t is o_t ⊙ C_t; squash the cell state first: h_t = o_t ⊙ tanh(C_t).",
                       _no_tanh_on_c),
               Mistake("no-input-gate", "your cell state adds the candidate C̃_t without the input gate: "

@@ -8,89 +8,17 @@ imported only when such a check runs.
 """
 from __future__ import annotations
 
-import weakref
-
 import numpy as np
 
 from ..answers.nb02_forward_pass import cost_function
 from ..answers.nb03_gradient_descent import gradient_estimator, step_along
 from ..answers.nb04_backprop import backprop
 from ..answers.nb08_jax import gd_step, per_example_cost
-from .calling import call_captured, snapshot
-from .cases import deck_network, random_network, random_rows, scalar_output
+from .cases import deck_network, random_network, random_rows
+from .jitting import compiled, traceable
 from .nb02_forward_pass import COST_FUNCTION
+from .outputs import scalar_output
 from .spec import Case, Mistake, Spec
-
-
-_TRACED = weakref.WeakKeyDictionary()          # function → problems found under jit (checked once per function)
-_JITTED = weakref.WeakKeyDictionary()          # function → its jax.jit version
-
-
-def _remember(table, fn, value) -> None:
-    try:
-        table[fn] = value
-    except TypeError:                          # not weak-referenceable: nothing is cached for it
-        pass
-
-
-def compiled(fn):
-    """What the checks call instead of ``fn``: ``fn`` compiled by ``jax.jit``, or ``fn`` itself where it cannot
-    be traced (``traceable`` then says why).
-
-    Called eagerly, JAX compiles every operation separately for every new input shape — about 40 compilations
-    of ~70 ms for one gradient — while ``jit`` compiles the whole function once per shape. That is what keeps a
-    JAX check cell at a fraction of a second.
-    """
-    def call(*args, **kwargs):
-        import jax
-
-        jitted = _JITTED.get(fn) if _weakrefable(fn) else None
-        if jitted is None:
-            jitted = jax.jit(fn)
-            _remember(_JITTED, fn, jitted)
-        try:
-            value = jax.block_until_ready(jitted(*args, **kwargs))
-        except NotImplementedError:
-            raise
-        except Exception:                      # not traceable (numpy inside, float() of a tracer, …) or a bug
-            return fn(*args, **kwargs)
-        _remember(_TRACED, fn, [])
-        return value
-    return call
-
-
-def _weakrefable(fn) -> bool:
-    try:
-        weakref.ref(fn)
-        return True
-    except TypeError:
-        return False
-
-
-def traceable(fn, case: Case) -> list[str]:
-    """Problems if ``fn`` fails when compiled by ``jax.jit`` on the case's inputs. Compiling is slow, so each
-    function is compiled once, on the first case that reaches this check (``compiled`` records a success)."""
-    try:
-        return list(_TRACED[fn])
-    except (KeyError, TypeError):
-        pass
-    problems = _trace(fn, case)
-    _remember(_TRACED, fn, problems)
-    return problems
-
-
-def _trace(fn, case: Case) -> list[str]:
-    import jax
-
-    call = call_captured(lambda *a, **k: jax.block_until_ready(jax.jit(fn)(*a, **k)), snapshot(case.args),
-                         snapshot(case.kwargs))
-    if call.error is None:
-        return []
-    text = str(call.error).strip()
-    first = f": {text.splitlines()[0][:160]}" if text else ""
-    return [f"it gives the right values but fails under jax.jit ({type(call.error).__name__}{first}). Inside "
-            f"jit every array is a tracer: use jax.numpy (jnp.sum, jnp.exp, …) instead of numpy, and no float() "
-            f"or if on array values."]
 
 
 def _network_cases():

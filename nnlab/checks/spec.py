@@ -3,11 +3,16 @@
 (``CaseResult``, ``Result``)."""
 from __future__ import annotations
 
+import copy
+import warnings
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
+
+#: what ``Spec.mistake_output`` gives where a typical mistake's implementation raised on the case
+NO_OUTPUT = object()
 
 
 @dataclass(frozen=True)
@@ -41,11 +46,14 @@ class Spec:
     transform: ``(output, case) -> comparable``, applied to the student's and the reference output alike.
     validate: ``(output, case, call_again) -> list of problems`` for checks a reference value cannot express;
         ``call_again()`` calls the function once more on fresh copies (None if that raised).
-    notes: ``(output, case) -> note or None``, shown when a case passes (e.g. "central differences").
+    notes: ``(output, case, expected) -> note or None``, shown when a case passes (e.g. "central
+        differences"); ``expected`` is the transformed reference output (None where nothing is compared).
     check_function: ``(fn, case) -> list of problems`` for checks on the function itself rather than its output
         (e.g. that it still works under ``jax.jit``); run after the output checks passed.
     caller: ``fn -> callable`` used for every call of the student's function (e.g. compiled by ``jax.jit``
         with an eager fallback); default: ``fn`` itself.
+    recording: the visible cases' expected outputs and named mistakes' outputs, recorded when the student kit
+        was built (``nnlab.checks.recorded``); the kit's specs have one instead of a reference.
     """
     name: str
     signature: str
@@ -64,6 +72,26 @@ class Spec:
     compare_to_reference: bool = True
     check_function: Callable[[Callable, Case], list[str]] | None = None
     caller: Callable[[Callable], Callable] | None = None
+    recording: Any = None
+
+    def expected(self, case: Case):
+        """What the case's output should be, after the transform: the reference's, or the recorded one."""
+        if self.recording is not None:
+            return self.recording.expected_output(self.name, case)
+        want = self.reference(*copy.deepcopy(case.args), **copy.deepcopy(case.kwargs))
+        return self.transform(want, case) if self.transform is not None else want
+
+    def mistake_output(self, mistake: Mistake, case: Case):
+        """A typical mistake's output on the case, after the transform (``NO_OUTPUT`` if its code raised)."""
+        if self.recording is not None:
+            return self.recording.mistake_output(self.name, mistake.key, case)
+        try:
+            with warnings.catch_warnings(), np.errstate(all="ignore"):
+                warnings.simplefilter("ignore")
+                wrong = mistake.impl(*copy.deepcopy(case.args), **copy.deepcopy(case.kwargs))
+        except Exception:
+            return NO_OUTPUT
+        return self.transform(wrong, case) if self.transform is not None else wrong
 
     def hidden_cases(self, seed: int, n: int = 5) -> list[Case]:
         """``n`` random cases from ``default_rng(seed)``, marked hidden."""

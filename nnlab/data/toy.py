@@ -42,6 +42,14 @@ def xor_data(dtype=np.float64) -> tuple[np.ndarray, np.ndarray]:
 #: deck 001's "attend the talk" unit: (quarantine, presenting, interesting topic) → attend
 ATTEND_WEIGHTS = (np.array([5.0, -8.0, 5.0]), 1.0)
 
+#: deck 000's sign units on ±1 inputs: OR = sign(x1 + x2 + 1.5), AND = sign(x1 + x2 − 1.5)
+SIGN_GATES = {
+    "AND": (np.array([1.0, 1.0]), -1.5),
+    "OR": (np.array([1.0, 1.0]), 1.5),
+    "NAND": (np.array([-1.0, -1.0]), 1.5),
+    "NOR": (np.array([-1.0, -1.0]), -1.5),
+}
+
 
 def attend_table() -> tuple[np.ndarray, np.ndarray]:
     """Deck 001's table: rows (quarantine, presenting, interesting topic) → attend, ``X (6, 3)``, ``y (6,)``."""

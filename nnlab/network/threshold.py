@@ -15,21 +15,20 @@ from ..backend import as_float_array, as_matrix, check_params
 UNITS = ("step", "sign")
 
 
-def step(z):
-    """Heaviside step: 1 where z > 0, 0 elsewhere (z = 0 gives 0). Integer array of z's shape."""
-    return (as_float_array(z, "step", "z") > 0).astype(np.int64)
-
-
 def sign(z):
     """numpy's sign as integers: +1, −1, and 0 exactly at z = 0."""
     return np.sign(as_float_array(z, "sign", "z")).astype(np.int64)
 
 
 def unit_function(name):
-    """``step`` or ``sign`` by name."""
+    """A threshold unit's output function by name: ``"step"`` (1 where z > 0, else 0; integers of z's shape) or
+    ``"sign"``. (``nnlab.step``, the same Heaviside step as a public function, is ``relu_prime``'s twin and
+    lives with notebook 05's answers.)"""
     if name not in UNITS:
         raise ValueError(f"unit must be one of {UNITS}, got {name!r}")
-    return step if name == "step" else sign
+    if name == "sign":
+        return sign
+    return lambda z: (as_float_array(z, "step", "z") > 0).astype(np.int64)
 
 
 def threshold_forward(inp, w, b, unit="step"):
