@@ -36,6 +36,11 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
     r = sub.add_parser("release", help="regenerate the student notebooks from the source")
     r.add_argument("--to", type=Path, default=RELEASE, help="release folder (default notebooks/)")
+    k = sub.add_parser("kit", help="build the student kit: release notebooks and a library with no open answer")
+    k.add_argument("--to", type=Path, required=True, help="the kit's folder (new, empty, or an earlier kit)")
+    k.add_argument("--assignments", metavar="IDS", help="comma-separated assignment ids to ship (default: all)")
+    k.add_argument("--closed", metavar="IDS", help="comma-separated ids whose deadline has passed: the kit keeps "
+                                                   "their references")
     c = sub.add_parser("collect", help="collect <student>/<assignment>/*.ipynb from a folder or a .zip, or an "
                                        "LMS bulk download (--lms)")
     c.add_argument("path", type=Path)
@@ -71,6 +76,8 @@ def main(argv=None) -> int:
     os.environ.setdefault("NNLAB_HEADLESS", "1")
     os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
     try:
+        if args.command == "kit":
+            return cmd_kit(args)
         if args.command == "release":
             from .release import release
             done = release(args.source, args.to)
@@ -109,6 +116,24 @@ def main(argv=None) -> int:
         print(f"nnlab-grade: the gradebook {args.db or 'COURSE/gradebook.db'} cannot be used: "
               f"{str(exc).splitlines()[0]}", file=sys.stderr)
     return 1
+
+
+def cmd_kit(args) -> int:
+    from nnlab.answers import GRADED
+
+    from .kit import build_kit, parse_ids
+    known = sorted(GRADED)
+    try:
+        report = build_kit(args.to, parse_ids(args.assignments, known, "--assignments"),
+                           parse_ids(args.closed, known, "--closed"))
+    except (ValueError, FileExistsError) as exc:
+        raise Failure(str(exc)) from None
+    print(f"student kit {report.build} in {report.path}: {len(report.assignments)} notebooks, "
+          f"{report.files} files, {report.size / 1024:.0f} KiB")
+    print(f"  open (the students' own code): {', '.join(report.open) or 'none'}")
+    print(f"  closed (references included): {', '.join(report.closed) or 'none'}")
+    print("  publish the folder as its own repository or zip; rebuild it here as deadlines pass")
+    return 0
 
 
 def cmd_collect(ws, args) -> int:

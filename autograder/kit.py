@@ -1,0 +1,214 @@
+"""Building the student kit: what students receive, with no answer key inside (``nnlab-grade kit``).
+
+The kit is a self-contained folder that the instructor publishes as its own git repository or zip:
+
+- ``notebooks/<id>/<id>.ipynb``: the release notebooks of the listed assignments, byte for byte;
+- ``nnlab/``: a student build of the library. For every *open* assignment (not in ``--closed``) the answers
+  modules are generated: each graded function is a ``nnlab.yours.Yours`` placeholder (the student's own
+  version), each other piece of that answer is ``Withheld``; the data types they define are kept. Every check
+  is recorded (``nnlab.checks.recorded``): the visible cases' inputs, expected outputs and named mistakes'
+  outputs, with no reference, no hidden case and no mistake's code. Closed assignments keep their references,
+  since later notebooks build on working versions;
+- ``pyproject.toml``, ``README.md``, ``Makefile`` and ``lab/`` (student-mode JupyterLab settings) for students.
+
+Nothing of ``solutions/``, the grader or the sample class is copied. Rebuilding into a folder that holds an
+earlier kit replaces everything in it except ``.git``, so an instructor rebuilds as deadlines pass.
+"""
+from __future__ import annotations
+
+import ast
+import datetime as _dt
+import hashlib
+import importlib
+import inspect
+import json
+import pkgutil
+import shutil
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+KIT_MARK = Path("nnlab") / "kit.json"
+ANSWER_PACKAGES = ("nnlab.answers", "nnlab.jax.answers")
+
+
+@dataclass
+class KitReport:
+    path: Path
+    assignments: list[str]
+    open: list[str]
+    closed: list[str]
+    build: str
+    files: int
+    size: int
+
+
+def parse_ids(text: str | None, known: list[str], what: str) -> list[str] | None:
+    """``"01_perceptron,02_forward_pass"`` → ids (None for None); unknown ids are an error naming the known."""
+    if text is None:
+        return None
+    ids = [t.strip() for t in text.split(",") if t.strip()]
+    unknown = [i for i in ids if i not in known]
+    if unknown:
+        raise ValueError(f"{what}: unknown assignment id(s) {', '.join(unknown)}; known: {', '.join(known)}")
+    return ids
+
+
+def _module_source_name(module) -> str:
+    return module.__name__.rsplit(".", 1)[1]
+
+
+def _home_import(name: str, value) -> str | None:
+    """An import line that gives ``value`` under ``name`` from the module that defines it, if there is one."""
+    if inspect.ismodule(value):
+        return f"import {value.__name__}" + (f" as {name}" if name != value.__name__ else "")
+    home = getattr(value, "__module__", None)
+    if home and home in sys.modules and getattr(sys.modules[home], name, None) is value:
+        return f"from {home} import {name}"
+    for mod_name, mod in list(sys.modules.items()):         # a constant: find the module that defines it
+        if mod_name.startswith("nnlab.") and name in _defined_in(mod) and getattr(mod, name, None) is value:
+            return f"from {mod_name} import {name}"
+    return None
+
+
+def _defined_in(module) -> set[str]:
+    """The names a module's own source binds at top level (functions, classes, assignments)."""
+    try:
+        tree = ast.parse(inspect.getsource(module))
+    except (OSError, TypeError):
+        return set()
+    names = set()
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+            for target in node.targets if isinstance(node, ast.Assign) else [node.target]:
+                names.update(n.id for n in ast.walk(target) if isinstance(n, ast.Name))
+    return names
+
+
+def answers_stub(module, notebook: str, graded: tuple[str, ...]) -> str:
+    """The kit's version of an open assignment's answers module (numpy's or JAX's)."""
+    is_jax = module.__name__.startswith("nnlab.jax.")
+    imports, classes, names = [], [], []
+    own = _defined_in(module)
+    for name, value in vars(module).items():
+        if name.startswith("__") or name == "annotations":
+            continue
+        if inspect.ismodule(value):
+            imports.append(_home_import(name, value))
+            continue
+        defined_here = name in own
+        if name in graded and (not is_jax or notebook == "08_jax"):
+            names.append(f'{name} = Yours("{name}", "{notebook}")')
+        elif defined_here and inspect.isclass(value):
+            classes.append(inspect.getsource(value).rstrip())      # data types (a cache, a fit's result)
+        elif defined_here or name in graded or not (line := _home_import(name, value)):
+            names.append(f'{name} = Withheld("{name}", "{notebook}")')
+        else:                                   # a toolkit name, or another answers module's (open or not)
+            imports.append(line)
+    backend = "nnlab.jax" if is_jax else "nnlab"
+    head = [f'"""Notebook {notebook} is open, so this student kit holds none of its answers: each graded '
+            f'function here is\nyours (``nnlab.yours.Yours``: the version you write, once it passes its check), '
+            f'and the other parts of\nthe answer are withheld until your instructor closes the assignment. '
+            f'Written by ``nnlab-grade kit``\nfor {backend}."""',
+            "from __future__ import annotations", ""]
+    head += sorted(set(imports)) + ["from nnlab.yours import Withheld, Yours", "", ""]
+    body = ("\n\n\n".join(classes) + "\n\n\n") if classes else ""
+    return "\n".join(head) + body + "\n".join(names) + "\n"
+
+
+def checks_stub(module) -> str:
+    """The kit's version of a notebook's checks module: its specs, recorded."""
+    from nnlab.checks.spec import Spec
+
+    specs = [(name, value.name) for name, value in vars(module).items() if isinstance(value, Spec)]
+    lhs = ", ".join(n for n, _ in specs)
+    rhs = ", ".join(f'"{s}"' for _, s in specs)
+    return (f'"""The checks of {_module_source_name(module)}, recorded when this student kit was built '
+            f'(``nnlab.checks.recorded``):\nthe visible cases with their expected outputs and named mistakes, '
+            f'and no reference answer."""\n'
+            f"from .recorded import recorded_specs\n\n{lhs}{',' if len(specs) == 1 else ''} = "
+            f"recorded_specs({rhs})\n\n__all__ = [{', '.join(repr(n) for n, _ in specs)}]\n")
+
+
+def _copy_library(dest: Path) -> None:
+    def ignore(folder, names):
+        return [n for n in names if n == "__pycache__" or n.endswith((".pyc", ".pkl")) or n == "kit.json"]
+    shutil.copytree(REPO / "nnlab", dest / "nnlab", ignore=ignore)
+
+
+def _write_library(dest: Path, open_ids: list[str]) -> None:
+    import nnlab.checks
+    from nnlab.answers import GRADED
+    from nnlab.checks.recorded import write_recording
+
+    _copy_library(dest)
+    for package in ANSWER_PACKAGES:
+        pkg = importlib.import_module(package)
+        for info in pkgutil.iter_modules(pkg.__path__):
+            notebook = info.name[2:]                                  # nb02_forward_pass → 02_forward_pass
+            if notebook in open_ids:
+                module = importlib.import_module(f"{package}.{info.name}")
+                target = dest / Path(*package.split(".")) / f"{info.name}.py"
+                target.write_text(answers_stub(module, notebook, GRADED[notebook]), encoding="utf-8")
+    for info in pkgutil.iter_modules(nnlab.checks.__path__):
+        if info.name.startswith("nb"):
+            module = importlib.import_module(f"nnlab.checks.{info.name}")
+            (dest / "nnlab" / "checks" / f"{info.name}.py").write_text(checks_stub(module), encoding="utf-8")
+    write_recording(nnlab.checks.SPECS, dest / "nnlab" / "checks" / "recorded.pkl")
+
+
+def _clear(dest: Path) -> None:
+    """Make ``dest`` ready: a new or empty folder, or an earlier kit (everything but .git goes)."""
+    if not dest.exists():
+        dest.mkdir(parents=True)
+        return
+    entries = [p for p in dest.iterdir() if p.name != ".git"]
+    if entries and not (dest / KIT_MARK).is_file():
+        raise FileExistsError(f"{dest} is not empty and holds no earlier kit ({KIT_MARK} is missing): "
+                              "choose a new folder")
+    for p in entries:
+        shutil.rmtree(p) if p.is_dir() and not p.is_symlink() else p.unlink()
+
+
+def _digest(dest: Path) -> tuple[str, int, int]:
+    h, files, size = hashlib.sha256(), 0, 0
+    for p in sorted(dest.rglob("*")):
+        if p.is_file() and ".git" not in p.relative_to(dest).parts and p != dest / KIT_MARK:
+            data = p.read_bytes()
+            h.update(str(p.relative_to(dest)).encode() + b"\0" + data)
+            files, size = files + 1, size + len(data)
+    return h.hexdigest()[:12], files, size
+
+
+def build_kit(dest, assignments: list[str] | None = None, closed: list[str] | None = None) -> KitReport:
+    """Build the student kit into ``dest``; ``assignments`` (default all) ship, ``closed`` keep references."""
+    from nnlab import __version__
+    from nnlab.answers import GRADED
+
+    known = sorted(GRADED)
+    assignments = sorted(assignments) if assignments is not None else known
+    closed = sorted(closed or [])
+    open_ids = [a for a in known if a not in closed]
+    dest = Path(dest).resolve()
+    if dest == REPO or any(dest == REPO / d or REPO / d in dest.parents for d in ("nnlab", "notebooks", "solutions")):
+        raise ValueError(f"refusing to build a kit into {dest}, a part of the instructor's repository")
+    _clear(dest)
+    _write_library(dest, open_ids)
+    for aid in assignments:
+        (dest / "notebooks" / aid).mkdir(parents=True, exist_ok=True)
+        for nb in sorted((REPO / "notebooks" / aid).glob("*.ipynb")):
+            shutil.copyfile(nb, dest / "notebooks" / aid / nb.name)
+    shutil.copytree(REPO / "autograder" / "lab" / "student", dest / "lab")
+    from .kit_files import makefile, pyproject, readme
+    (dest / "pyproject.toml").write_text(pyproject(__version__), encoding="utf-8")
+    (dest / "Makefile").write_text(makefile(), encoding="utf-8")
+    (dest / "README.md").write_text(readme(assignments, open_ids, closed), encoding="utf-8")
+    build, files, size = _digest(dest)
+    (dest / KIT_MARK).write_text(json.dumps({
+        "version": __version__, "build": build, "built_utc": _dt.datetime.now(_dt.timezone.utc).strftime(
+            "%Y-%m-%dT%H:%M:%SZ"), "assignments": assignments, "open": open_ids, "closed": closed}, indent=1) + "\n",
+        encoding="utf-8")
+    return KitReport(dest, assignments, open_ids, closed, build, files + 1, size)

@@ -1,0 +1,144 @@
+"""The student kit (autograder/kit.py): no answer inside, and the checks it records say what the full library
+says. Two kits are built, as the term goes: every assignment open, and 01–04 closed."""
+from __future__ import annotations
+
+import dataclasses
+import json
+import pickle
+import re
+import subprocess
+import sys
+import sysconfig
+import venv
+from pathlib import Path
+
+import pytest
+
+from autograder.kit import build_kit
+from nnlab.answers import GRADED
+from nnlab.checks import SPECS, run_check
+from nnlab.checks.recorded import recorded_spec
+from nnlab.checks.running import check_case
+
+pytestmark = pytest.mark.kit
+REPO = Path(__file__).resolve().parent.parent
+PROBE = Path(__file__).with_name("kit") / "leak_probe.py"
+KITS = {"all open": [], "01-04 closed": ["01_perceptron", "02_forward_pass", "03_gradient_descent", "04_backprop"]}
+
+
+def _solution_cells(aid):
+    nb = json.loads((REPO / "solutions" / aid / f"{aid}.ipynb").read_text(encoding="utf-8"))
+    return ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code"]
+
+
+def hidden_seeds(aid) -> list[int]:
+    return [int(s) for cell in _solution_cells(aid) for s in re.findall(r"hidden_seed=(\d+)", cell)]
+
+
+def solution_lines(aid) -> set[str]:
+    """The lines of an assignment's solution regions that are the answer's own: at least 20 characters (so
+    `return a` and the like do not count), and held by no release notebook and by no toolkit module (the parts
+    of nnlab outside answers/ and the checks' spec modules, such as ``X = np.asarray(X, dtype=float)``)."""
+    toolkit = [p for p in sorted((REPO / "nnlab").rglob("*.py"))
+               if "answers" not in p.parts and not (p.parent.name == "checks" and p.name.startswith("nb"))]
+    release = "".join(p.read_text(encoding="utf-8") for p in sorted((REPO / "notebooks").glob("*/*.ipynb")))
+    release += "".join(json.dumps(p.read_text(encoding="utf-8")) for p in toolkit)
+    lines = set()
+    for cell in _solution_cells(aid):
+        for region in re.findall(r"### BEGIN SOLUTION\n(.*?)### END SOLUTION", cell, flags=re.S):
+            lines |= {line.strip() for line in region.splitlines()
+                      if len(line.strip()) >= 20 and json.dumps(line.strip())[1:-1] not in release}
+    return lines
+
+
+@pytest.fixture(scope="module", params=list(KITS))
+def kit(request, tmp_path_factory):
+    closed = KITS[request.param]
+    path = tmp_path_factory.mktemp("kit") / "kit"
+    report = build_kit(path, closed=closed)
+    return request.param, report
+
+
+def _kit_python(kit_dir: Path, home: Path) -> Path:
+    """A fresh virtual environment that holds only the kit (and the packages it depends on)."""
+    env = home / "venv"
+    venv.EnvBuilder(with_pip=False, symlinks=True).create(env)
+    site = next((env / "lib").glob("python3*/site-packages"))
+    (site / "deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n", encoding="utf-8")
+    (site / "kit.pth").write_text(str(kit_dir) + "\n", encoding="utf-8")
+    return env / "bin" / "python"
+
+
+def _passes(spec, case, value) -> bool:
+    try:
+        return check_case(spec, lambda *args, **kwargs: value, case).passed
+    except Exception as exc:            # the check itself must survive any output
+        raise AssertionError(f"check {spec.name} crashed on an output of type {type(value).__name__}") from exc
+
+
+def test_no_callable_in_the_kit_passes_an_open_check(kit, tmp_path):
+    name, report = kit
+    open_names = [n for aid in report.open for n in GRADED[aid]]
+    cases = {}
+    for fn_name in open_names:
+        spec = SPECS[fn_name]
+        aid = next(a for a, names in GRADED.items() if fn_name in names)
+        hidden = [c for seed in hidden_seeds(aid) for c in spec.hidden_cases(seed, 2)][:6]
+        cases[fn_name] = [(c.args, c.kwargs) for c in spec.visible() + hidden]
+    jitted = {n for n in open_names if SPECS[n].check_function is not None}     # the JAX checks: jit too
+    (tmp_path / "cases.pkl").write_bytes(pickle.dumps((cases, jitted)))
+    python = _kit_python(report.path, tmp_path)
+    work = tmp_path / "cwd"
+    work.mkdir()
+    run = subprocess.run([str(python), str(PROBE), str(tmp_path / "cases.pkl"), str(tmp_path / "out.pkl")],
+                         cwd=work, capture_output=True, text=True, timeout=1200)
+    assert run.returncode == 0, run.stderr[-3000:]
+    out = pickle.loads((tmp_path / "out.pkl").read_bytes())
+    assert out["kit"].startswith(str(report.path)) and not out["grader"], out["kit"]
+    matches, tried = [], 0
+    for (label, fn_name), outputs in out["results"].items():
+        tried += 1
+        if outputs is None:
+            continue
+        if fn_name in jitted:
+            outputs, compiles = outputs
+            if not compiles:                # the full check's check_function: it fails under jax.jit
+                continue
+        spec = dataclasses.replace(SPECS[fn_name], caller=None, check_function=None)
+        all_cases = spec.visible() + [c for seed in hidden_seeds(next(a for a, n in GRADED.items() if fn_name in n))
+                                      for c in spec.hidden_cases(seed, 2)][:6]
+        if all(_passes(spec, case, value) for case, value in zip(all_cases, outputs)):
+            matches.append(f"{label} passes {fn_name}")
+    print(f"\nkit '{name}': {out['callables']} callables reachable, {tried} (callable, open function) pairs whose "
+          f"signature fits, {out['calls']} calls on visible and hidden cases, {len(matches)} matches; "
+          f"{report.files} files, {report.size / 1024:.0f} KiB")
+    assert not matches, matches
+
+
+def test_no_file_of_the_kit_holds_a_hidden_seed_or_a_solution_line(kit):
+    name, report = kit
+    texts = {p: p.read_bytes().decode("utf-8", "replace") for p in report.path.rglob("*") if p.is_file()}
+    seeds = [s for aid in GRADED for s in hidden_seeds(aid)]
+    for path, text in texts.items():
+        for seed in seeds:
+            assert f"hidden_seed={seed}" not in text and not re.search(rf"\b{seed}\b", text), (path, seed)
+    for aid in report.open:
+        for line in solution_lines(aid):
+            holders = [p for p, t in texts.items() if line in t]
+            assert not holders, (aid, line, holders)
+    assert not (report.path / "solutions").exists() and not (report.path / "autograder").exists()
+
+
+def test_the_kit_gives_the_full_librarys_messages_for_every_named_mistake(kit):
+    """Each named mistake, and the reference itself, checked by the kit's recorded spec and by the full one."""
+    name, report = kit
+    data = pickle.loads((report.path / "nnlab" / "checks" / "recorded.pkl").read_bytes())
+    assert sorted(data) == sorted(SPECS)
+    compared = 0
+    for spec_name, spec in SPECS.items():
+        kit_spec = recorded_spec(spec_name, data)
+        for answer in [m.impl for m in spec.mistakes] + ([spec.reference] if spec.compare_to_reference else []):
+            full, recorded = run_check(spec, answer).to_dict(), run_check(kit_spec, answer).to_dict()
+            assert repr(full) == repr(recorded), (spec_name, full, recorded)
+            compared += 1
+    assert compared > 60
