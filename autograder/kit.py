@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import ast
 import datetime as _dt
+import functools
 import hashlib
 import importlib
 import inspect
@@ -55,10 +56,6 @@ def parse_ids(text: str | None, known: list[str], what: str) -> list[str] | None
     return ids
 
 
-def _module_source_name(module) -> str:
-    return module.__name__.rsplit(".", 1)[1]
-
-
 def _home_import(name: str, value) -> str | None:
     """An import line that gives ``value`` under ``name`` from the module that defines it, if there is one."""
     if inspect.ismodule(value):
@@ -72,12 +69,13 @@ def _home_import(name: str, value) -> str | None:
     return None
 
 
-def _defined_in(module) -> set[str]:
+@functools.lru_cache(maxsize=None)
+def _defined_in(module) -> frozenset[str]:
     """The names a module's own source binds at top level (functions, classes, assignments)."""
     try:
         tree = ast.parse(inspect.getsource(module))
     except (OSError, TypeError):
-        return set()
+        return frozenset()
     names = set()
     for node in tree.body:
         if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
@@ -85,7 +83,7 @@ def _defined_in(module) -> set[str]:
         elif isinstance(node, (ast.Assign, ast.AnnAssign)):
             for target in node.targets if isinstance(node, ast.Assign) else [node.target]:
                 names.update(n.id for n in ast.walk(target) if isinstance(n, ast.Name))
-    return names
+    return frozenset(names)
 
 
 def answers_stub(module, notebook: str, graded: tuple[str, ...]) -> str:
@@ -126,7 +124,8 @@ def checks_stub(module) -> str:
     specs = [(name, value.name) for name, value in vars(module).items() if isinstance(value, Spec)]
     lhs = ", ".join(n for n, _ in specs)
     rhs = ", ".join(f'"{s}"' for _, s in specs)
-    return (f'"""The checks of {_module_source_name(module)}, recorded when this student kit was built '
+    short = module.__name__.rsplit(".", 1)[1]
+    return (f'"""The checks of {short}, recorded when this student kit was built '
             f'(``nnlab.checks.recorded``):\nthe visible cases with their expected outputs and named mistakes, '
             f'and no reference answer."""\n'
             f"from .recorded import recorded_specs\n\n{lhs}{',' if len(specs) == 1 else ''} = "
@@ -205,7 +204,7 @@ def build_kit(dest, assignments: list[str] | None = None, closed: list[str] | No
     from .kit_files import makefile, pyproject, readme
     (dest / "pyproject.toml").write_text(pyproject(__version__), encoding="utf-8")
     (dest / "Makefile").write_text(makefile(), encoding="utf-8")
-    (dest / "README.md").write_text(readme(assignments, open_ids, closed), encoding="utf-8")
+    (dest / "README.md").write_text(readme(open_ids, closed), encoding="utf-8")
     build, files, size = _digest(dest)
     (dest / KIT_MARK).write_text(json.dumps({
         "version": __version__, "build": build, "built_utc": _dt.datetime.now(_dt.timezone.utc).strftime(

@@ -77,9 +77,9 @@ submit: $(VENV)/.installed work
 '''
 
 
-def readme(assignments: list[str], open_ids: list[str], closed: list[str]) -> str:
+def readme(open_ids: list[str], closed: list[str]) -> str:
     rows = "\n".join(f"| `{a}` | {'closed: nnlab holds its reference' if a in closed else 'open: your own code'} |"
-                     for a in sorted(set(assignments) | set(open_ids) | set(closed)))
+                     for a in sorted(open_ids + closed))
     return f'''# Neural-networks bootcamp: student kit
 
 You build the machinery of neural networks yourself, one notebook at a time: the perceptron, the forward pass,

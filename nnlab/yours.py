@@ -45,7 +45,7 @@ def notebook_of(name: str) -> str:
 
 def remember(name: str, fn) -> None:
     """Use ``fn`` as your ``name`` from now on in this kernel (``check`` calls this when it passes)."""
-    if name in _MINE or any(name in names for names in GRADED.values()):
+    if any(name in names for names in GRADED.values()):
         _MINE[name] = fn
 
 

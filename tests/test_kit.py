@@ -7,7 +7,6 @@ import json
 import pickle
 import re
 import subprocess
-import sys
 import sysconfig
 import venv
 from pathlib import Path
@@ -19,6 +18,7 @@ from nnlab.answers import GRADED
 from nnlab.checks import SPECS, run_check
 from nnlab.checks.recorded import recorded_spec
 from nnlab.checks.running import check_case
+from nnlab.yours import notebook_of
 
 pytestmark = pytest.mark.kit
 REPO = Path(__file__).resolve().parent.parent
@@ -79,12 +79,9 @@ def _passes(spec, case, value) -> bool:
 def test_no_callable_in_the_kit_passes_an_open_check(kit, tmp_path):
     name, report = kit
     open_names = [n for aid in report.open for n in GRADED[aid]]
-    cases = {}
-    for fn_name in open_names:
-        spec = SPECS[fn_name]
-        aid = next(a for a, names in GRADED.items() if fn_name in names)
-        hidden = [c for seed in hidden_seeds(aid) for c in spec.hidden_cases(seed, 2)][:6]
-        cases[fn_name] = [(c.args, c.kwargs) for c in spec.visible() + hidden]
+    all_cases = {n: SPECS[n].visible() + [c for seed in hidden_seeds(notebook_of(n))
+                                          for c in SPECS[n].hidden_cases(seed, 2)][:6] for n in open_names}
+    cases = {n: [(c.args, c.kwargs) for c in these] for n, these in all_cases.items()}
     jitted = {n for n in open_names if SPECS[n].check_function is not None}     # the JAX checks: jit too
     (tmp_path / "cases.pkl").write_bytes(pickle.dumps((cases, jitted)))
     python = _kit_python(report.path, tmp_path)
@@ -105,9 +102,7 @@ def test_no_callable_in_the_kit_passes_an_open_check(kit, tmp_path):
             if not compiles:                # the full check's check_function: it fails under jax.jit
                 continue
         spec = dataclasses.replace(SPECS[fn_name], caller=None, check_function=None)
-        all_cases = spec.visible() + [c for seed in hidden_seeds(next(a for a, n in GRADED.items() if fn_name in n))
-                                      for c in spec.hidden_cases(seed, 2)][:6]
-        if all(_passes(spec, case, value) for case, value in zip(all_cases, outputs)):
+        if all(_passes(spec, case, value) for case, value in zip(all_cases[fn_name], outputs)):
             matches.append(f"{label} passes {fn_name}")
     print(f"\nkit '{name}': {out['callables']} callables reachable, {tried} (callable, open function) pairs whose "
           f"signature fits, {out['calls']} calls on visible and hidden cases, {len(matches)} matches; "

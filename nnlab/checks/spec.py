@@ -3,13 +3,14 @@
 (``CaseResult``, ``Result``)."""
 from __future__ import annotations
 
-import copy
 import warnings
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
+
+from .calling import snapshot
 
 #: what ``Spec.mistake_output`` gives where a typical mistake's implementation raised on the case
 NO_OUTPUT = object()
@@ -78,7 +79,7 @@ class Spec:
         """What the case's output should be, after the transform: the reference's, or the recorded one."""
         if self.recording is not None:
             return self.recording.expected_output(self.name, case)
-        want = self.reference(*copy.deepcopy(case.args), **copy.deepcopy(case.kwargs))
+        want = self.reference(*snapshot(case.args), **snapshot(case.kwargs))
         return self.transform(want, case) if self.transform is not None else want
 
     def mistake_output(self, mistake: Mistake, case: Case):
@@ -88,7 +89,7 @@ class Spec:
         try:
             with warnings.catch_warnings(), np.errstate(all="ignore"):
                 warnings.simplefilter("ignore")
-                wrong = mistake.impl(*copy.deepcopy(case.args), **copy.deepcopy(case.kwargs))
+                wrong = mistake.impl(*snapshot(case.args), **snapshot(case.kwargs))
         except Exception:
             return NO_OUTPUT
         return self.transform(wrong, case) if self.transform is not None else wrong
