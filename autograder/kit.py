@@ -91,8 +91,12 @@ def answers_stub(module, notebook: str, graded: tuple[str, ...]) -> str:
     is_jax = module.__name__.startswith("nnlab.jax.")
     imports, classes, names = [], [], []
     own = _defined_in(module)
+    substitutes = getattr(module, "FROM_YOURS", {})     # pieces the kit rebuilds from the student's functions
     for name, value in vars(module).items():
-        if name.startswith("__") or name == "annotations":
+        if name.startswith("__") or name in ("annotations", "FROM_YOURS"):
+            continue
+        if name in substitutes:
+            imports.append(f"from {substitutes[name]} import {name}")
             continue
         if inspect.ismodule(value):
             imports.append(_home_import(name, value))

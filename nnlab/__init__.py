@@ -39,7 +39,7 @@ from .network.sequential import History, Sequential
 from .network.threshold import sign, threshold_forward
 from .ops.activations import (ACTIVATIONS, leaky_relu, leaky_relu_prime, linear, linear_prime, ramp, ramp_prime, relu,
                               softmax_prime, tanh, tanh_prime)
-from .ops.conv import conv2d_backward
+from .ops.conv import conv2d_backward, conv_cache
 from .ops.dropout import dropout_backward, dropout_forward
 from .ops.losses import (LOSSES, hinge_loss, hinge_loss_prime, l2_penalty, l2_penalty_prime, logistic_loss,
                          logistic_loss_prime, max_margin_loss, max_margin_loss_prime, regularised_cost, square_loss,
@@ -73,8 +73,8 @@ NUMERIC_API = (
     "forward_pass", "predict", "cost_function", "gradient_estimator", "central_difference_gradient", "backprop",
     "one_step_gd", "GD", "minibatch_gd",
     # convolution and pooling
-    "convolution", "pooling", "conv2d_forward", "conv2d_backward", "max_pool_forward", "max_pool_backward",
-    "avg_pool_forward", "avg_pool_backward",
+    "convolution", "pooling", "conv2d_forward", "conv2d_backward", "conv_cache", "max_pool_forward",
+    "max_pool_backward", "avg_pool_forward", "avg_pool_backward",
     # LSTM
     "lstm_cell_forward", "lstm_cell_backward", "lstm_forward", "lstm_backward", "readout_forward",
     "readout_backward",

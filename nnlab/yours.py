@@ -17,6 +17,7 @@ the assignment closes. The instructor's full library has no placeholders at all.
 """
 from __future__ import annotations
 
+import ast
 import contextlib
 import io
 import json
@@ -70,19 +71,26 @@ def notebook_path(notebook: str, cwd: Path | None = None) -> Path:
 
 
 def _answer_cells(path: Path) -> list[str]:
-    """The code of a notebook's answer cells (nbgrader solution cells) and of its import-only cells."""
+    """The code of a notebook's answer cells (nbgrader solution cells), after the imports of its other cells
+    (their top-level ``import`` and ``from … import`` statements only: nothing else of them runs)."""
     nb = json.loads(path.read_text(encoding="utf-8"))
-    code = []
+    imports, answers = [], []
     for cell in nb.get("cells", []):
         if cell.get("cell_type") != "code":
             continue
         source = cell.get("source", "")
         source = "".join(source) if isinstance(source, list) else source
-        lines = [line.strip() for line in source.splitlines() if line.strip() and not line.strip().startswith("#")]
-        imports_only = bool(lines) and all(line.startswith(("import ", "from ")) for line in lines)
-        if cell.get("metadata", {}).get("nbgrader", {}).get("solution") or imports_only:
-            code.append(source)
-    return code
+        if cell.get("metadata", {}).get("nbgrader", {}).get("solution"):
+            answers.append(source)
+            continue
+        python = "\n".join(line for line in source.splitlines() if not line.lstrip().startswith(("%", "!")))
+        try:
+            tree = ast.parse(python)           # without IPython's magics and shell lines
+        except SyntaxError:                    # a cell that is not Python: it imports nothing here
+            continue
+        imports += [f"try:\n    {ast.unparse(node)}\nexcept ImportError:\n    pass"      # what it needs, if here
+                    for node in tree.body if isinstance(node, (ast.Import, ast.ImportFrom))]
+    return imports + answers
 
 
 def read_earlier(notebook: str, cwd: Path | None = None) -> dict | str:

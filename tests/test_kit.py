@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import pickle
 import re
 import subprocess
@@ -11,6 +12,7 @@ import sysconfig
 import venv
 from pathlib import Path
 
+import nbformat
 import pytest
 
 from autograder.kit import build_kit
@@ -67,6 +69,78 @@ def _kit_python(kit_dir: Path, home: Path) -> Path:
     (site / "deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n", encoding="utf-8")
     (site / "kit.pth").write_text(str(kit_dir) + "\n", encoding="utf-8")
     return env / "bin" / "python"
+
+
+def _kit_kernel(kit_dir: Path, home: Path, monkeypatch) -> str:
+    """A Jupyter kernel whose Python is the kit's fresh environment; returns the kernel's name."""
+    python = _kit_python(kit_dir, home)
+    spec = home / "share" / "jupyter" / "kernels" / "kit"
+    spec.mkdir(parents=True)
+    argv = [str(python), "-m", "ipykernel_launcher", "-f", "{connection_file}"]
+    (spec / "kernel.json").write_text(json.dumps({"argv": argv, "display_name": "kit", "language": "python"}))
+    monkeypatch.setenv("JUPYTER_PATH", str(home / "share" / "jupyter"))
+    monkeypatch.setenv("NNLAB_GRADING", "1")            # the demos short, as when grading
+    monkeypatch.delenv("PYTHONPATH", raising=False)
+    return "kit"
+
+
+def _run_in_course_order(kernel: str, notebooks: dict[str, nbformat.NotebookNode], work: Path) -> dict:
+    """Each notebook in ``work/<id>/<id>.ipynb``, run there in order (a later one reads the earlier ones, as a
+    student's do); returns ``{id: [(cell index, ename, evalue)]}`` of every error and stderr output."""
+    from nbclient import NotebookClient
+
+    problems = {}
+    for aid, nb in notebooks.items():
+        folder = work / aid
+        folder.mkdir(parents=True)
+        NotebookClient(nb, timeout=300, kernel_name=kernel, allow_errors=True,
+                       resources={"metadata": {"path": str(folder)}}).execute()
+        nbformat.write(nb, folder / f"{aid}.ipynb")
+        problems[aid] = [(i, o["ename"], o["evalue"]) for i, c in enumerate(nb.cells) if c.cell_type == "code"
+                         for o in c.outputs if o["output_type"] == "error"]
+        problems[aid] += [(i, "stderr", o["text"]) for i, c in enumerate(nb.cells) if c.cell_type == "code"
+                          for o in c.outputs if o["output_type"] == "stream" and o["name"] == "stderr"
+                          and "Kernel is running over TCP" not in o["text"]]
+    return problems
+
+
+def test_solution_notebooks_run_in_course_order_on_the_kit(kit, tmp_path, monkeypatch):
+    """The solutions, hidden tests emptied as in the release, pass every visible check on the kit's library
+    and run top to bottom: later cells and notebooks run on the earlier answers through nnlab.yours."""
+    name, report = kit
+    notebooks = {}
+    for aid in report.assignments:
+        nb = nbformat.read(REPO / "solutions" / aid / f"{aid}.ipynb", as_version=4)
+        for cell in nb.cells:
+            if cell.cell_type == "code":
+                cell.source = re.sub(r"### BEGIN HIDDEN TESTS.*?### END HIDDEN TESTS\n?", "", cell.source, flags=re.S)
+        notebooks[aid] = nb
+    problems = _run_in_course_order(_kit_kernel(report.path, tmp_path, monkeypatch), notebooks, tmp_path / "work")
+    assert not any(problems.values()), {aid: found for aid, found in problems.items() if found}
+
+
+@pytest.fixture(scope="module")
+def open_kit(tmp_path_factory):
+    """A kit with every assignment open: the one where the most is missing."""
+    return build_kit(tmp_path_factory.mktemp("open") / "kit")
+
+
+def test_release_notebooks_in_the_kit_fail_only_where_an_answer_is_missing(open_kit, tmp_path, monkeypatch):
+    """Each release notebook of the kit, run as handed out: every error is the stub's NotImplementedError or
+    the one line (FinishFirst) that names the challenge to finish first; every visible check cell fails."""
+    report = open_kit
+    notebooks = {aid: nbformat.read(report.path / "notebooks" / aid / f"{aid}.ipynb", as_version=4)
+                 for aid in report.assignments}
+    problems = _run_in_course_order(_kit_kernel(report.path, tmp_path, monkeypatch), notebooks, tmp_path / "work")
+    unexpected = {aid: [p for p in found if p[1] not in ("NotImplementedError", "FinishFirst")]
+                  for aid, found in problems.items()}
+    assert not any(unexpected.values()), unexpected
+    finish_first = [evalue for found in problems.values() for _, ename, evalue in found if ename == "FinishFirst"]
+    assert finish_first and all("\n" not in line and "finish" in line for line in finish_first)
+    for aid, nb in notebooks.items():
+        visible = [i for i, c in enumerate(nb.cells) if c.metadata.get("nbgrader", {}).get("grade_id", "")
+                   .endswith("_visible")]
+        assert visible and {i for i, *_ in problems[aid]} >= set(visible), aid
 
 
 def _passes(spec, case, value) -> bool:

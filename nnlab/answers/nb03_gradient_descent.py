@@ -2,16 +2,18 @@
 step of gradient descent along it.
 
 ``gradient_estimator`` nudges one parameter by eps, runs one more forward pass and divides the change in cost
-by eps: one forward pass per parameter. ``central_difference_gradient`` is the more accurate estimate the
-notebooks check backprop against: (C(θ + eps) − C(θ − eps)) / 2eps has error O(eps²), against O(eps) for
-forward differences, at the price of two forward passes per parameter. Both functions return new lists shaped like ``w`` and ``b`` and never
-change their arguments.
+by eps: one forward pass per parameter. ``central_difference_gradient`` is the more accurate estimate the tests
+check backprop against: (C(θ + eps) − C(θ − eps)) / 2eps has error O(eps²), against O(eps) for forward
+differences, at the price of two forward passes per parameter. ``one_step_gd`` steps along the estimate with
+``nnlab.network.descent.step_along``. All three return new lists shaped like ``w`` and ``b`` and never change
+their arguments.
 """
 from __future__ import annotations
 
 import numpy as np
 
 from ..backend import check_gradient_inputs
+from ..network.descent import step_along
 from .nb02_forward_pass import cost_function
 
 
@@ -55,11 +57,6 @@ def central_difference_gradient(X, y, w, b, eps=1e-5):
             g[idx] = (up - cost_function(X, y, w, b)) / (2 * eps)
             p[idx] = old
     return grads[:len(w)], grads[len(w):]
-
-
-def step_along(w, b, w_grads, b_grads, lr):
-    """θ ← θ − lr · g for every weight and bias: new lists ``(new_w, new_b)``."""
-    return [wl - lr * g for wl, g in zip(w, w_grads)], [bl - lr * g for bl, g in zip(b, b_grads)]
 
 
 def one_step_gd(X, y, w, b, lr):

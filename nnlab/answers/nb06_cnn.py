@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..backend import NUMPY, Backend
-from ..ops.conv import ConvCache, check_conv_inputs, im2col
+from ..ops.conv import conv_cache
 from ..ops.pool import avg_pool_forward, max_pool_forward
 
 
@@ -23,13 +23,11 @@ def conv2d_forward(x, w, b, stride=1, padding=0):
     Returns:
         ``(out, cache)``: out ``(N, F, H_out, W_out)``; cache a ``ConvCache`` for ``conv2d_backward``.
     """
-    x, w, b, stride, padding, out_hw = check_conv_inputs(x, w, b, stride, padding)
-    F, C, kh, kw = w.shape
-    xp = np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding))) if padding else x
-    cols = im2col(xp, kh, kw, stride, out_hw)
-    out = np.matmul(w.reshape(F, C * kh * kw), cols)            # (N, F, H_out·W_out): already NCHW
-    out += b[:, None].astype(out.dtype, copy=False)
-    return out.reshape(x.shape[0], F, *out_hw), ConvCache(x.shape, cols, w, stride, padding, out_hw)
+    cache = conv_cache(x, w, b, stride, padding)
+    F = cache.w.shape[0]
+    out = np.matmul(cache.w.reshape(F, -1), cache.cols)            # (N, F, H_out·W_out): already NCHW
+    out += np.asarray(b, dtype=out.dtype)[:, None]
+    return out.reshape(cache.x_shape[0], F, *cache.out_hw), cache
 
 
 def convolution(image, kernel, stride=1, padding=0):

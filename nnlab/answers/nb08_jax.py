@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from .nb02_forward_pass import predict
-from .nb03_gradient_descent import step_along
+from ..network.descent import step_along
 from .nb04_backprop import backprop
 
 

@@ -8,8 +8,9 @@ from __future__ import annotations
 import numpy as np
 
 from ..answers.nb02_forward_pass import cost_function
-from ..answers.nb03_gradient_descent import gradient_estimator, step_along
+from ..answers.nb03_gradient_descent import gradient_estimator
 from ..answers.nb04_backprop import backprop
+from ..network.descent import step_along
 from .cases import gradient_cases, gradient_random
 from .outputs import central_difference_note, implied_gradient
 from .spec import Case, Mistake, Spec

@@ -11,9 +11,10 @@ from __future__ import annotations
 import numpy as np
 
 from ..answers.nb02_forward_pass import cost_function
-from ..answers.nb03_gradient_descent import gradient_estimator, step_along
+from ..answers.nb03_gradient_descent import gradient_estimator
 from ..answers.nb04_backprop import backprop
 from ..answers.nb08_jax import gd_step, per_example_cost
+from ..network.descent import step_along
 from .cases import deck_network, random_network, random_rows
 from .jitting import compiled, traceable
 from .nb02_forward_pass import COST_FUNCTION

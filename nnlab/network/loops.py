@@ -12,11 +12,12 @@ from collections.abc import Callable
 import numpy as np
 
 from ..answers.nb02_forward_pass import cost_function
-from ..answers.nb03_gradient_descent import one_step_gd, step_along
+from ..answers.nb03_gradient_descent import one_step_gd
 from ..answers.nb04_backprop import backprop
 from ..backend import check_params, check_rows
 from .batching import batch_rows, epoch_batches
 from .callbacks import train_begin, train_end
+from .descent import step_along
 
 
 def GD(X, y, w, b, epoch, lr, callback: Callable | None = None):

@@ -61,6 +61,16 @@ def im2col(xp, kh, kw, stride, out_hw):
     return win.transpose(0, 1, 4, 5, 2, 3).reshape(N, C * kh * kw, out_hw[0] * out_hw[1])
 
 
+def conv_cache(x, w, b, stride=1, padding=0) -> ConvCache:
+    """What ``conv2d_backward`` needs from a forward pass of ``x (N, C, H, W)`` through ``w (F, C, kh, kw)`` and
+    ``b (F,)``: the input's receptive fields as columns. The layers build it themselves where
+    ``conv2d_forward`` is yours (the student kit), since your forward pass keeps a cache of your own."""
+    x, w, b, stride, padding, out_hw = check_conv_inputs(x, w, b, stride, padding)
+    kh, kw = w.shape[2:]
+    xp = np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding))) if padding else x
+    return ConvCache(x.shape, im2col(xp, kh, kw, stride, out_hw), w, stride, padding, out_hw)
+
+
 def conv2d_backward(dout, cache: ConvCache):
     """Gradients of a loss through ``conv2d_forward``.
 

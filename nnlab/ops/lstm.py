@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ..answers.nb07_lstm import CellCache, activate_gates, update_state
+from ..answers.nb07_lstm import CellCache, cell_step
 from ..backend import NUMPY, Backend, as_float_array
 from .lstm_params import fuse_gates, split_gates
 
@@ -75,8 +75,7 @@ def lstm_forward(X, h0, c0, params):
     for t in range(T):
         z = gates[t]
         z += Wh @ H[t]
-        activate_gates(z, n_h)
-        H[t + 1], C[t + 1], tanh_C[t] = update_state(z, C[t], n_h)
+        gates[t], H[t + 1], C[t + 1], tanh_C[t] = cell_step(z, C[t], n_h)
     return H[1:], C[1:], SequenceCache(X, H, C, gates, tanh_C, W)
 
 

@@ -10,7 +10,7 @@ import jax
 import jax.numpy as jnp
 from jax.flatten_util import ravel_pytree
 
-from ...answers.nb03_gradient_descent import step_along
+from ...network.descent import step_along
 from ...backend import check_gradient_inputs, check_params, check_rows
 from ..backend import JAX
 from .nb08_jax import jax_cost

@@ -10,7 +10,7 @@ from __future__ import annotations
 import jax
 import jax.numpy as jnp
 
-from ...answers.nb03_gradient_descent import step_along
+from ...network.descent import step_along
 from ...backend import check_params, check_rows
 from ..backend import JAX
 from .nb02_forward_pass import forward_columns

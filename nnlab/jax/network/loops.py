@@ -17,7 +17,8 @@ import numpy as np
 from ...backend import check_params, check_rows
 from ...network.batching import batch_rows, epoch_batches
 from ...network.callbacks import train_begin, train_end
-from ..answers.nb03_gradient_descent import forward_differences, gd_step_estimated, step_along
+from ...network.descent import step_along
+from ..answers.nb03_gradient_descent import forward_differences, gd_step_estimated
 from ..answers.nb04_backprop import backprop
 from ..answers.nb08_jax import jax_cost
 from ..backend import JAX

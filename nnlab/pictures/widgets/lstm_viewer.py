@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...answers.nb07_lstm import activate_gates
+from ...answers.nb07_lstm import cell_step
 from ...answers.nb07_lstm import lstm_cell_forward as reference_cell
 from ...ops.lstm_params import GATES as GATE_NAMES
 from ...ops.lstm_params import fuse_gates, init_lstm_params
@@ -26,7 +26,7 @@ def run_cell(cell, X, params):
     h, c = np.zeros((n_h, X.shape[2])), np.zeros((n_h, X.shape[2]))
     out = {g: [] for g in GATES}
     for x_t in X:
-        f, i, g, o = np.split(activate_gates(W @ np.concatenate([h, x_t]) + b, n_h), 4)   # deck 000's gates
+        f, i, g, o = np.split(cell_step(W @ np.concatenate([h, x_t]) + b, c, n_h)[0], 4)  # deck 000's gates
         for name, value in (("f", f), ("i", i), ("o", o), ("C̃", g)):
             out[name].append(value[:, 0])
         h, c, _ = cell(x_t, h, c, params)
