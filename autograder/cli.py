@@ -260,6 +260,10 @@ def cmd_demo(ws, args) -> int:
     from .report import class_records, grade_table
     print()
     print(grade_table(class_records(ws)))
+    from .kit import build_kit
+    kit = build_kit(ws.course / "kit")
+    print(f"\nthe student kit (what students get: the notebooks and nnlab without the open answers) is in "
+          f"{kit.path}\n  {kit.files} files, {kit.size / 1024:.0f} KiB; build your own with nnlab-grade kit --to DIR")
     print(f"\ndemo finished in {time.perf_counter() - start:.0f} s")
     return 0
 

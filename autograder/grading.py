@@ -191,11 +191,16 @@ def finish(ws: Workspace, task, outcome) -> Record:
 
 
 def _apply_verdicts(cells: list[CellResult], verdicts: dict) -> list[str]:
-    """The lower of the kernel's and the out-of-kernel verdict for each cell; returns the flags this raises."""
+    """The lower of the kernel's and the out-of-kernel verdict for each cell; returns the flags this raises.
+    A hidden-test cell graded in a grading library's sandbox (``deferred``) gets its grade here, unflagged."""
     flags = []
     for cell in cells:
         verdict = verdicts.get(cell.notebook, {}).get(cell.grade_id)
         if verdict is None or verdict["passed"] or cell.status != "passed":
+            continue
+        if verdict.get("deferred"):          # the kernel ran the visible cases only: this is the hidden ones' verdict
+            cell.status, cell.score = "failed", 0.0
+            cell.message = one_line("hidden cases, checked by the grader: " + verdict["message"])
             continue
         reason = one_line(verdict["message"], 400)
         cell.status, cell.score = "failed", 0.0

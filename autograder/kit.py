@@ -9,10 +9,16 @@ The kit is a self-contained folder that the instructor publishes as its own git 
   is recorded (``nnlab.checks.recorded``): the visible cases' inputs, expected outputs and named mistakes'
   outputs, with no reference, no hidden case and no mistake's code. Closed assignments keep their references,
   since later notebooks build on working versions;
-- ``pyproject.toml``, ``README.md``, ``Makefile`` and ``lab/`` (student-mode JupyterLab settings) for students.
+- ``pyproject.toml``, ``README.md``, ``Makefile`` and ``lab/`` (student-mode JupyterLab settings) for students;
+- while notebook 04 or 05 is open, the playground's runs recorded for its preset choices (it cannot train live
+  until the student's backprop and softmax are ready).
 
 Nothing of ``solutions/``, the grader or the sample class is copied. Rebuilding into a folder that holds an
 earlier kit replaces everything in it except ``.git``, so an instructor rebuilds as deadlines pass.
+
+The grader uses the same student build of the library inside its sandbox (``grading_library``): a notebook
+is graded with its own assignment and every later one open, so no reference of a function it checks exists
+where the student's code runs; the trusted comparison runs in the grader's own process with the full library.
 """
 from __future__ import annotations
 
@@ -23,6 +29,7 @@ import hashlib
 import importlib
 import inspect
 import json
+import os
 import pkgutil
 import shutil
 import sys
@@ -163,6 +170,54 @@ def _write_library(dest: Path, open_ids: list[str]) -> None:
     write_recording(nnlab.checks.SPECS, dest / "nnlab" / "checks" / "recorded.pkl")
 
 
+def first_open(assignment: str, checked: set[str]) -> str:
+    """The earliest assignment a grading library leaves open for a notebook of ``assignment`` whose test cells
+    check the functions ``checked``: the notebook's own, or that of the earliest function it checks. Every
+    later one is open too (notebook 08's ``jax_cost`` would pass notebook 02's ``cost_function``)."""
+    from nnlab.answers import GRADED
+    from nnlab.yours import notebook_of
+
+    owners = {notebook_of(name) for name in checked if any(name in names for names in GRADED.values())}
+    return min(owners | ({assignment} if assignment in GRADED else set()), default=max(GRADED) + "~")
+
+
+def grading_library(root: Path, open_from: str) -> Path:
+    """The folder holding ``nnlab/`` as the kit builds it with ``open_from`` and every later assignment open
+    (earlier ones closed: a notebook's grading kernel gets their references); built once under ``root``."""
+    from nnlab.answers import GRADED
+
+    folder = Path(root) / f"open-from-{open_from}"
+    if not (folder / KIT_MARK).is_file():
+        building = folder.with_name(folder.name + f".{os.getpid()}.tmp")
+        shutil.rmtree(building, ignore_errors=True)
+        _write_library(building, [a for a in sorted(GRADED) if a >= open_from])
+        (building / KIT_MARK).write_text(json.dumps({"grading": True, "open_from": open_from}) + "\n")
+        shutil.rmtree(folder, ignore_errors=True)
+        os.replace(building, folder)
+    return folder
+
+
+def _playground_runs(dest: Path) -> None:
+    """Notebook 01's playground trains with notebooks 04's and 05's answers: while either is open, the kit holds
+    runs recorded for its preset choices (nnlab/pictures/widgets/playground.py). Recording takes a minute, so
+    the runs are cached per version of the library (in ~/.cache/nnlab, or $XDG_CACHE_HOME/nnlab)."""
+    from nnlab.pictures.widgets.playground import RECORDING, record_runs
+
+    digest = hashlib.sha256()
+    for path in sorted((REPO / "nnlab").rglob("*.py")):
+        digest.update(path.read_bytes())
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "nnlab"
+    cached = cache / f"playground-{digest.hexdigest()[:16]}.pkl.xz"
+    if not cached.is_file():
+        import lzma
+        import pickle
+        cache.mkdir(parents=True, exist_ok=True)
+        partial = cached.with_suffix(f".{os.getpid()}.tmp")
+        partial.write_bytes(lzma.compress(pickle.dumps(record_runs(), protocol=4)))
+        os.replace(partial, cached)
+    shutil.copyfile(cached, dest / RECORDING.relative_to(REPO))
+
+
 def _clear(dest: Path) -> None:
     """Make ``dest`` ready: a new or empty folder, or an earlier kit (everything but .git goes)."""
     if not dest.exists():
@@ -200,6 +255,8 @@ def build_kit(dest, assignments: list[str] | None = None, closed: list[str] | No
         raise ValueError(f"refusing to build a kit into {dest}, a part of the instructor's repository")
     _clear(dest)
     _write_library(dest, open_ids)
+    if {"04_backprop", "05_classifier"} & set(open_ids):
+        _playground_runs(dest)
     for aid in assignments:
         (dest / "notebooks" / aid).mkdir(parents=True, exist_ok=True)
         for nb in sorted((REPO / "notebooks" / aid).glob("*.ipynb")):

@@ -35,6 +35,7 @@ DEFAULT_MEMORY = 2 * 1024 ** 3
 DEFAULT_PROCESSES = 256                        # tasks (processes and threads) per kernel; JAX's pools use ~40
 PIDS_CGROUP = Path("/sys/fs/cgroup/pids")      # cgroup v1's pids controller
 REPLAY = "--replay"                            # the launcher's argument for a replay worker (autograder/verify.py)
+LIBRARY = "--library="                         # the launcher's argument naming a grading library (autograder/kit.py)
 INSTALL_HINT = ("bubblewrap is not installed: as root, apt-get install bubblewrap (make test and make demo do "
                 "it), or grade without a sandbox with --no-sandbox (only for submissions you trust)")
 
@@ -105,24 +106,29 @@ def install_kernelspec(state: Path, hidden: list[Path], memory: int = DEFAULT_ME
     return Path(state) / "jupyter"
 
 
-def bwrap_argv(settings: dict, connection_file: str, cwd: str) -> tuple[list[str], dict[int, Path]]:
+def bwrap_argv(settings: dict, connection_file: str, cwd: str,
+               library: str | None = None) -> tuple[list[str], dict[int, Path]]:
     """The bwrap command line for one kernel, and the files to hand in through file descriptors."""
     socket_dir = str(Path(json.loads(Path(connection_file).read_text())["ip"]).parent)
     argv, files = _bwrap_prefix(settings, cwd, ["--bind", socket_dir, socket_dir,
-                                                "--ro-bind", connection_file, connection_file])
+                                                "--ro-bind", connection_file, connection_file], library)
     return argv + [sys.executable, "-m", "ipykernel_launcher", "-f", connection_file], files
 
 
-def _bwrap_prefix(settings: dict, cwd: str, binds: list[str]) -> tuple[list[str], dict[int, Path]]:
-    """bwrap up to its ``--``: the sandbox itself, the extra ``binds``, the environment, ``cwd`` writable."""
+def _bwrap_prefix(settings: dict, cwd: str, binds: list[str],
+                 library: str | None = None) -> tuple[list[str], dict[int, Path]]:
+    """bwrap up to its ``--``: the sandbox itself, the extra ``binds``, the environment, ``cwd`` writable.
+    ``library``: a grading library's folder (autograder/kit.py), whose ``nnlab`` replaces the full one."""
     argv = [bwrap_path() or "bwrap", "--unshare-all", "--die-with-parent", "--new-session",
             "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp", "--tmpfs", "/run"]
     for folder in sorted({sys.prefix, sys.base_prefix, str(REPO)}):   # an environment or clone under /tmp
-        if Path(folder).resolve().is_relative_to("/tmp"):
+        if Path(folder).resolve().is_relative_to("/tmp") and not (library and folder == str(REPO)):
             argv += ["--ro-bind", folder, folder]
     for folder in settings["hidden"]:          # empty; the kernel's own folder is bound back in below
         if Path(folder).exists():
             argv += ["--tmpfs", folder]
+    if library:
+        argv += library_binds(library)
     argv += ["--bind", cwd, cwd, *binds, "--dir", "/tmp/mpl"]
     files = {}
     for k, font_list in enumerate(sorted(Path(settings["fonts"]).glob("fontlist-*.json"))):
@@ -138,11 +144,32 @@ def _bwrap_prefix(settings: dict, cwd: str, binds: list[str]) -> tuple[list[str]
     return argv, files
 
 
-def replay_argv(state: Path) -> list[str]:
+def library_binds(library: str) -> list[str]:
+    """The mounts that give a sandbox the student build of nnlab in ``library`` instead of the full one.
+
+    The instructor's repository (its solutions, tests, git history: the full library in every form) is hidden
+    under an empty tmpfs, and only what the kernel needs is bound back, read-only: the Python environment if
+    it lives there, the grader's package without its sample class, and the student build of ``nnlab`` where
+    the full one was, so that ``import nnlab`` (an editable install or not) finds it unchanged."""
+    import importlib.util
+    nnlab_dir = Path(importlib.util.find_spec("nnlab").submodule_search_locations[0])
+    argv = []
+    if (REPO / ".git").exists() or (REPO / "solutions").exists():
+        argv += ["--tmpfs", str(REPO)]
+        for folder in sorted({sys.prefix, sys.base_prefix}):
+            if Path(folder).resolve().is_relative_to(REPO):
+                argv += ["--ro-bind", folder, folder]
+        argv += ["--ro-bind", str(REPO / "autograder"), str(REPO / "autograder")]
+        if (REPO / "autograder" / "sample_class").exists():
+            argv += ["--tmpfs", str(REPO / "autograder" / "sample_class")]
+    return argv + ["--ro-bind", str(Path(library) / "nnlab"), str(nnlab_dir)]
+
+
+def replay_argv(state: Path, library: str | None = None) -> list[str]:
     """The command that starts a replay worker (autograder/replay.py) in the same sandbox, with the same
-    limits, as this workspace's grading kernels (the kernelspec must be installed)."""
+    limits and grading library, as this workspace's grading kernels (the kernelspec must be installed)."""
     spec = json.loads((Path(state) / "jupyter" / "kernels" / KERNEL_NAME / "kernel.json").read_text())
-    return spec["argv"][:4] + [REPLAY]
+    return spec["argv"][:4] + [REPLAY] + ([LIBRARY + str(library)] if library else [])
 
 
 def _user_tasks() -> int:
@@ -174,15 +201,17 @@ def cap_processes(settings: dict) -> None:
         resource.setrlimit(resource.RLIMIT_NPROC, (limit, hard))
 
 
-def launch(settings_json: str, connection_file: str) -> None:
+def launch(settings_json: str, connection_file: str, *extra: str) -> None:
     """The kernelspec's entry point (and the replay worker's, with ``REPLAY`` for the connection file): cap
-    memory and processes, then become bwrap (never returns)."""
+    memory and processes, then become bwrap (never returns). ``extra``: ``--library=FOLDER``, the grading
+    library (the grader passes it as the kernel's extra argument)."""
     settings = json.loads(settings_json)
+    library = next((a[len(LIBRARY):] for a in extra if a.startswith(LIBRARY)), None)
     if connection_file == REPLAY:
-        argv, files = _bwrap_prefix(settings, os.getcwd(), [])
+        argv, files = _bwrap_prefix(settings, os.getcwd(), [], library)
         argv += [sys.executable, "-m", "autograder.replay"]
     else:
-        argv, files = bwrap_argv(settings, connection_file, os.getcwd())
+        argv, files = bwrap_argv(settings, connection_file, os.getcwd(), library)
     cap_processes(settings)
     resource.setrlimit(resource.RLIMIT_AS, (settings["memory"], settings["memory"]))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
@@ -194,4 +223,4 @@ def launch(settings_json: str, connection_file: str) -> None:
 
 
 if __name__ == "__main__":
-    launch(sys.argv[1], sys.argv[2])
+    launch(*sys.argv[1:])

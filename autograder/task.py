@@ -84,7 +84,9 @@ def run_task(task: Task) -> Outcome:
     (ws.course / "gradebook.db").write_bytes(task.seed)
     from .execute import CELL_SECONDS
     CELL_SECONDS[0] = 0.0
-    workers = _start_replay_workers(ws, task)      # they boot while nbgrader runs the notebooks
+    library = _grading_library(ws, task)
+    api.config.Execute.extra_arguments = [f"--library={library}"] if library else []
+    workers = _start_replay_workers(ws, task, library)     # they boot while nbgrader runs the notebooks
     try:
         result = api.autograde(task.assignment, task.student, force=True, create=True)
     except BaseException:
@@ -99,15 +101,36 @@ def run_task(task: Task) -> Outcome:
         outcome.grades, outcome.comments = _read_grades(ws.db_url, task)
     cells_done = time.perf_counter()
     try:
-        _verify(ws, task, outcome, workers)
+        _verify(ws, task, outcome, workers, library)
     except Exception as exc:                       # a bug of ours: keep the kernel's grades, and say so
         outcome.verify_error = f"{type(exc).__name__}: {exc}"[:300]
+        if library is not None:                    # but no hidden case was checked anywhere: those cells fail
+            _fail_unchecked_hidden(task, outcome)
     outcome.timing = {"cells": round(CELL_SECONDS[0], 3), "replay": round(time.perf_counter() - cells_done, 3)}
     outcome.seconds = time.perf_counter() - start
     return outcome
 
 
-def _start_replay_workers(ws, task: Task) -> dict:
+def _grading_library(ws, task: Task) -> Path | None:
+    """The student build of nnlab that this task's sandboxed kernels and replay workers import (autograder/kit.py):
+    the assignment of every function its test cells check, and each later one, open. None without a sandbox."""
+    import nbformat
+
+    from .kit import first_open, grading_library
+    from .verify import source_checks
+    if not ws.sandbox:
+        return None
+    checked = set()
+    for data in task.sources.values():
+        try:
+            checked |= {c.spec for calls in source_checks(nbformat.reads(data.decode(), as_version=4)).values()
+                        for c in calls}
+        except Exception:                       # not a notebook: nbgrader says so when it grades it
+            continue
+    return grading_library(_SCRATCH["root"] / "library", first_open(task.assignment, checked))
+
+
+def _start_replay_workers(ws, task: Task, library: Path | None) -> dict:
     """A replay worker per notebook that has checked test cells, started ahead of need (autograder/verify.py)."""
     import nbformat
 
@@ -125,14 +148,14 @@ def _start_replay_workers(ws, task: Task) -> dict:
             folder = _SCRATCH["root"] / "replay" / Path(name).stem
             shutil.rmtree(folder, ignore_errors=True)
             try:
-                workers[name] = Worker(replay_argv(ws), folder, setup,
+                workers[name] = Worker(replay_argv(ws, library), folder, setup,
                                        ws.cell_timeout or ws.config().Execute.timeout)
             except OSError:                     # verify_notebook tries again and says why in the cells
                 continue
     return workers
 
 
-def _verify(ws, task: Task, outcome: Outcome, workers: dict) -> None:
+def _verify(ws, task: Task, outcome: Outcome, workers: dict, library: Path | None) -> None:
     """Check the test cells the kernel passed again outside the student's kernel (autograder/verify.py); a cell
     the trusted check fails scores 0."""
     import nbformat
@@ -146,17 +169,37 @@ def _verify(ws, task: Task, outcome: Outcome, workers: dict) -> None:
         notebook, worker = Path(name).stem, workers.pop(name, None)
         scores = outcome.grades.get(notebook, {})
         verdicts = verify_notebook(nbformat.reads(outcome.graded[name].decode(), as_version=4),
-                                   nbformat.reads(task.sources[name].decode(), as_version=4), replay_argv(ws),
+                                   nbformat.reads(task.sources[name].decode(), as_version=4),
+                                   replay_argv(ws, library),
                                    _SCRATCH["root"] / "replay" / notebook,
                                    ws.cell_timeout or ws.config().Execute.timeout, ws.notebook_timeout,
                                    wanted={gid for gid, score in scores.items() if score}, worker=worker)
         shutil.rmtree(_SCRATCH["root"] / "replay" / notebook, ignore_errors=True)
-        outcome.verdicts[notebook] = {gid: {"passed": v.passed, "message": v.message} for gid, v in verdicts.items()}
+        # a grading library's kernel ran only the visible cases of a hidden-test cell: the verdict here is its grade
+        outcome.verdicts[notebook] = {gid: {"passed": v.passed, "message": v.message,
+                                            "deferred": v.hidden and library is not None}
+                                      for gid, v in verdicts.items()}
         for gid, verdict in verdicts.items():
             if not verdict.passed:
                 scores[gid] = 0.0
     for worker in workers.values():                # notebooks nbgrader did not grade
         worker.close()
+
+
+def _fail_unchecked_hidden(task: Task, outcome: Outcome) -> None:
+    """Score 0 every hidden-test cell (the sandbox's kernel ran only its visible cases) when the check outside
+    the kernel could not run, saying so."""
+    import nbformat
+
+    from .verify import source_checks
+    for name, data in task.sources.items():
+        notebook = Path(name).stem
+        for gid, calls in source_checks(nbformat.reads(data.decode(), as_version=4)).items():
+            if any(call.hidden_seed is not None for call in calls) and gid in outcome.grades.get(notebook, {}):
+                outcome.grades[notebook][gid] = 0.0
+                outcome.verdicts.setdefault(notebook, {})[gid] = {
+                    "passed": False, "deferred": True,
+                    "message": f"its hidden cases could not be checked ({outcome.verify_error})"}
 
 
 def _read_grades(db_url: str, task: Task):

@@ -44,6 +44,7 @@ class CheckCall:
 class Verdict:
     passed: bool
     message: str = ""
+    hidden: bool = False          # the cell checks hidden cases (which a grading library's kernel cannot)
 
 
 def check_calls(code: str) -> list[CheckCall]:
@@ -219,7 +220,8 @@ def verify_notebook(graded_nb, source_nb, argv: list[str], cwd: Path, cell_timeo
         try:
             worker = Worker(argv, cwd, worker_setup(graded_nb, source_nb), cell_timeout)
         except OSError as exc:                 # cannot even start (e.g. bwrap gone): say so in every cell
-            return {gid: Verdict(False, f"could not be checked outside the kernel: {exc}") for gid in checks}
+            return {gid: Verdict(False, f"could not be checked outside the kernel: {exc}", _hidden(calls))
+                    for gid, calls in checks.items()}
     try:
         worker.ready()
         for cell in graded_nb.cells:
@@ -234,6 +236,7 @@ def verify_notebook(graded_nb, source_nb, argv: list[str], cwd: Path, cell_timeo
             if is_test:
                 if gid not in verdicts:            # a duplicated test cell: the first counts
                     verdicts[gid] = _check_cell(worker, checks[gid], get_spec, run_check)
+                    verdicts[gid].hidden = _hidden(checks[gid])
             else:
                 worker.request({"op": "run", "code": cell.source})
     except WorkerGone:
@@ -243,8 +246,12 @@ def verify_notebook(graded_nb, source_nb, argv: list[str], cwd: Path, cell_timeo
     for gid in checks:
         if gid not in verdicts:
             verdicts[gid] = Verdict(False, "could not be checked outside the kernel: the replay stopped before this "
-                                           f"cell ({worker.gone or 'the cell is missing'})")
+                                           f"cell ({worker.gone or 'the cell is missing'})", _hidden(checks[gid]))
     return verdicts
+
+
+def _hidden(calls: list[CheckCall]) -> bool:
+    return any(call.hidden_seed is not None for call in calls)
 
 
 def _check_cell(worker: Worker, calls: list[CheckCall], get_spec, run_check) -> Verdict:
@@ -267,9 +274,10 @@ def _check_cell(worker: Worker, calls: list[CheckCall], get_spec, run_check) -> 
     return Verdict(True)
 
 
-def replay_argv(ws) -> list[str]:
-    """How to start a replay worker for this workspace: in the grading sandbox, or plainly without one."""
+def replay_argv(ws, library=None) -> list[str]:
+    """How to start a replay worker for this workspace: in the grading sandbox (with the grading ``library``,
+    autograder/kit.py), or plainly without one."""
     if ws.sandbox:
         from .sandbox import replay_argv as sandboxed
-        return sandboxed(ws.state)
+        return sandboxed(ws.state, library)
     return [sys.executable, "-m", "autograder.replay"]

@@ -12,13 +12,19 @@ In the student kit, the graded functions of an open assignment are not in nnlab.
 
 Once your instructor closes an assignment (its deadline has passed), the kit holds nnlab's reference for it
 instead, so later notebooks build on a working version. Parts of nnlab that are pieces of an open answer but
-not a function you write (e.g. the helper behind the ``Dense`` layer's backward pass) are ``Withheld`` until
-the assignment closes. The instructor's full library has no placeholders at all.
+not a function you write (e.g. notebook 01's gate weights) are ``Withheld`` until the assignment closes, or
+rebuilt from your functions where the toolkit needs them (``nnlab.from_yours``). The instructor's full library
+has no placeholders at all.
+
+The grader's sandbox imports this build too (autograder/kit.py, ``grading_library``), with a ``kit.json``
+that says so: there no earlier notebook is read, and a placeholder that is not yet the student's function
+says that the reference is not available while grading.
 """
 from __future__ import annotations
 
 import ast
 import contextlib
+import functools
 import io
 import json
 from pathlib import Path
@@ -34,6 +40,15 @@ class FinishFirst(RuntimeError):
 
     def _render_traceback_(self):          # IPython shows these lines instead of a traceback
         return [f"{type(self).__name__}: {self}"]
+
+
+@functools.cache
+def grading() -> bool:
+    """Whether this is the build the grader's sandbox imports (no earlier notebook to read there)."""
+    try:
+        return bool(json.loads((Path(__file__).with_name("kit.json")).read_text(encoding="utf-8")).get("grading"))
+    except (OSError, ValueError):
+        return False
 
 
 def notebook_of(name: str) -> str:
@@ -146,6 +161,9 @@ class Yours:
         name, notebook = self.__name__, self.notebook
         if name in _MINE:
             return _MINE[name]
+        if grading():
+            raise FinishFirst(f"the reference is not available while grading: nnlab's {name} is your own (notebook "
+                              f"{notebook}), used once its check cell has passed.")
         if current_notebook() == notebook:
             raise FinishFirst(f"nnlab uses your own {name} here (notebook {notebook} is still open): finish "
                               f"{name} in notebook {notebook} and run its check cell first.")

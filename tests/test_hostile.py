@@ -55,8 +55,13 @@ SNOOP = """
 import os, socket, subprocess
 seen = {{}}
 for name, path in [("solutions", {source!r}), ("gradebook", {course!r} + "/gradebook.db"),
-                   ("others", {course!r} + "/submitted/ok")]:
+                   ("others", {course!r} + "/submitted/ok"), ("repository", {repo!r} + "/solutions"),
+                   ("history", {repo!r} + "/.git"), ("tests", {repo!r} + "/tests"),
+                   ("sample class", {repo!r} + "/autograder/sample_class/__init__.py")]:
     seen[name] = os.path.exists(path)
+import nnlab, nnlab.answers.nb02_forward_pass as answers
+seen["full library"] = not os.path.exists(os.path.join(os.path.dirname(nnlab.__file__), "kit.json"))
+seen["a sigmoid"] = type(answers.sigmoid).__name__ != "Yours"
 try:
     socket.create_connection(("1.1.1.1", 80), timeout=2); seen["network"] = True
 except OSError:
@@ -100,9 +105,18 @@ FORGERS = {    # a wrong sigmoid that tries to pass in the kernel by forging the
                                           "    return await real(raw_cell, *args, **kwargs)\n"
                                           "ip.run_cell_async = run_cell_async"},
     "forge_traceback": {"sigmoid": WRONG + "get_ipython().showtraceback = lambda *args, **kwargs: None"},
+}
+BORROWERS = {  # a sigmoid that calls nnlab's: the sandbox imports the kit's build, which has none to find
     "reference": {"sigmoid": "def sigmoid(z):\n    from nnlab import sigmoid as reference\n    return reference(z)"},
+    # reloads every nnlab module while it is being checked, to get a fresh reference past any stub
+    "reload": {"sigmoid": "import importlib, sys\ndef sigmoid(z):\n"
+                          "    for name in sorted(n for n in sys.modules if n.startswith('nnlab')):\n"
+                          "        try:\n            importlib.reload(sys.modules[name])\n"
+                          "        except Exception:\n            pass\n"
+                          "    from nnlab.answers.nb02_forward_pass import sigmoid as found\n    return found(z)"},
 }
 ATTACKS.update(FORGERS)
+ATTACKS.update(BORROWERS)
 FORKS = {      # only where a process cap holds them (else they would take the machine down)
     "fork_bomb": {"play": "import os, time\nme = os.getpid()\nwhile True:\n    try:\n        os.fork()\n"
                           "    except BlockingIOError:\n        if os.getpid() != me:\n"
@@ -206,6 +220,8 @@ EXPECTED = {
     # fool nobody, and the cell fails in the kernel already
     "forge_run_cell": ("graded", 1, {"sigmoid_visible": "failed", "double_test": "passed"}, "1/2 points"),
     "forge_traceback": ("graded", 1, {"sigmoid_visible": "failed", "double_test": "passed"}, "1/2 points"),
+    **{student: ("graded", 1, {"sigmoid_visible": "failed", "double_test": "passed"}, "1/2 points")
+       for student in BORROWERS},
 }
 
 
@@ -235,7 +251,8 @@ def hostile(tmp_path_factory):
     released = root / "release" / "h1" / "h1.ipynb"
     forks = FORKS if sandbox.process_cap()[0] != "none" else {}
     attacks = dict(ATTACKS, **forks, budget={"play": "import time\ntime.sleep(60)"},
-                   snoop={"play": SNOOP.format(source=str(source / "h1" / "h1.ipynb"), course=str(course))})
+                   snoop={"play": SNOOP.format(source=str(source / "h1" / "h1.ipynb"), course=str(course),
+                                               repo=str(sandbox.REPO))})
     for student, changes in attacks.items():
         (klass / student / "h1").mkdir(parents=True)
         nbformat.write(submission(released, changes), klass / student / "h1" / "h1.ipynb")
@@ -298,7 +315,7 @@ def test_crash_messages_name_the_cause_for_the_cells_not_run(hostile):
 def test_the_sandbox_held(hostile):
     graded = nbformat.read(hostile["course"] / "autograded" / "snoop" / "h1" / "h1.ipynb", as_version=4)
     printed = "".join(o.get("text", "") for c in graded.cells for o in c.get("outputs", []))
-    assert "SEEN []" in printed                      # no solutions, gradebook, classmates, network or writes
+    assert "SEEN []" in printed, printed    # no solutions, gradebook, classmates, repository, reference, network
     assert not (hostile["course"] / "planted.txt").exists()
     assert subprocess.run(["pgrep", "-f", "sleep 987"], capture_output=True).returncode == 1   # no daemon left
 
@@ -380,7 +397,9 @@ def test_a_killed_grader_resumes_without_regrading_or_losing_anyone(hostile, tmp
     assert all((r["status"], r["score"]) == ("graded", "2") for r in rows), rows
 
 
-def test_a_function_that_calls_the_reference_scores_zero_saying_so(hostile):
-    cell = hostile["cells"][("reference", "sigmoid_visible")]
+@pytest.mark.parametrize("student", sorted(BORROWERS))
+def test_a_function_that_calls_the_reference_scores_zero_saying_so(hostile, student):
+    """The sandbox imports the student kit's build of nnlab with h1's checked function (sigmoid) open: no
+    reference of it exists there, however the student's code looks for one (reloading every module too)."""
+    cell = hostile["cells"][(student, "sigmoid_visible")]
     assert "the reference is not available while grading" in cell["message"], cell
-    assert "passed in the notebook but not when checked outside it" in cell["message"], cell

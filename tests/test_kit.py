@@ -211,3 +211,33 @@ def test_the_kit_gives_the_full_librarys_messages_for_every_named_mistake(kit):
             assert repr(full) == repr(recorded), (spec_name, full, recorded)
             compared += 1
     assert compared > 60
+
+
+PLAYGROUND_PROBE = """
+import json
+from nnlab.pictures.widgets.playground import Playground
+p = Playground(data="xor", units=4)
+out = {"recorded": p.recorded is not None, "note": p.note.value, "button": p.button.description,
+       "fixed": [p.controls[k].disabled for k in ("layers", "lr", "epochs")]}
+out["accuracy"] = p.train()
+out["status"] = p.status.value
+print(json.dumps(out))
+"""
+
+
+def test_the_playground_replays_recorded_runs_while_backprop_is_open(open_kit, tmp_path):
+    """Notebook 01's playground in a kit with 04 open: it says that live training comes with notebook 04 and
+    replays the run recorded for the choices, which is the run the full library trains live."""
+    from nnlab.pictures.widgets.playground import Playground
+
+    python = _kit_python(open_kit.path, tmp_path)
+    run = subprocess.run([str(python), "-c", PLAYGROUND_PROBE], cwd=tmp_path, capture_output=True, text=True,
+                         timeout=300, env={k: v for k, v in os.environ.items() if k != "PYTHONPATH"})
+    assert run.returncode == 0, run.stderr[-2000:]
+    out = json.loads(run.stdout.splitlines()[-1])
+    assert out["recorded"] and out["button"] == "Replay" and out["fixed"] == [True, True, True], out
+    assert "Live training comes with notebook 04" in out["note"] and "backprop" in out["note"], out["note"]
+    assert out["status"].startswith("recorded run") and "training accuracy" in out["status"]
+    live = Playground(data="xor", units=4)
+    assert live.recorded is None
+    assert out["accuracy"] == pytest.approx(live.train(), abs=1e-12)
