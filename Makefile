@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 
 
-.PHONY: help demo test test-fast system-deps lab lab-instructor submit release bench clean
+.PHONY: help demo test test-fast system-deps lab lab-instructor submit work release bench clean
 
 # Debian packages some suites use (grading sandbox, real Fashion-MNIST, the browser suite's chromium);
 # installed only when running as root
@@ -44,7 +44,7 @@ system-deps:
 	else echo "note: not root, so Debian packages ($(DEBIAN_PACKAGES)) are not installed; suites needing them skip"; fi
 
 test-fast: $(VENV)/.installed-test        ## the library and checks only, no kernels
-	$(BIN)/python -m pytest -m "not notebooks and not grader and not kit" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -m "not notebooks and not grader and not kit and not browser" $(PYTEST_ARGS)
 
 work:
 	@mkdir -p work

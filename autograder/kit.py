@@ -266,6 +266,7 @@ def build_kit(dest, assignments: list[str] | None = None, closed: list[str] | No
     (dest / "pyproject.toml").write_text(pyproject(__version__), encoding="utf-8")
     (dest / "Makefile").write_text(makefile(), encoding="utf-8")
     (dest / "README.md").write_text(readme(open_ids, closed), encoding="utf-8")
+    (dest / ".gitignore").write_text(".venv/\n__pycache__/\n.ipynb_checkpoints/\nsubmission-*.zip\n", encoding="utf-8")
     build, files, size = _digest(dest)
     (dest / KIT_MARK).write_text(json.dumps({
         "version": __version__, "build": build, "built_utc": _dt.datetime.now(_dt.timezone.utc).strftime(

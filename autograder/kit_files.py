@@ -40,18 +40,20 @@ package-dir = {{ "" = "." }}
 include = ["nnlab*"]
 
 [tool.setuptools.package-data]
-nnlab = ["kit.json", "checks/recorded.pkl"]
+nnlab = ["kit.json", "checks/recorded.pkl", "pictures/widgets/playground_runs.pkl.xz"]
 '''
 
 
 def makefile() -> str:
     return '''# The bootcamp, student kit: `make lab` to work, `make submit STUDENT=<id>` to hand in.
 PYTHON ?= python3
+# more options for pip's install, e.g. PIP_ARGS="--no-index --find-links DIR" to install offline from wheels in DIR
+PIP_ARGS ?=
 VENV   := .venv
 BIN    := $(VENV)/bin
 ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
-.PHONY: help lab submit
+.PHONY: help lab submit work
 
 help:
 \t@echo "make lab                                   install, then open your copy of the notebooks (work/)"
@@ -59,17 +61,20 @@ help:
 
 $(VENV)/.installed: pyproject.toml
 \t$(PYTHON) -m venv $(VENV)
-\t$(BIN)/python -m pip install --quiet --disable-pip-version-check -e . 2>&1 | grep -v "^WARNING: Location" || true
+\t$(BIN)/python -m pip install --quiet --disable-pip-version-check $(PIP_ARGS) -e . 2>&1 \\
+\t  | grep -v "^WARNING: Location" || true
 \t@$(BIN)/python -c "import nnlab" && touch $@
 
-# your copy: notebooks/ stays as released, work/ is yours (an existing notebook is never overwritten)
+# your copy: notebooks/ stays as released, work/ is yours (an existing notebook is never overwritten, a new
+# one from a newer kit is copied)
 work:
 \t@mkdir -p work
 \t@for d in notebooks/*/; do id=$$(basename $$d); \\
 \t  for nb in $$d*.ipynb; do [ -e work/$$id/$$(basename $$nb) ] || { mkdir -p work/$$id; cp $$nb work/$$id/; }; done; done
 
+# JupyterLab through the venv's python (-P: the files in work/ are not on the server's import path)
 lab: $(VENV)/.installed work
-\tcd work && JUPYTER_CONFIG_PATH=$(CURDIR)/lab ../$(BIN)/jupyter lab $(ROOT_FLAG)
+\tcd work && JUPYTER_CONFIG_PATH=$(CURDIR)/lab ../$(BIN)/python -P -m jupyterlab $(ROOT_FLAG)
 
 submit: $(VENV)/.installed work
 \t@[ -n "$(STUDENT)" ] || { echo "usage: make submit STUDENT=<your id> [ASSIGNMENT=<assignment id>]"; exit 2; }

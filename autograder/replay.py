@@ -6,7 +6,9 @@ student's code prints goes to /dev/null and cannot mix with replies. Requests:
 
 - ``{"op": "run", "code": …}`` runs one cell in an IPython shell → ``{"ok": bool, "error": …}``;
 - ``{"op": "call", "fn": name, "spec": check, "args": …, "kwargs": …}`` calls the student's function (through
-  the spec's ``caller``, e.g. ``jax.jit``) → ``{"ok": true, "value": …}`` or ``{"ok": false, "error": …}``.
+  the spec's ``caller``, e.g. ``jax.jit``) → ``{"ok": true, "value": …}`` or ``{"ok": false, "error": …}``;
+- ``{"op": "problems", …}`` (the same fields) runs the spec's ``check_function`` on the function itself (does
+  it compile under ``jax.jit``?) → ``{"ok": true, "problems": [...]}``.
 
 Before any cell runs, nnlab's reference versions of the graded functions are replaced by stubs that raise,
 in every loaded ``nnlab`` module; again after each request (a cell may have imported or reloaded modules, or
@@ -100,6 +102,8 @@ def main() -> None:
                 result = shell.run_cell(request["code"], store_history=False, silent=True)
                 error = result.error_before_exec or result.error_in_exec
                 answer = {"ok": error is None, "error": None if error is None else _describe(error)}
+            elif request["op"] == "problems":
+                answer = _problems(shell, request, decode)
             else:
                 answer = _call(shell, request, decode, encode)
         except BaseException as exc:          # an interrupt between cells, or a broken request
@@ -122,6 +126,22 @@ def _call(shell, request, decode, encode) -> dict:
     try:
         value = fn(*decode(request["args"]), **decode(request["kwargs"]))
         return {"ok": True, "value": encode(value)}
+    except BaseException as exc:
+        return {"ok": False, "error": _describe(exc)}
+
+
+def _problems(shell, request, decode) -> dict:
+    """The spec's ``check_function`` on the student's function itself (e.g. "fails under jax.jit"): what a
+    check asks of the function rather than of its outputs, which only this process can try."""
+    import nnlab.checks
+    from nnlab.checks.spec import Case
+    fn = shell.user_ns.get(request["fn"])
+    spec = nnlab.checks.SPECS.get(request["spec"])
+    if not callable(fn) or spec is None or spec.check_function is None:
+        return {"ok": True, "problems": []}
+    case = Case("", tuple(decode(request["args"])), decode(request["kwargs"]))
+    try:
+        return {"ok": True, "problems": [str(p) for p in spec.check_function(fn, case)]}
     except BaseException as exc:
         return {"ok": False, "error": _describe(exc)}
 

@@ -176,12 +176,19 @@ class RemoteFunction:
         self.__name__ = function
 
     def __call__(self, *args, **kwargs):
-        reply = self.worker.request({"op": "call", "fn": self.function, "spec": self.spec,
-                                     "args": encode(list(args)), "kwargs": encode(kwargs)})
+        return decode(self._request("call", list(args), kwargs)["value"])
+
+    def problems(self, case) -> list[str]:
+        """The spec's ``check_function`` on the function itself, run where the function lives."""
+        return [str(p) for p in self._request("problems", list(case.args), dict(case.kwargs))["problems"]]
+
+    def _request(self, op: str, args: list, kwargs: dict) -> dict:
+        reply = self.worker.request({"op": op, "fn": self.function, "spec": self.spec,
+                                     "args": encode(args), "kwargs": encode(kwargs)})
         if not reply.get("ok"):
             kind, _, text = str(reply.get("error")).partition(": ")
             raise RemoteError.named(kind)(text[:500])
-        return decode(reply["value"])
+        return reply
 
 
 def worker_setup(notebook, source_nb) -> dict | None:
@@ -261,8 +268,10 @@ def _check_cell(worker: Worker, calls: list[CheckCall], get_spec, run_check) -> 
         except KeyError as exc:                # the source names a check nnlab does not have
             return Verdict(False, f"{call.spec}: {exc}")
         cases = None if call.hidden_seed is None else spec.hidden_cases(call.hidden_seed, call.n)
-        # the function is called as-is here; the worker applies the spec's caller (e.g. jax.jit) itself
-        local = dataclasses.replace(spec, caller=None, check_function=None)
+        # the function is called as-is here; the worker applies the spec's caller (e.g. jax.jit) itself, and runs
+        # the spec's check on the function itself (does it compile?) where the function lives
+        remote_check = (lambda fn, case: fn.problems(case)) if spec.check_function is not None else None
+        local = dataclasses.replace(spec, caller=None, check_function=remote_check)
         try:
             result = run_check(local, RemoteFunction(worker, call.function, call.spec), cases)
         except WorkerGone:

@@ -8,8 +8,6 @@ import os
 import pickle
 import re
 import subprocess
-import sysconfig
-import venv
 from pathlib import Path
 
 import nbformat
@@ -21,6 +19,7 @@ from nnlab.checks import SPECS, run_check
 from nnlab.checks.recorded import recorded_spec
 from nnlab.checks.running import check_case
 from nnlab.yours import notebook_of
+from tests.kit.venv import kit_python
 
 pytestmark = pytest.mark.kit
 REPO = Path(__file__).resolve().parent.parent
@@ -61,19 +60,15 @@ def kit(request, tmp_path_factory):
     return request.param, report
 
 
-def _kit_python(kit_dir: Path, home: Path) -> Path:
-    """A fresh virtual environment that holds only the kit (and the packages it depends on)."""
-    env = home / "venv"
-    venv.EnvBuilder(with_pip=False, symlinks=True).create(env)
-    site = next((env / "lib").glob("python3*/site-packages"))
-    (site / "deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n", encoding="utf-8")
-    (site / "kit.pth").write_text(str(kit_dir) + "\n", encoding="utf-8")
-    return env / "bin" / "python"
+@pytest.fixture(scope="module")
+def open_kit(tmp_path_factory):
+    """A kit with every assignment open: the one where the most is missing."""
+    return build_kit(tmp_path_factory.mktemp("open") / "kit")
 
 
 def _kit_kernel(kit_dir: Path, home: Path, monkeypatch) -> str:
     """A Jupyter kernel whose Python is the kit's fresh environment; returns the kernel's name."""
-    python = _kit_python(kit_dir, home)
+    python = kit_python(kit_dir, home)
     spec = home / "share" / "jupyter" / "kernels" / "kit"
     spec.mkdir(parents=True)
     argv = [str(python), "-m", "ipykernel_launcher", "-f", "{connection_file}"]
@@ -104,10 +99,11 @@ def _run_in_course_order(kernel: str, notebooks: dict[str, nbformat.NotebookNode
     return problems
 
 
-def test_solution_notebooks_run_in_course_order_on_the_kit(kit, tmp_path, monkeypatch):
-    """The solutions, hidden tests emptied as in the release, pass every visible check on the kit's library
-    and run top to bottom: later cells and notebooks run on the earlier answers through nnlab.yours."""
-    name, report = kit
+def test_solution_notebooks_run_in_course_order_on_the_kit(open_kit, tmp_path, monkeypatch):
+    """The solutions, hidden tests emptied as in the release, pass every visible check on the library of a kit
+    with every assignment open, and run top to bottom: later cells and notebooks run on the earlier answers
+    through nnlab.yours and nnlab.from_yours."""
+    report = open_kit
     notebooks = {}
     for aid in report.assignments:
         nb = nbformat.read(REPO / "solutions" / aid / f"{aid}.ipynb", as_version=4)
@@ -117,12 +113,6 @@ def test_solution_notebooks_run_in_course_order_on_the_kit(kit, tmp_path, monkey
         notebooks[aid] = nb
     problems = _run_in_course_order(_kit_kernel(report.path, tmp_path, monkeypatch), notebooks, tmp_path / "work")
     assert not any(problems.values()), {aid: found for aid, found in problems.items() if found}
-
-
-@pytest.fixture(scope="module")
-def open_kit(tmp_path_factory):
-    """A kit with every assignment open: the one where the most is missing."""
-    return build_kit(tmp_path_factory.mktemp("open") / "kit")
 
 
 def test_release_notebooks_in_the_kit_fail_only_where_an_answer_is_missing(open_kit, tmp_path, monkeypatch):
@@ -158,7 +148,7 @@ def test_no_callable_in_the_kit_passes_an_open_check(kit, tmp_path):
     cases = {n: [(c.args, c.kwargs) for c in these] for n, these in all_cases.items()}
     jitted = {n for n in open_names if SPECS[n].check_function is not None}     # the JAX checks: jit too
     (tmp_path / "cases.pkl").write_bytes(pickle.dumps((cases, jitted)))
-    python = _kit_python(report.path, tmp_path)
+    python = kit_python(report.path, tmp_path)
     work = tmp_path / "cwd"
     work.mkdir()
     run = subprocess.run([str(python), str(PROBE), str(tmp_path / "cases.pkl"), str(tmp_path / "out.pkl")],
@@ -230,7 +220,7 @@ def test_the_playground_replays_recorded_runs_while_backprop_is_open(open_kit, t
     replays the run recorded for the choices, which is the run the full library trains live."""
     from nnlab.pictures.widgets.playground import Playground
 
-    python = _kit_python(open_kit.path, tmp_path)
+    python = kit_python(open_kit.path, tmp_path)
     run = subprocess.run([str(python), "-c", PLAYGROUND_PROBE], cwd=tmp_path, capture_output=True, text=True,
                          timeout=300, env={k: v for k, v in os.environ.items() if k != "PYTHONPATH"})
     assert run.returncode == 0, run.stderr[-2000:]

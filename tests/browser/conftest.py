@@ -70,16 +70,19 @@ def _free_port() -> int:
 class Lab:
     """A running ``jupyter lab`` server: ``url(path)`` gives an authenticated URL, ``api(path)`` GETs JSON.
 
-    ``student=True`` starts it the way ``make lab`` does (nbgrader's instructor plugins switched off)."""
+    ``student=True`` starts it the way ``make lab`` does (nbgrader's instructor plugins switched off);
+    ``config_path`` names another student-mode settings folder, e.g. a kit's ``lab/``; ``extra_env`` adds to
+    the server's environment (``JUPYTER_PATH`` is where kernel specs are looked for first)."""
 
-    def __init__(self, root: Path, home: Path, cwd: Path | None = None, student: bool = False):
+    def __init__(self, root: Path, home: Path, cwd: Path | None = None, student: bool = False,
+                 config_path: Path | None = None, extra_env: dict[str, str] | None = None):
         self.root, self.port, self.token = root, _free_port(), secrets.token_hex(16)
         env = dict(os.environ, JUPYTER_CONFIG_DIR=str(home / "config"), JUPYTER_DATA_DIR=str(home / "data"),
                    JUPYTER_RUNTIME_DIR=str(home / "runtime"), IPYTHONDIR=str(home / "ipython"),
-                   MPLCONFIGDIR=str(home / "mpl"), NNLAB_GRADING="1")
+                   MPLCONFIGDIR=str(home / "mpl"), NNLAB_GRADING="1", **(extra_env or {}))
         env.pop("NNLAB_HEADLESS", None)                     # the browser is where widgets are live
-        if student:                                         # what `make lab` does
-            env["JUPYTER_CONFIG_PATH"] = str(STUDENT_CONFIG)
+        if student or config_path:                          # what `make lab` does
+            env["JUPYTER_CONFIG_PATH"] = str(config_path or STUDENT_CONFIG)
         labconfig = home / "config" / "labconfig"
         labconfig.mkdir(parents=True, exist_ok=True)
         (labconfig / "page_config.json").write_text(json.dumps(

@@ -6,7 +6,7 @@ and the loss curve redraw every few epochs.
 
 Training needs backpropagation and softmax, notebooks 04's and 05's answers. In a student kit built while
 either is open, the model trains on the student's own versions (``nnlab.from_yours``, ``nnlab.yours``); until
-those are ready, the playground replays runs recorded when the kit was built (``RECORDED``: three data sets,
+those are ready, the playground replays runs recorded when the kit was built (``RECORDED``: two data sets,
 1–8 units, tanh or ReLU, one hidden layer) and says that live training comes with notebook 04.
 """
 from __future__ import annotations
@@ -26,7 +26,7 @@ from ..live import figure
 from ._common import announce, image_widget, render, show
 
 ACTIVATIONS = ("tanh", "relu", "sigmoid", "leaky_relu")
-RECORDED = {"data": ("xor", "circles", "moons"), "units": (1, 2, 3, 4, 8), "activation": ("tanh", "relu"),
+RECORDED = {"data": ("xor", "circles"), "units": (1, 2, 3, 4, 8), "activation": ("tanh", "relu"),
             "layers": 1, "lr": 0.03, "epochs": 150}
 RECORDING = Path(__file__).with_name("playground_runs.pkl.xz")  # only in a kit built while 04 or 05 is open
 GRID = 90                                                        # points per side of the decision-boundary grid
