@@ -113,6 +113,12 @@ def test_same_numbers_in_both_backends():
             compared.add(back)
     mask_out, mask = nnlab.dropout_forward(np.ones((3, 4)), 0.5, np.random.default_rng(0))
     np.testing.assert_array_equal(nnj.dropout_backward(np.ones((3, 4)), mask), nnlab.dropout_backward(np.ones((3, 4)), mask))
+    x4, w4, b4 = (np.asarray(a) for a in cases["conv2d_forward"][:3])    # a cache built without the forward pass
+    d = rng.standard_normal(nnlab.conv2d_forward(x4, w4, b4, 2, 1)[0].shape)
+    for x, y in zip(nnlab.conv2d_backward(d, nnlab.conv_cache(x4, w4, b4, 2, 1)),
+                    nnj.conv2d_backward(d, nnj.conv_cache(x4, w4, b4, 2, 1))):
+        np.testing.assert_allclose(y, x, rtol=TOL, atol=TOL, err_msg="conv_cache")
+    compared.add("conv_cache")
     compared |= {"dropout_forward", "dropout_backward", "SGD", "Momentum", "RMSprop", "Adam"}   # tested elsewhere
     assert compared == set(nnlab.NUMERIC_API), set(nnlab.NUMERIC_API) - compared
 

@@ -34,7 +34,7 @@ from .network.optimizers import SGD, Adam, Momentum, RMSprop
 from .network.sequential import Sequential
 from .ops.activations import (ACTIVATIONS, leaky_relu, leaky_relu_prime, linear, linear_prime, ramp, ramp_prime, relu,
                               softmax_prime, tanh, tanh_prime)
-from .ops.conv import conv2d_backward
+from .ops.conv import conv2d_backward, conv_cache
 from .ops.dropout import dropout_backward, dropout_forward
 from .ops.losses import (LOSSES, hinge_loss, hinge_loss_prime, l2_penalty, l2_penalty_prime, logistic_loss,
                          logistic_loss_prime, max_margin_loss, max_margin_loss_prime, regularised_cost, square_loss,
@@ -46,8 +46,8 @@ from .ops.pool import avg_pool_backward, avg_pool_forward, max_pool_backward, ma
 __all__ = [
     "ACTIVATIONS", "Adam", "GD", "LOSSES", "Momentum", "RMSprop", "SGD", "Sequential", "avg_pool_backward",
     "avg_pool_forward", "backprop", "backprop_autodiff", "central_difference_gradient", "conv2d_backward",
-    "conv2d_forward", "convolution", "cost_function", "count_parameters", "cross_entropy", "cross_entropy_prime",
-    "describe_devices", "dropout_backward", "dropout_forward", "forward_pass", "gpu_available",
+    "conv2d_forward", "conv_cache", "convolution", "cost_function", "count_parameters", "cross_entropy",
+    "cross_entropy_prime", "describe_devices", "dropout_backward", "dropout_forward", "forward_pass", "gpu_available",
     "gradient_estimator", "he_init", "hinge_loss", "hinge_loss_prime", "init_lstm_params", "l2_penalty",
     "l2_penalty_prime", "leaky_relu", "leaky_relu_prime", "linear", "linear_prime", "log_softmax", "logistic_loss",
     "logistic_loss_prime", "lstm_backward", "lstm_cell_backward", "lstm_cell_forward", "lstm_forward",

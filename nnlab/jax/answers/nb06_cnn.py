@@ -8,18 +8,16 @@ from __future__ import annotations
 import jax.numpy as jnp
 
 from ...answers.nb06_cnn import convolve_one_image, pool_one_image
-from ...ops.conv import check_conv_inputs
 from ..backend import JAX
-from ..ops.conv import ConvCache, conv_compiled
+from ..ops.conv import conv_cache, conv_compiled
 from ..ops.pool import avg_pool_forward, max_pool_forward
 
 
 def conv2d_forward(x, w, b, stride=1, padding=0):
     """Batched 2-D convolution. Returns ``(out (N, F, H_out, W_out), cache)``."""
-    x, w, b, stride, padding, _ = check_conv_inputs(x, w, b, stride, padding, JAX)
-    dtype = jnp.result_type(x, w)
-    x, w = x.astype(dtype), w.astype(dtype)
-    return conv_compiled(x, w, b.astype(dtype), stride, padding), ConvCache(x, w, stride, padding)
+    cache = conv_cache(x, w, b, stride, padding)
+    b = jnp.asarray(b, dtype=cache.x.dtype)
+    return conv_compiled(cache.x, cache.w, b, cache.stride, cache.padding), cache
 
 
 def convolution(image, kernel, stride=1, padding=0):

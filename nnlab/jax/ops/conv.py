@@ -14,7 +14,8 @@ from typing import NamedTuple
 import jax
 import jax.numpy as jnp
 
-from ...ops.conv import check_geometry
+from ...ops.conv import check_conv_inputs, check_geometry
+from ..backend import JAX
 
 
 class ConvCache(NamedTuple):
@@ -23,6 +24,14 @@ class ConvCache(NamedTuple):
     w: jax.Array            # (F, C, kh, kw)
     stride: int
     padding: int
+
+
+def conv_cache(x, w, b, stride=1, padding=0) -> ConvCache:
+    """What ``conv2d_backward`` needs from a forward pass of ``x (N, C, H, W)`` through ``w (F, C, kh, kw)`` and
+    ``b (F,)``, after checking them: the input and the filters in one dtype, and the geometry."""
+    x, w, b, stride, padding, _ = check_conv_inputs(x, w, b, stride, padding, JAX)
+    dtype = jnp.result_type(x, w)
+    return ConvCache(x.astype(dtype), w.astype(dtype), stride, padding)
 
 
 def conv_nchw(x, w, b, stride, padding):
