@@ -82,6 +82,9 @@ def main(argv=None) -> int:
             from .release import release
             done = release(args.source, args.to)
             print(f"released {len(done)} assignments into {args.to}: {', '.join(done)}")
+            from .kit import PLAYGROUND_RUNS, record_playground
+            if record_playground():
+                print(f"recorded the playground's runs for the student kit into {PLAYGROUND_RUNS}")
             return 0
         from . import sandbox
         from .workspace import Workspace

@@ -201,3 +201,22 @@ def test_liveplot_in_a_kernel(headless, tmp_path, monkeypatch):
     else:
         assert len(bars) == 2                                # tqdm's notebook progress bars
         assert updates and all("image/png" in u["content"]["data"] for u in updates)
+
+
+def test_the_kits_recorded_playground_runs_are_current():
+    """The student kit replays runs recorded from this code (autograder/playground_runs.pkl.xz, refreshed by
+    make release): they must be current, and one of them is trained again here and must match."""
+    import lzma
+    import pickle
+
+    from autograder.kit import PLAYGROUND_RUNS, playground_digest, recorded_digest
+    from nnlab.data.toy import toy_data
+    from nnlab.pictures.widgets.playground import train_run
+
+    assert recorded_digest() == playground_digest(), "the playground's code changed since its runs were " \
+                                                     "recorded: run make release"
+    run = pickle.loads(lzma.decompress(PLAYGROUND_RUNS.read_bytes()))["runs"][("xor", 4, "tanh")]
+    X, y = toy_data("xor", m=240, noise=0.12, seed=0)
+    model, losses = train_run(X, y, 1, 4, "tanh", 0.03, 150)
+    assert run["losses"] == [(e, float(v)) for e, v in losses]
+    assert run["accuracy"] == model.evaluate(X, y)[1] and run["params"] == model.count_params()

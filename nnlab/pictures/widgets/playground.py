@@ -88,7 +88,7 @@ def _recorded_runs() -> tuple[dict | None, str]:
     try:
         train_run(np.eye(2), np.array([0, 1]), 1, 1, "tanh", 0.1, 1)
     except FinishFirst as error:
-        return pickle.loads(lzma.decompress(RECORDING.read_bytes())), str(error)
+        return pickle.loads(lzma.decompress(RECORDING.read_bytes()))["runs"], str(error)
     return None, ""
 
 
