@@ -218,14 +218,15 @@ def recorded_digest(path: Path = PLAYGROUND_RUNS) -> str | None:
     return pickle.loads(lzma.decompress(path.read_bytes()))["digest"] if path.is_file() else None
 
 
-def record_playground(path: Path = PLAYGROUND_RUNS) -> bool:
-    """Record the playground's runs into ``path`` unless they are current there; True if it recorded.
-    ``nnlab-grade release`` calls this, so the committed runs follow the code (a test says when they do not)."""
+def record_playground(path: Path = PLAYGROUND_RUNS, digest: str | None = None) -> bool:
+    """Record the playground's runs into ``path`` unless they are current there (``digest``: the code's, if
+    already known); True if it recorded. ``nnlab-grade release`` calls this, so the committed runs follow the
+    code (a test says when they do not)."""
     import lzma
     import pickle
 
     from nnlab.pictures.widgets.playground import record_runs
-    digest = playground_digest()
+    digest = digest or playground_digest()
     if recorded_digest(path) == digest:
         return False
     partial = path.with_suffix(f".{os.getpid()}.tmp")
@@ -241,12 +242,12 @@ def _playground_runs(dest: Path) -> None:
     in ~/.cache/nnlab (or $XDG_CACHE_HOME/nnlab) for the next build."""
     from nnlab.pictures.widgets.playground import RECORDING
 
-    source = PLAYGROUND_RUNS
-    if recorded_digest(source) != playground_digest():
+    source, digest = PLAYGROUND_RUNS, playground_digest()
+    if recorded_digest(source) != digest:
         cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "nnlab"
         cache.mkdir(parents=True, exist_ok=True)
-        source = cache / f"playground-{playground_digest()}.pkl.xz"
-        record_playground(source)
+        source = cache / f"playground-{digest}.pkl.xz"
+        record_playground(source, digest)
     shutil.copyfile(source, dest / RECORDING.relative_to(REPO))
 
 

@@ -191,11 +191,11 @@ def _fail_unchecked_hidden(task: Task, outcome: Outcome) -> None:
     the kernel could not run, saying so."""
     import nbformat
 
-    from .verify import source_checks
+    from .verify import has_hidden, source_checks
     for name, data in task.sources.items():
         notebook = Path(name).stem
         for gid, calls in source_checks(nbformat.reads(data.decode(), as_version=4)).items():
-            if any(call.hidden_seed is not None for call in calls) and gid in outcome.grades.get(notebook, {}):
+            if has_hidden(calls) and gid in outcome.grades.get(notebook, {}):
                 outcome.grades[notebook][gid] = 0.0
                 outcome.verdicts.setdefault(notebook, {})[gid] = {
                     "passed": False, "deferred": True,

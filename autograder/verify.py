@@ -227,7 +227,7 @@ def verify_notebook(graded_nb, source_nb, argv: list[str], cwd: Path, cell_timeo
         try:
             worker = Worker(argv, cwd, worker_setup(graded_nb, source_nb), cell_timeout)
         except OSError as exc:                 # cannot even start (e.g. bwrap gone): say so in every cell
-            return {gid: Verdict(False, f"could not be checked outside the kernel: {exc}", _hidden(calls))
+            return {gid: Verdict(False, f"could not be checked outside the kernel: {exc}", has_hidden(calls))
                     for gid, calls in checks.items()}
     try:
         worker.ready()
@@ -243,7 +243,7 @@ def verify_notebook(graded_nb, source_nb, argv: list[str], cwd: Path, cell_timeo
             if is_test:
                 if gid not in verdicts:            # a duplicated test cell: the first counts
                     verdicts[gid] = _check_cell(worker, checks[gid], get_spec, run_check)
-                    verdicts[gid].hidden = _hidden(checks[gid])
+                    verdicts[gid].hidden = has_hidden(checks[gid])
             else:
                 worker.request({"op": "run", "code": cell.source})
     except WorkerGone:
@@ -253,11 +253,12 @@ def verify_notebook(graded_nb, source_nb, argv: list[str], cwd: Path, cell_timeo
     for gid in checks:
         if gid not in verdicts:
             verdicts[gid] = Verdict(False, "could not be checked outside the kernel: the replay stopped before this "
-                                           f"cell ({worker.gone or 'the cell is missing'})", _hidden(checks[gid]))
+                                           f"cell ({worker.gone or 'the cell is missing'})", has_hidden(checks[gid]))
     return verdicts
 
 
-def _hidden(calls: list[CheckCall]) -> bool:
+def has_hidden(calls: list[CheckCall]) -> bool:
+    """Whether a test cell's checks draw hidden cases (which a grading library's kernel cannot)."""
     return any(call.hidden_seed is not None for call in calls)
 
 
