@@ -10,6 +10,13 @@ student's code prints goes to /dev/null and cannot mix with replies. Requests:
 - ``{"op": "problems", …}`` (the same fields) runs the spec's ``check_function`` on the function itself (does
   it compile under ``jax.jit``?) → ``{"ok": true, "problems": [...]}``.
 
+A ``call`` may name ``"substitute": [names]``: the other challenges' functions that the checked one calls
+(``one_step_gd`` → ``gradient_estimator``, nnlab.checks.depending). The call then runs on a copy of the
+student's function whose names point to stand-ins that ask the trusted process, over the same pipe
+(``{"op": "reference", "fn": name, "args": …}`` → ``{"op": "reference-reply", "ok": …, "value": …}``), for the
+reference's answer: the checked function is judged with correct dependencies, and no reference code enters
+this process. A stand-in works only during the call that made it.
+
 Before any cell runs, nnlab's reference versions of the graded functions are replaced by stubs that raise,
 in every loaded ``nnlab`` module; again after each request (a cell may have imported or reloaded modules, or
 bound a reference to a name of its own). Only plain data crosses the pipe (autograder/wire.py); the
@@ -92,9 +99,17 @@ def main() -> None:
     shell = InteractiveShell.instance()
     shell.showtraceback = lambda *a, **k: None
     reply = lambda data: (protocol_out.write(json.dumps(data) + "\n"), protocol_out.flush())  # noqa: E731
+
+    def ask(data: dict) -> dict:
+        """Send a question to the trusted process and wait for its answer (skipping nothing else)."""
+        reply(data)
+        return json.loads(protocol_in.readline() or "{}")
+
     reply({"ok": True, "ready": True})
     for line in protocol_in:
         request = json.loads(line)
+        if request.get("op") == "reference-reply":     # a late answer to a stand-in interrupted by the timer
+            continue
         timer = threading.Timer(request.get("timeout", 30), _thread.interrupt_main)
         timer.start()
         try:
@@ -105,7 +120,7 @@ def main() -> None:
             elif request["op"] == "problems":
                 answer = _problems(shell, request, decode)
             else:
-                answer = _call(shell, request, decode, encode)
+                answer = _call(shell, request, decode, encode, ask)
         except BaseException as exc:          # an interrupt between cells, or a broken request
             answer = {"ok": False, "error": _describe(exc)}
         finally:
@@ -115,11 +130,16 @@ def main() -> None:
         reply(answer)
 
 
-def _call(shell, request, decode, encode) -> dict:
+def _call(shell, request, decode, encode, ask) -> dict:
     import nnlab.checks
+    from nnlab.checks.depending import with_functions
     fn = shell.user_ns.get(request["fn"])
     if not callable(fn):
         return {"ok": False, "error": f"NameError: {request['fn']} is not defined when the test runs"}
+    live = [True]
+    names = [n for n in request.get("substitute") or [] if callable(shell.user_ns.get(n))]
+    if names:
+        fn = with_functions(fn, {n: _stand_in(n, ask, encode, decode, live) for n in names}) or fn
     spec = nnlab.checks.SPECS.get(request["spec"])
     if spec is not None and spec.caller is not None:
         fn = spec.caller(fn)
@@ -128,6 +148,21 @@ def _call(shell, request, decode, encode) -> dict:
         return {"ok": True, "value": encode(value)}
     except BaseException as exc:
         return {"ok": False, "error": _describe(exc)}
+    finally:
+        live[0] = False
+
+
+def _stand_in(name: str, ask, encode, decode, live: list):
+    """The student's ``name`` replaced by a function that asks the trusted process for the reference's value."""
+    def stand_in(*args, **kwargs):
+        if not live[0]:
+            raise RuntimeError(f"{REFERENCE_GONE} ({name} outside the check that lent it)")
+        answer = ask({"op": "reference", "fn": name, "args": encode(list(args)), "kwargs": encode(kwargs)})
+        if not answer.get("ok"):
+            raise RuntimeError(str(answer.get("error"))[:300])
+        return decode(answer["value"])
+    stand_in.__name__ = name
+    return stand_in
 
 
 def _problems(shell, request, decode) -> dict:

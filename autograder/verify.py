@@ -30,6 +30,7 @@ from .wire import decode, encode
 
 GRACE = 5.0                   # seconds a worker gets to answer after its own interrupt, before it is killed
 STARTUP = 60.0                # seconds to import numpy, nnlab and IPython in the sandbox
+MAX_QUESTIONS = 100_000       # reference values one call of a student's function may ask for
 
 
 @dataclass(frozen=True)
@@ -144,11 +145,21 @@ class Worker:
         self.gone = why
         raise WorkerGone(why)
 
-    def request(self, data: dict, timeout: float | None = None) -> dict:
+    def request(self, data: dict, timeout: float | None = None, answer=None) -> dict:
+        """Send one request and wait for its reply. ``answer(question) -> dict`` answers the worker's
+        questions on the way (a stand-in asking for a reference's value); without it a question stops it."""
         self.ready()
         timeout = self.cell_timeout if timeout is None else timeout
         self._send(dict(data, timeout=timeout))
-        return self._receive(timeout + GRACE)
+        deadline = time.monotonic() + timeout + GRACE
+        for _ in range(MAX_QUESTIONS):
+            reply = self._receive(max(deadline - time.monotonic(), 0.0))
+            if reply.get("op") != "reference":
+                return reply
+            if answer is None:
+                self.stop("it asked for a reference outside a check")
+            self._send(dict(answer(reply), op="reference-reply"))
+        self.stop(f"it asked more than {MAX_QUESTIONS} questions in one call")
 
     def close(self) -> None:
         if self.proc.poll() is None:
@@ -169,10 +180,13 @@ class RemoteError(Exception):
 
 
 class RemoteFunction:
-    """The student's function as seen from this process: each call goes over the pipe."""
+    """The student's function as seen from this process: each call goes over the pipe. ``substitute``: the
+    other challenges' functions it calls, which the worker replaces by stand-ins answered here with nnlab's
+    references (``references``: name → function)."""
 
-    def __init__(self, worker: Worker, function: str, spec: str):
+    def __init__(self, worker: Worker, function: str, spec: str, references: dict | None = None):
         self.worker, self.function, self.spec = worker, function, spec
+        self.references = references or {}
         self.__name__ = function
 
     def __call__(self, *args, **kwargs):
@@ -182,9 +196,19 @@ class RemoteFunction:
         """The spec's ``check_function`` on the function itself, run where the function lives."""
         return [str(p) for p in self._request("problems", list(case.args), dict(case.kwargs))["problems"]]
 
+    def _answer(self, question: dict) -> dict:
+        reference = self.references.get(question.get("fn"))
+        if reference is None:
+            return {"ok": False, "error": f"{question.get('fn')!r} is not lent to this check"}
+        try:
+            return {"ok": True, "value": encode(reference(*decode(question["args"]), **decode(question["kwargs"])))}
+        except Exception as exc:               # the student's function passed arguments the reference rejects
+            return {"ok": False, "error": f"{type(exc).__name__}: {exc}"[:300]}
+
     def _request(self, op: str, args: list, kwargs: dict) -> dict:
-        reply = self.worker.request({"op": op, "fn": self.function, "spec": self.spec,
-                                     "args": encode(args), "kwargs": encode(kwargs)})
+        reply = self.worker.request({"op": op, "fn": self.function, "spec": self.spec, "args": encode(args),
+                                     "kwargs": encode(kwargs), "substitute": sorted(self.references)},
+                                    answer=self._answer)
         if not reply.get("ok"):
             kind, _, text = str(reply.get("error")).partition(": ")
             raise RemoteError.named(kind)(text[:500])
@@ -273,8 +297,11 @@ def _check_cell(worker: Worker, calls: list[CheckCall], get_spec, run_check) -> 
         # the spec's check on the function itself (does it compile?) where the function lives
         remote_check = (lambda fn, case: fn.problems(case)) if spec.check_function is not None else None
         local = dataclasses.replace(spec, caller=None, check_function=remote_check)
+        # the functions it calls from other challenges are nnlab's references during the call (a mistake is
+        # charged once: a wrong gradient_estimator does not also cost one_step_gd its points)
+        references = {d: get_spec(d).reference for d in spec.depends} if spec.substitute else {}
         try:
-            result = run_check(local, RemoteFunction(worker, call.function, call.spec), cases)
+            result = run_check(local, RemoteFunction(worker, call.function, call.spec, references), cases)
         except WorkerGone:
             raise
         except Exception as exc:               # NotImplementedError cannot come back as itself: it is a string

@@ -101,3 +101,50 @@ def test_a_hang_or_crash_after_a_test_cell_keeps_that_cells_verdict(tmp_path):
     assert _verify(tmp_path, honest, [loop], timeout=1) == {"visible": (True, ""), "hidden": (True, "")}
     died = _verify(tmp_path, honest, [nbformat.v4.new_code_cell("import os\nos._exit(1)")])
     assert died["visible"] == (True, "") and "the process died" in died["hidden"][1]
+
+
+def _chain(predict_code: str, forward_code: str, extra: str = ""):
+    """A notebook where ``predict`` calls the student's ``forward_pass`` (deck 001's pair)."""
+    test = lambda gid, src: nbformat.v4.new_code_cell(src, metadata={  # noqa: E731
+        "nbgrader": {"grade": True, "grade_id": gid, "locked": True, "points": 1, "solution": False}})
+    answer = lambda gid, src: nbformat.v4.new_code_cell(src, metadata={  # noqa: E731
+        "nbgrader": {"grade": False, "grade_id": gid, "solution": True}})
+    source = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("import numpy as np\nfrom nnlab.checks import check"),
+        answer("fp", forward_code),
+        test("forward", 'result = check("forward_pass", forward_pass, hidden_seed=7, n=3)\nassert result.passed'),
+        answer("pr", predict_code),
+        test("predict", 'result = check("predict", predict, hidden_seed=8, n=3)\nassert result.passed'),
+        nbformat.v4.new_code_cell(extra),
+        test("predict-again", 'result = check("predict", predict)\nassert result.passed'),
+    ])
+    return source
+
+
+FORWARD = ("def forward_pass(inp, w, b):\n    a = inp\n    for wl, bl in zip(w, b):\n"
+           "        a = 1 / (1 + np.exp(-(wl @ a + bl)))\n    return a")
+NO_BIAS_FORWARD = ("def forward_pass(inp, w, b):\n    a = inp\n    for wl in w:\n"
+                   "        a = 1 / (1 + np.exp(-(wl @ a)))\n    return a")
+PREDICT = "def predict(X, w, b):\n    return forward_pass(np.asarray(X).T, w, b).T"
+
+
+def test_a_function_is_judged_with_correct_versions_of_the_challenges_it_calls(tmp_path):
+    """A mistake is charged once: a right predict on a wrong forward_pass keeps its points outside the kernel,
+    and a stand-in lent for one call answers nothing once it is over."""
+    def run(forward, predict, extra=""):
+        nb = _chain(predict, forward, extra)
+        verdicts = verify_notebook(nb, nb, [sys.executable, "-m", "autograder.replay"], tmp_path / "w",
+                                   cell_timeout=10)
+        return {gid: (v.passed, v.message) for gid, v in verdicts.items()}
+    honest = run(FORWARD, PREDICT)
+    assert all(ok for ok, _ in honest.values()), honest
+    charged_once = run(NO_BIAS_FORWARD, PREDICT)
+    assert not charged_once["forward"][0] and "add b[l]" in charged_once["forward"][1]
+    assert charged_once["predict"] == (True, "") and charged_once["predict-again"] == (True, "")
+    wrong_itself = run(FORWARD, "def predict(X, w, b):\n    return forward_pass(np.asarray(X).T, w, b)")
+    assert not wrong_itself["predict"][0]
+    stash = ("box = []\ndef predict(X, w, b):\n    box.append(forward_pass)\n"
+             "    return forward_pass(np.asarray(X).T, w, b).T")
+    kept = run(FORWARD, stash, "def predict(X, w, b):\n    return box[0](np.asarray(X).T, w, b).T")
+    assert kept["predict"] == (True, "")
+    assert not kept["predict-again"][0] and "not available while grading" in kept["predict-again"][1]

@@ -11,9 +11,13 @@ hidden inputs or expected values. The student kit (and the grader's sandbox, whi
 holds no hidden case: there such a cell runs the visible cases, and the grader checks the hidden ones outside
 the kernel. ``run_check`` returns the same plain-data ``Result`` without printing.
 
-The machinery is split by stage: ``spec`` (the data types), ``calling``, ``comparing``, ``diagnosing`` and
-``running``; ``cases`` holds the seeded inputs several specs share, and each notebook's specs are in the module
-named like it (``nb02_forward_pass``, …).
+A failing check whose function calls another challenge's function (``one_step_gd`` → ``gradient_estimator``)
+first checks that one and names it if it is the broken one (``depending``). In a notebook, a failed
+``assert result.passed, result.report()`` shows the report alone, with no traceback above it (``showing``).
+
+The machinery is split by stage: ``spec`` (the data types), ``calling``, ``comparing``, ``diagnosing``,
+``running`` and ``depending``; ``cases`` holds the seeded inputs several specs share, and each notebook's specs
+are in the module named like it (``nb02_forward_pass``, …).
 """
 from __future__ import annotations
 
@@ -25,8 +29,10 @@ from .nb05_classifier import CROSS_ENTROPY, CROSS_ENTROPY_PRIME, RELU_PRIME, SOF
 from .nb06_cnn import CONV2D_FORWARD, CONVOLUTION, POOLING
 from .nb07_lstm import LSTM_CELL_FORWARD
 from .nb08_jax import GD_STEP, JAX_COST, JAX_GRADIENT, PER_EXAMPLE_COST
-from ..yours import remember
+from ..yours import grading, remember
+from .depending import blame_text, first_broken, with_functions
 from .running import run_check
+from .showing import show_reports_plainly
 from .spec import Case, CaseResult, Mistake, Result, Spec
 
 SPECS: dict[str, Spec] = {s.name: s for s in (
@@ -54,6 +60,7 @@ def check(name: str, fn, hidden_seed: int | None = None, n: int = 5, points: flo
     cell ends with ``assert result.passed, result.report()``. NotImplementedError propagates unchanged.
     """
     spec = get_spec(name)
+    show_reports_plainly()
     if hidden_seed is not None and spec.recording is not None:
         # the student kit (and so the grader's sandbox) holds no hidden case: the grader checks them outside the
         # kernel. The visible cases run only so that an unwritten stub stops here with its NotImplementedError.
@@ -62,6 +69,20 @@ def check(name: str, fn, hidden_seed: int | None = None, n: int = 5, points: flo
         return Result(name, True, points, points, [])
     cases = None if hidden_seed is None else spec.hidden_cases(hidden_seed, n)
     result = run_check(spec, fn, cases, points=points)
+    broken = None if result.passed else first_broken(spec, fn, get_spec, run_check)
+    if broken is not None:
+        dep, dep_result = broken
+        if grading() and spec.substitute:
+            # the grader judges this function with a correct dependency in its place, outside the kernel
+            print(f"{name}: relies on your {dep}, which fails its own check; the grader checks {name} with "
+                  f"a correct {' and '.join(spec.depends)} in its place, outside this notebook.")
+            return Result(name, True, points, points, [])
+        own = None
+        if spec.substitute and all(get_spec(d).recording is None for d in spec.depends):   # the full library
+            fixed = with_functions(fn, {d: get_spec(d).reference for d in spec.depends})
+            own = None if fixed is None else run_check(spec, fixed, cases, points=points)
+        return Result(name, False, 0.0, float(points), result.cases,
+                      blame=blame_text(name, dep, dep_result, own, spec.depends))
     if result.passed:
         if hidden_seed is None:
             remember(name, fn)              # the kit's later cells use this function (nnlab.yours)

@@ -1,5 +1,6 @@
 """Comparing an answer with the reference: structure (lists, tuples, dicts, shapes) first, then values within
-the spec's tolerance, with the worst entry and its relative error named."""
+the spec's tolerance (widened to float32's precision for a float32 answer where the challenge allows it), with
+the worst entry named and its error given relative to the expected value, or absolute where that is 0."""
 from __future__ import annotations
 
 from typing import Any
@@ -51,8 +52,20 @@ def structure_problems(got, want, where: str) -> list[str]:
     if g.dtype.kind not in "biuf":
         return [f"{where} should be numeric, got dtype {g.dtype}"]
     if g.shape != np.shape(want):
-        return [f"{where} has shape {g.shape} but {np.shape(want)} was expected"]
+        return [f"{where} has shape {g.shape} but {np.shape(want)} was expected{_shape_hint(g.shape, np.shape(want))}"]
     return []
+
+
+def _shape_hint(got: tuple, want: tuple) -> str:
+    """Words for the two shape slips that look alike: a column ``(m, 1)`` for a 1-D ``(m,)`` and back."""
+    if len(want) == 1 and got == (want[0], 1):
+        return " — a column where one number per entry belongs: return a 1-D array (sum over an axis, or .ravel())"
+    if len(got) == 1 and want == (got[0], 1):
+        return " — a 1-D array where a column belongs: keep the second axis (keepdims=True, or .reshape(-1, 1))"
+    if len(want) == 1 and len(got) == 2 and got == (want[0], want[0]):
+        return (" — an (m, m) table often comes from broadcasting an (m,) array against an (m, 1) column; make "
+                "both operands the same shape before subtracting")
+    return ""
 
 
 def magnitude(want) -> float:
@@ -69,25 +82,47 @@ def conform(got, want):
     return to_array(got)
 
 
-def close(got, want, rtol, atol_scale, atol_floor=0.0) -> bool:
+#: the tolerance a float32 answer gets where a challenge allows float32: float32 keeps about 7 significant
+#: digits (machine epsilon 1.2e-7), and a few dozen rounded operations lose one or two more
+FLOAT32_RTOL, FLOAT32_ATOL_SCALE = 2e-5, 2e-6
+
+
+def low_precision(got) -> bool:
+    """Whether any leaf of ``got`` is a float32 (or float16) array or scalar."""
+    for _, leaf in leaves(got):
+        dtype = getattr(leaf, "dtype", None)
+        if dtype is not None and np.dtype(dtype).kind == "f" and np.dtype(dtype).itemsize < 8:
+            return True
+    return False
+
+
+def tolerance(spec, got) -> tuple[float, float, float]:
+    """``(rtol, atol_scale, atol)`` for this answer: the spec's, widened for float32 where the spec allows it."""
+    if spec.float64 is None and low_precision(got):
+        return max(spec.rtol, FLOAT32_RTOL), max(spec.atol_scale, FLOAT32_ATOL_SCALE), spec.atol
+    return spec.rtol, spec.atol_scale, spec.atol
+
+
+def close(got, want, rtol, atol_scale, atol_floor=0.0, equal_nan=False) -> bool:
     """Every leaf of ``got`` within tolerance of ``want`` (structures must already match)."""
     atol = atol_scale * magnitude(want) + atol_floor
     for (_, g), (_, w) in zip(leaves(got), leaves(want)):
         g, w = to_array(g).astype(float), to_array(w).astype(float)
-        if not np.allclose(g, w, rtol=rtol, atol=atol, equal_nan=False):
+        if not np.allclose(g, w, rtol=rtol, atol=atol, equal_nan=equal_nan):
             return False
     return True
 
 
-def spec_close(got, want, spec, rtol=None) -> bool:
-    """``close`` with a spec's tolerances."""
-    return close(got, want, spec.rtol if rtol is None else rtol, spec.atol_scale, spec.atol)
+def value_problem(got, want, where, tol, hidden, shown=None) -> str | None:
+    """Describe the worst mismatch between two same-structure outputs, or None when they agree.
 
-
-def value_problem(got, want, where, rtol, atol_scale, atol_floor, hidden) -> str | None:
-    """Describe the worst mismatch between two same-structure outputs, or None when they agree."""
+    ``tol`` is ``(rtol, atol_scale, atol)``. ``shown``: the same two outputs in the form the student wrote them
+    (e.g. new weights where ``got`` holds the gradient a step implies); the message then quotes those values.
+    """
+    rtol, atol_scale, atol_floor = tol
     atol = atol_scale * magnitude(want) + atol_floor
-    for (path, g), (_, w) in zip(leaves(got), leaves(want)):
+    shown_leaves = None if shown is None else (leaves(shown[0]), leaves(shown[1]))
+    for i, ((path, g), (_, w)) in enumerate(zip(leaves(got), leaves(want))):
         g, w = to_array(g).astype(float), to_array(w).astype(float)
         name = f"{where}{path}"
         if not np.all(np.isfinite(g)) and np.all(np.isfinite(w)):
@@ -96,10 +131,17 @@ def value_problem(got, want, where, rtol, atol_scale, atol_floor, hidden) -> str
         err = np.abs(g - w) - (atol + rtol * np.abs(w))
         if np.any(err > 0):
             idx = np.unravel_index(int(np.argmax(err)), err.shape) if err.ndim else ()
-            rel = float(np.abs(g[idx] - w[idx]) / max(np.abs(w[idx]), 1e-300))
             at = f" at index {tuple(int(i) for i in idx)}" if idx else ""
+            diff = float(np.abs(g[idx] - w[idx]))
+            if w[idx] == 0:
+                error = f"absolute error {diff:.1e}"
+            else:
+                error = f"relative error {diff / abs(float(w[idx])):.1e}, tolerance {rtol:.0e}"
             if hidden:
-                return f"{name} has wrong values{at} (relative error {rel:.1e}, tolerance {rtol:.0e})"
-            return (f"{name} has wrong values{at}: got {g[idx]:.10g}, expected {w[idx]:.10g} "
-                    f"(relative error {rel:.1e}, tolerance {rtol:.0e})")
+                return f"{name} has wrong values{at} ({error})"
+            if shown_leaves is not None:
+                sg = to_array(shown_leaves[0][i][1]).astype(float)
+                sw = to_array(shown_leaves[1][i][1]).astype(float)
+                return f"{name} has wrong values{at}: got {sg[idx]:.10g}, expected {sw[idx]:.10g}"
+            return f"{name} has wrong values{at}: got {g[idx]:.10g}, expected {w[idx]:.10g} ({error})"
     return None

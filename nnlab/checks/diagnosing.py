@@ -1,33 +1,97 @@
-"""Diagnosing a wrong answer: the spec's named mistakes (an answer equal to a mistake's output names it), then
-generic hints given only on evidence (a transposed, negated or swapped result)."""
+"""Diagnosing a wrong answer from the evidence of every failing case of one run.
+
+A named mistake (``Mistake``) is given when its implementation reproduces the student's output on every failing
+case it can be computed on; where two fit equally, both are offered as alternatives, never as two findings. Only
+when none fits, one generic relation may be named (swapped pair, transpose, sign, constant factor), and only
+when the whole output of every failing case fits it with the same factor, from at least two numbers, the
+factor not ≈ 1. Facts come last: a float32 answer where float64 is needed, NaN after an overflow warning, a
+warning. A wrong hint costs a student more than none, so anything less than a fit everywhere says nothing.
+"""
 from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
-from .comparing import close, is_sequence, leaves, spec_close, structure_problems, to_array
-from .spec import NO_OUTPUT, Case, Spec, unique
-
+from .comparing import close, conform, is_sequence, leaves, low_precision, structure_problems, to_array
+from .spec import NO_OUTPUT, Case, Spec
 
 GENERIC_HINTS = {
     "transposed": "your result is the transpose of the right one — check which axis holds the examples.",
     "sign": "your result has the right size but the wrong sign everywhere — check the direction of a subtraction.",
     "swapped": "the two results come back in the wrong order — return them in the order the docstring gives.",
-    "factor": "your result is off by a constant factor of {factor} — look for a missing or extra {what}.",
-    "nan": "your result contains NaN or inf — an exponential probably overflowed.",
+    "factor": "your result is off by a constant factor of {factor} in every case — look for a missing or extra "
+              "{what}.",
+    "nan": "your result contains NaN or inf, and numpy warned while it ran ({warning}).",
+    "warned": "numpy warned while your code ran ({warning}).",
+    "float64": "your result is float32: {why}",
     "mutated": "the function changed its argument {arg} in place; work on copies so the caller's data stay intact.",
 }
 
 
-def _factor_text(ratio: float, case: Case) -> tuple[str, str]:
-    m = _examples(case)
-    named = {2.0: ("2", "factor of 2"), 0.5: ("½", "factor of ½"), -1.0: ("-1", "sign")}
-    if m and m > 2:
-        named[float(m)] = (f"m = {m}", "division by the number of examples m")
-        named[1.0 / m] = (f"1/m = 1/{m}", "division by m (done twice?)")
-    for value, text in named.items():
-        if np.isclose(ratio, value, rtol=1e-3):
-            return text
-    return (f"{ratio:.3g}", "factor")
+@dataclass
+class Evidence:
+    """One failing case as the diagnosis sees it: the transformed outputs, the tolerance used, the warnings."""
+    case: Case
+    got: Any
+    want: Any
+    tol: tuple
+    warnings: list
+
+
+def diagnose(spec: Spec, evidence: list[Evidence]) -> list[str]:
+    """At most one diagnosis for a run's failing cases (plus facts when nothing else fits)."""
+    if not evidence:
+        return []
+    facts = []
+    if spec.float64 is not None and any(low_precision(e.got) for e in evidence):
+        facts.append(GENERIC_HINTS["float64"].format(why=spec.float64))
+    named = named_mistakes(spec, evidence)
+    if named:
+        return facts + named
+    if spec.explain is not None:
+        said = {spec.explain(e.got, e.case, e.want) for e in evidence}
+        if len(said) == 1 and None not in said:
+            return facts + [said.pop()]
+    generic = generic_relation(spec, evidence)
+    if generic:
+        return facts + [generic]
+    return facts + _warned(spec, evidence)
+
+
+def _fits(got, wrong, tol) -> bool:
+    try:
+        return not structure_problems(got, wrong, "") and close(conform(got, wrong), wrong, *tol, equal_nan=True)
+    except (TypeError, ValueError):
+        return False
+
+
+def named_mistakes(spec: Spec, evidence: list[Evidence]) -> list[str]:
+    """The message of the typical mistake that reproduces every failing case (alternatives if several do)."""
+    fits = []
+    for mistake in spec.mistakes:
+        matched = 0
+        for e in evidence:
+            wrong = spec.mistake_output(mistake, e.case)
+            if wrong is NO_OUTPUT:
+                continue
+            if not _fits(e.got, wrong, e.tol):
+                matched = -1
+                break
+            matched += 1
+        if matched > 0 and mistake.message not in fits:
+            fits.append(mistake.message)
+    if len(fits) > 1:
+        return ["your output fits more than one typical slip, so look at each: "
+                + " ".join(f"({i}) {m}" for i, m in enumerate(fits, 1))]
+    return fits
+
+
+def _hint(spec: Spec, key: str, **fmt) -> str:
+    text = GENERIC_HINTS[key.split(":")[0]].format(**fmt)
+    extra = spec.hints.get(key) or spec.hints.get(key.split(":")[0])
+    return f"{text} {extra}" if extra else text
 
 
 def _examples(case: Case) -> int | None:
@@ -38,52 +102,82 @@ def _examples(case: Case) -> int | None:
     return None
 
 
-def generic_diagnosis(got, want, case: Case, spec: Spec) -> list[str]:
-    """Recognise transposes, flipped signs, constant factors and swapped pairs, leaf by leaf (each hint once)."""
-    def hint(key, **fmt):
-        text = GENERIC_HINTS[key.split(":")[0]].format(**fmt)
-        extra = spec.hints.get(key) or spec.hints.get(key.split(":")[0])
-        return f"{text} {extra}" if extra else text
-
-    if is_sequence(want) and is_sequence(got) and len(want) == 2 == len(got):
-        if not structure_problems([got[1], got[0]], want, "") and spec_close([got[1], got[0]], want, spec):
-            return [hint("swapped")]
-    found = []
+def _relation(e: Evidence):
+    """``(kind, factor, numbers)`` that the whole output of one failing case fits, or None."""
+    got, want, tol = e.got, e.want, e.tol
+    if is_sequence(want) and is_sequence(got) and len(want) == 2 == len(got) and _fits([got[1], got[0]], want, tol):
+        return "swapped", None, 2
     flat_g, flat_w = leaves(got), leaves(want)
-    if is_sequence(got) and is_sequence(want) and len(flat_g) != len(flat_w):
-        return found
-    for (path, g), (_, w) in zip(flat_g, flat_w):
+    if len(flat_g) != len(flat_w):
+        return None
+    try:
+        pairs = [(to_array(g).astype(float), to_array(w).astype(float)) for (_, g), (_, w) in zip(flat_g, flat_w)]
+    except (TypeError, ValueError):
+        return None
+    rtol, atol_scale, atol = tol
+    if any(g.shape != w.shape for g, w in pairs):
+        flipped = all(g.shape == w.shape or (g.ndim == 2 and g.shape == w.shape[::-1]) for g, w in pairs)
+        if flipped and all(close(g if g.shape == w.shape else g.T, w, *tol) for g, w in pairs):
+            return "transposed", None, 2
+        return None
+    G = np.concatenate([g.ravel() for g, _ in pairs])
+    W = np.concatenate([w.ravel() for _, w in pairs])
+    if not np.all(np.isfinite(G)) or not np.all(np.isfinite(W)):
+        return None
+    if all(g.ndim == 2 and g.shape[0] == g.shape[1] > 1 and close(g.T, w, *tol) for g, w in pairs) \
+            and not close(G, W, *tol):
+        return "transposed", None, 2
+    scale = float(np.max(np.abs(W), initial=0.0))
+    numbers = int(np.sum(np.abs(W) > 1e-12 * scale)) if scale > 0 else 0
+    if numbers == 0:
+        return None
+    k = float(G @ W / (W @ W))
+    if k == 0 or abs(k - 1) < 1e-3 or not close(G, k * W, max(rtol, 1e-6), atol_scale, atol):
+        return None
+    return "factor", k, numbers
+
+
+def _factor_label(k: float, case: Case) -> str:
+    """A factor by name where it has one (2, ½, −1, m, 1/m), else its value to three digits."""
+    m = _examples(case)
+    named = {2.0: "2", 0.5: "½", -1.0: "-1"}
+    if m and m > 2:
+        named[float(m)], named[1.0 / m] = "m", "1/m"
+    for value, label in named.items():
+        if np.isclose(k, value, rtol=1e-3):
+            return label
+    return f"{k:.3g}"
+
+
+def generic_relation(spec: Spec, evidence: list[Evidence]) -> str | None:
+    """One generic diagnosis that every failing case fits alike (same kind, same factor), or None."""
+    found = [_relation(e) for e in evidence]
+    if any(r is None for r in found) or len({r[0] for r in found}) != 1:
+        return None
+    kind = found[0][0]
+    if kind != "factor":
+        return _hint(spec, kind)
+    labels = {_factor_label(r[1], e.case) for r, e in zip(found, evidence)}
+    if len(labels) != 1 or sum(r[2] for r in found) < 2:
+        return None
+    label = labels.pop()
+    if label == "-1":
+        return _hint(spec, "sign")
+    what = {"2": "factor of 2", "½": "factor of ½", "m": "division by the number of examples m",
+            "1/m": "division by m (done twice?)"}.get(label, "factor")
+    value = {"m": "m (the number of examples)", "1/m": "1/m"}.get(label, label)
+    return _hint(spec, f"factor:{label}", factor=value, what=what)
+
+
+def _warned(spec: Spec, evidence: list[Evidence]) -> list[str]:
+    for e in evidence:
+        if not e.warnings:
+            continue
         try:
-            g, w = to_array(g).astype(float), to_array(w).astype(float)
-        except TypeError:
-            continue
-        if g.ndim == 2 and g.shape == w.shape[::-1] and g.shape != w.shape and spec_close(g.T, w, spec):
-            found.append(hint("transposed"))
-        elif g.shape == w.shape and w.size and np.all(np.isfinite(g)):
-            if spec_close(g, w, spec):
-                continue
-            denom = float(np.sum(w * w))
-            if denom > 0:
-                ratio = float(np.sum(g * w) / denom)
-                if ratio != 0 and spec_close(g, ratio * w, spec, rtol=max(spec.rtol, 1e-6)):
-                    if np.isclose(ratio, -1.0, rtol=1e-3):
-                        found.append(hint("sign"))
-                    else:
-                        value, what = _factor_text(ratio, case)
-                        key = f"factor:{value}"
-                        found.append(hint(key, factor=value, what=what))
-        elif g.shape == w.shape and not np.all(np.isfinite(g)):
-            found.append(hint("nan"))
-    return unique(found)
-
-
-def mistake_diagnosis(got, case: Case, spec: Spec) -> list[str]:
-    """Messages of every typical mistake whose implementation reproduces the student's output."""
-    found = []
-    for mistake in spec.mistakes:
-        wrong = spec.mistake_output(mistake, case)
-        if wrong is NO_OUTPUT:
-            continue
-        if not structure_problems(got, wrong, "") and close(got, wrong, 1e-9, 1e-12):
-            found.append(mistake.message)
-    return found
+            finite = all(np.all(np.isfinite(to_array(g).astype(float))) for _, g in leaves(e.got))
+        except (TypeError, ValueError):
+            finite = True
+        if not finite and any(word in w for w in e.warnings for word in ("overflow", "invalid", "divide")):
+            return [_hint(spec, "nan", warning=e.warnings[0])]
+        return [GENERIC_HINTS["warned"].format(warning=e.warnings[0])]
+    return []

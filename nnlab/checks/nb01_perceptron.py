@@ -7,9 +7,12 @@ from ..answers.nb01_perceptron import STEP_GATES, logic_gate, perceptron, percep
 from ..data.toy import ATTEND_WEIGHTS, attend_table, gate_targets, truth_table
 from .outputs import training_record
 from .spec import Case, Mistake, Spec
-from .validating import gate_validate, xor_validate
+from .validating import gate_validate, other_start, xor_validate
 
 # ------------------------------------------------------------------------------------------ perceptron
+
+SIGN_UNIT = ("your unit answers −1 for \"no\": that is deck 000's sign unit. This notebook's unit is a step: it "
+             "outputs 1 when w·x + b > 0 and 0 otherwise, so its outputs are 0 and 1.")
 
 
 def _unit_cases():
@@ -39,7 +42,10 @@ PERCEPTRON = Spec(
               Mistake("no-bias", "your outputs ignore the bias b: the unit fires when w·x + b > 0.",
                       lambda X, w, b: (np.asarray(X, float) @ np.asarray(w, float) > 0).astype(int)),
               Mistake("inverted", "your outputs are inverted (1 where 0 is expected): the unit outputs 1 when "
-                      "w·x + b > 0.", lambda X, w, b: (np.asarray(X, float) @ np.asarray(w, float) + b <= 0).astype(int))),
+                      "w·x + b > 0.", lambda X, w, b: (np.asarray(X, float) @ np.asarray(w, float) + b <= 0).astype(int)),
+              Mistake("sign-unit", SIGN_UNIT, lambda X, w, b: np.sign(np.asarray(X, float) @ np.asarray(w, float) + b)),
+              Mistake("sign-unit-strict", SIGN_UNIT,
+                      lambda X, w, b: np.where(np.asarray(X, float) @ np.asarray(w, float) + b > 0, 1, -1))),
     hints={"transposed": "X holds one example per row, so compute X @ w + b and return one output per row, shape (m,)."},
 )
 
@@ -74,19 +80,23 @@ def _train_random(rng):
     return Case("random separable data", (X, perceptron(X, w_true, b_true)), {"lr": float(rng.choice([0.1, 1.0]))})
 
 
-def _variant(X, y, lr=1.0, epochs=20, sign=1.0, bias=True, early_stop=True):
+def _variant(X, y, lr=1.0, epochs=20, sign=1.0, bias=True, early_stop=True, last=True, batch=False):
+    """Rosenblatt's rule with one typical slip (the defaults are the right rule)."""
     X = np.asarray(X, float)
     t = np.asarray(y, float).reshape(-1)
     w, b, mistakes = np.zeros(X.shape[1]), 0.0, []
     for _ in range(epochs):
-        count = 0
+        count, dw, db = 0, np.zeros_like(w), 0.0
         for x, target in zip(X, t):
             err = target - (1.0 if x @ w + b > 0 else 0.0)
             if err:
-                w = w + sign * lr * err * x
-                b = b + (sign * lr * err if bias else 0.0)
+                dw, db = dw + sign * lr * err * x, db + (sign * lr * err if bias else 0.0)
                 count += 1
-        mistakes.append(count)
+                if not batch:
+                    w, b, dw, db = w + dw, b + db, np.zeros_like(w), 0.0
+        w, b = w + dw, b + db
+        if count or last or not early_stop:
+            mistakes.append(count)
         if count == 0 and early_stop:
             break
     return w, b, mistakes
@@ -106,7 +116,16 @@ PERCEPTRON_TRAIN = Spec(
               Mistake("no-bias", "update the bias too: b ← b + lr·(t − p).",
                       lambda X, y, lr=1.0, epochs=20: _variant(X, y, lr, epochs, bias=False)),
               Mistake("no-stop", "stop after the first epoch without a mistake; your mistakes list goes on with "
-                      "zeros.", lambda X, y, lr=1.0, epochs=20: _variant(X, y, lr, epochs, early_stop=False))),
+                      "zeros.", lambda X, y, lr=1.0, epochs=20: _variant(X, y, lr, epochs, early_stop=False)),
+              Mistake("no-lr", "your weights ignore the learning rate: each update is lr·(t − p)·x, and the bias "
+                      "moves by lr·(t − p).", lambda X, y, lr=1.0, epochs=20: _variant(X, y, 1.0, epochs)),
+              Mistake("no-last", "your mistakes list leaves out the last epoch: the final pass that makes no mistake "
+                      "is an epoch too (it is how training knows to stop), so the list ends with a 0.",
+                      lambda X, y, lr=1.0, epochs=20: _variant(X, y, lr, epochs, last=False)),
+              Mistake("batch", "you added up the updates of a whole epoch and applied them at its end; Rosenblatt's "
+                      "rule updates w and b right after each misclassified example, so the next example already "
+                      "sees the new weights.", lambda X, y, lr=1.0, epochs=20: _variant(X, y, lr, epochs, batch=True))),
+    explain=other_start,
 )
 
 # ------------------------------------------------------------------------------------------ xor_network

@@ -114,6 +114,7 @@ FORWARD_PASS = Spec(
               Mistake("one-layer", "your output is the first layer's activation: loop over every layer, feeding "
                       "each layer's output into the next.", _forward_first_layer)),
     hints={"transposed": "forward_pass takes and returns columns: (n_in, m) in, (n_out, m) out."},
+    depends=("sigmoid",),
 )
 
 # ------------------------------------------------------------------------------------------ predict
@@ -143,6 +144,7 @@ PREDICT = Spec(
                       lambda X, w, b: _forward_no_bias(np.asarray(X, float).T, w, b).T),),
     hints={"transposed": "predict takes rows (m, n_in) and returns rows (m, n_out): transpose on the way in "
                          "and on the way out."},
+    depends=("forward_pass",),
 )
 
 # ------------------------------------------------------------------------------------------ cost_function
@@ -152,8 +154,10 @@ def _cost_cases():
     X, y, w, b = deck_network()
     w4, b4 = nn_parameter_maker([3, 5, 4, 2], seed=4)
     rng = np.random.default_rng(6)
+    w3, b3 = nn_parameter_maker([2, 4, 3], seed=5)
     return [Case("deck 001 network on XOR (4 examples)", (X, y, w, b)),
-            Case("two outputs, 6 examples", (rng.uniform(-2, 2, (6, 3)), rng.uniform(0, 1, (6, 2)), w4, b4))]
+            Case("two outputs, 6 examples", (rng.uniform(-2, 2, (6, 3)), rng.uniform(0, 1, (6, 2)), w4, b4)),
+            Case("three outputs, 5 examples", (rng.uniform(-2, 2, (5, 2)), rng.uniform(0, 1, (5, 3)), w3, b3))]
 
 
 def _cost_random(rng):
@@ -178,6 +182,18 @@ def _cost_abs(X, y, w, b):
     return np.sum(np.abs(predict(X, w, b) - np.asarray(y, float))) / np.shape(X)[0]
 
 
+def _cost_sum(X, y, w, b):
+    return cost_function(X, y, w, b) * np.shape(X)[0]
+
+
+def _cost_broadcast(X, y, w, b):
+    """ŷ flattened to (m,) minus y as an (m, 1) column: numpy broadcasts them to an (m, m) table."""
+    y = np.asarray(y, float)
+    if y.shape[1] != 1:
+        raise ValueError("only a one-output network gives this slip")
+    return np.sum((predict(X, w, b).ravel() - y) ** 2) / np.shape(X)[0]
+
+
 COST_FUNCTION = Spec(
     name="cost_function",
     signature="cost_function(X, y, w, b)",
@@ -191,6 +207,12 @@ COST_FUNCTION = Spec(
               Mistake("mean-all", "you divided by the number of entries m·n_out (np.mean); divide the sum by m, "
                       "the number of examples.", _cost_all_entries),
               Mistake("rmse", "you took a square root: the cost is the mean squared error, not its root.", _cost_rmse),
-              Mistake("abs", "you summed |ŷ − y|; the cost squares the errors: Σ(ŷ − y)² / m.", _cost_abs)),
+              Mistake("abs", "you summed |ŷ − y|; the cost squares the errors: Σ(ŷ − y)² / m.", _cost_abs),
+              Mistake("no-m", "your cost is the sum over the examples: divide it by m = X.shape[0], the number "
+                      "of examples.", _cost_sum),
+              Mistake("broadcast", "your sum runs over an (m, m) table: a 1-D (m,) array minus an (m, 1) column "
+                      "broadcasts to every pair of examples. Keep ŷ and y the same shape, (m, n_out), before "
+                      "subtracting.", _cost_broadcast)),
     hints={"factor": "the cost is Σ(ŷ − y)² / m, with m = X.shape[0] the number of examples."},
+    depends=("predict",),
 )

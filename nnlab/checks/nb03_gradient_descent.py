@@ -12,7 +12,7 @@ from ..answers.nb03_gradient_descent import gradient_estimator
 from ..answers.nb04_backprop import backprop
 from ..network.descent import step_along
 from .cases import gradient_cases, gradient_random
-from .outputs import central_difference_note, implied_gradient
+from .outputs import central_difference_note, implied_gradient, step_taken
 from .spec import Case, Mistake, Spec
 
 #: forward differences at eps = 1e-4 stay within 1.8e-5 of the exact gradient beyond rtol on 3,000 random
@@ -69,6 +69,9 @@ GRADIENT_ESTIMATOR = Spec(
                       lambda X, y, w, b, eps=1e-4: gradient_estimator(X, y, w, b, 1e-1))),
     hints={"swapped": "return (w_pds, b_pds): weights first, as deck 001 does.",
            "sign": "∂C/∂θ ≈ (C(θ + eps) − C(θ)) / eps: the nudged cost comes first."},
+    float64=("finite differences divide a tiny change in the cost by eps = 1e-4, and float32's 7 significant "
+             "digits leave about 3 in that change. Compute in float64, numpy's default (no .astype(np.float32))."),
+    depends=("cost_function",),
 )
 
 # ------------------------------------------------------------------------------------------ one_step_gd
@@ -95,7 +98,7 @@ ONE_STEP_GD = Spec(
     reference=lambda X, y, w, b, lr: step_along(w, b, *backprop(X, y, w, b), lr),    # the exact gradient's step
     visible=_gd_cases,
     random_case=_gd_random,
-    output="(new_w, new_b) as a step",
+    output="(new_w, new_b)",
     rtol=GRAD_RTOL,
     atol_scale=GRAD_ATOL_SCALE,
     atol=GRAD_ATOL,
@@ -106,4 +109,7 @@ ONE_STEP_GD = Spec(
                       lambda X, y, w, b, lr: _gd_step(X, y, w, b, lr, use_lr=False))),
     hints={"swapped": "return (new_w, new_b): weights first.",
            "sign": "gradient descent subtracts: θ ← θ − lr·∂C/∂θ."},
+    float64=GRADIENT_ESTIMATOR.float64,
+    depends=("gradient_estimator",),
+    shown=step_taken,
 )

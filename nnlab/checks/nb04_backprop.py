@@ -76,4 +76,5 @@ BACKPROP = Spec(
     hints={"swapped": "return (w_grads, b_grads): weights first, like gradient_estimator.",
            "sign": "∇_a C = 2(a − y)/m: prediction minus target.",
            "transposed": "BP4: ∂C/∂w[l] = δ_l @ a_{l−1}ᵀ has w[l]'s shape (n_out, n_in)."},
+    depends=("sigmoid", "sigmoid_prime"),
 )

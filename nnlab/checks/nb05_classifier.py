@@ -40,11 +40,25 @@ def _logits(rng, k=None, m=None):
     return rng.normal(0, 3, size=(k, m))
 
 
+def _global_max(z):
+    e = np.exp(np.asarray(z, float) - np.max(z))
+    with np.errstate(all="ignore"):
+        return e / e.sum(axis=0, keepdims=True)
+
+
+def _softmax_random(rng):
+    """Logits whose columns sit at very different heights: softmax ignores that, a shortcut may not."""
+    z = _logits(rng)
+    return Case("random", (z + rng.uniform(-900, 900, size=(1, z.shape[1])),))
+
+
 def _softmax_cases():
     return [Case("one column [1, 2, 3]", (np.array([[1.0], [2.0], [3.0]]),)),
             Case("three classes, four examples (3, 4)", (np.random.default_rng(51).normal(0, 2, (3, 4)),)),
             Case("huge scores ±1000 (exp overflows unless you subtract the column maximum)",
-                 (np.array([[1000.0, -1000.0], [999.0, 0.0], [0.0, 1000.0]]),))]
+                 (np.array([[1000.0, -1000.0], [999.0, 0.0], [0.0, 1000.0]]),)),
+            Case("one column far below the other (each column needs its own maximum)",
+                 (np.array([[1000.0, -1000.0], [998.0, -999.0], [999.0, -1001.0]]),))]
 
 
 SOFTMAX = Spec(
@@ -52,14 +66,17 @@ SOFTMAX = Spec(
     signature="softmax(z)",
     reference=softmax,
     visible=_softmax_cases,
-    random_case=lambda rng: Case("random", (_logits(rng),)),
+    random_case=_softmax_random,
     output="probabilities",
     mistakes=(Mistake("rows", "your probabilities sum to 1 along each row; each *column* is one example, so "
                       "normalise down the columns: sum(axis=0, keepdims=True).",
                       lambda z: np.exp(z - np.max(z, axis=1, keepdims=True))
                       / np.exp(z - np.max(z, axis=1, keepdims=True)).sum(axis=1, keepdims=True)),
               Mistake("whole-array", "you normalised by the sum over the whole array; normalise each column "
-                      "(one example) on its own.", lambda z: np.exp(z - np.max(z)) / np.exp(z - np.max(z)).sum())),
+                      "(one example) on its own.", lambda z: np.exp(z - np.max(z)) / np.exp(z - np.max(z)).sum()),
+              Mistake("global-max", "you subtracted the maximum of the whole array; subtract each column's own "
+                      "maximum (max over axis=0, keepdims=True). With the global one, a column far below it "
+                      "underflows to 0 / 0.", _global_max)),
     hints={"nan": "subtract each column's maximum before np.exp — softmax does not change, and nothing overflows."},
 )
 
@@ -104,6 +121,7 @@ CROSS_ENTROPY = Spec(
                       _ce_probabilities)),
     hints={"nan": "compute log-softmax as z − max − log Σ exp(z − max); log(softmax(z)) gives −inf for a "
                   "confident mistake.", "factor": "the loss is the mean over the m examples of −log p_c."},
+    depends=("softmax",),
 )
 
 
@@ -126,4 +144,5 @@ CROSS_ENTROPY_PRIME = Spec(
                       "softmax(z) − onehot(c) by m.", _ce_prime_no_m),
               Mistake("no-onehot", "you returned softmax(z) / m; subtract 1 at each example's true class "
                       "(softmax − onehot).", _ce_prime_no_onehot)),
+    depends=("softmax",),
 )

@@ -1,5 +1,6 @@
 """Specs for notebook 06: convolution and pooling on one 2-D array (deck 000's examples), and the batched
-conv2d_forward on NCHW (its ``out``; the cache is the student's own business)."""
+conv2d_forward on NCHW (its ``out`` is compared; that it returns ``(out, cache)`` is checked, the cache's
+contents are the student's own business)."""
 from __future__ import annotations
 
 import numpy as np
@@ -7,6 +8,7 @@ import numpy as np
 from ..answers.nb06_cnn import conv2d_forward, convolution, pooling
 from .outputs import first_output
 from .spec import Case, Mistake, Spec
+from .validating import out_and_cache
 
 DECK_IMAGE = np.array([[1, 1, 1, 0, 0], [0, 1, 1, 1, 0], [0, 0, 1, 1, 1], [0, 0, 1, 1, 0], [0, 1, 1, 0, 0]], float)
 DECK_KERNEL = np.array([[1, 0, 1], [0, 1, 0], [1, 0, 1]], float)
@@ -99,6 +101,10 @@ def _conv2d_no_bias(x, w, b, stride=1, padding=0):
     return conv2d_forward(x, w, np.zeros_like(np.asarray(b, float)), stride, padding)
 
 
+def _conv2d_flipped(x, w, b, stride=1, padding=0):
+    return conv2d_forward(x, np.asarray(w, float)[:, :, ::-1, ::-1], b, stride, padding)
+
+
 CONV2D_FORWARD = Spec(
     name="conv2d_forward",
     signature="conv2d_forward(x, w, b, stride=1, padding=0)",
@@ -107,7 +113,10 @@ CONV2D_FORWARD = Spec(
     random_case=_conv2d_random,
     output="out",
     transform=first_output,
+    validate=out_and_cache,
     mistakes=(Mistake("no-bias", "your output matches a convolution without the bias: add b[f] to every "
-                      "position of filter f's map.", _conv2d_no_bias),),
+                      "position of filter f's map.", _conv2d_no_bias),
+              Mistake("flipped", "you flipped the kernels (the textbook's convolution); here, as in every framework, "
+                      "each filter slides unflipped: out[n, f, i, j] = Σ window ⊙ w[f] + b[f].", _conv2d_flipped)),
     hints={"transposed": "the output is NCHW: (N, F, H_out, W_out)."},
 )

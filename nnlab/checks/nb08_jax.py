@@ -31,6 +31,13 @@ def _network_cases():
             Case("two outputs, 6 examples", (X4, y4, w4, b4))]
 
 
+def _cost_cases():
+    """The network cases and a three-output one, where a ½ and a mean over every entry differ."""
+    rng = np.random.default_rng(82)
+    w3, b3 = random_network(rng, [2, 4, 3])
+    return _network_cases() + [Case("three outputs, 5 examples", (*random_rows(rng, w3, m=5), w3, b3))]
+
+
 def _network_random(rng):
     w, b = random_network(rng)
     X, y = random_rows(rng, w, m=int(rng.integers(2, 9)))
@@ -41,7 +48,7 @@ JAX_COST = Spec(
     name="jax_cost",
     signature="jax_cost(X, y, w, b)",
     reference=cost_function,
-    visible=_network_cases,
+    visible=_cost_cases,
     random_case=_network_random,
     output="cost",
     transform=scalar_output,
@@ -88,7 +95,20 @@ JAX_GRADIENT = Spec(
                       "parameters: jax.grad(jax_cost, argnums=(2, 3)) returns (w_grads, b_grads).", _grad_wrt_X),
               Mistake("sign", "your gradient has the wrong sign: differentiate the cost itself, not its negative.",
                       _negated)),
+    depends=("jax_cost",),
+    substitute=False,
 )
+
+
+def _row_plus_column(X, y, w, b):
+    """The one-example cost written for a 1-D x with column biases, summed over whatever shape comes out."""
+    out = []
+    for x, t in zip(np.asarray(X, float), np.asarray(y, float)):
+        a = x
+        for wl, bl in zip(w, b):
+            a = 1 / (1 + np.exp(-(np.asarray(wl, float) @ a + np.asarray(bl, float))))
+        out.append(np.sum((a - t) ** 2))
+    return np.array(out)
 
 
 PER_EXAMPLE_COST = Spec(
@@ -105,7 +125,10 @@ PER_EXAMPLE_COST = Spec(
                       lambda X, y, w, b: per_example_cost(X, y, w, b) / np.shape(y)[1]),
               Mistake("batch-cost", "you returned the whole batch's cost; vmap a one-example cost over the rows "
                       "to get one number per example.",
-                      lambda X, y, w, b: np.asarray(cost_function(X, y, w, b)))),
+                      lambda X, y, w, b: np.asarray(cost_function(X, y, w, b))),
+              Mistake("row-plus-column", "inside vmap each example x is 1-D, (n_in,), while b[l] is a column "
+                      "(n_out, 1): w @ x + b then broadcasts to an (n_out, n_out) table. Make the example a "
+                      "column (x[:, None]) or the biases 1-D before adding.", _row_plus_column)),
     hints={"shape": "one number per example: shape (m,) — vmap over the rows of X and y, not over w and b "
                     "(in_axes=(0, 0, None, None))."},
 )
@@ -125,6 +148,8 @@ GD_STEP = Spec(
     rtol=1e-9,
     check_function=traceable,
     caller=compiled,
+    depends=("jax_gradient",),
+    substitute=False,
     mistakes=(Mistake("ascent", "you stepped uphill: θ ← θ − lr·∂C/∂θ, with a minus.",
                       lambda X, y, w, b, lr: step_along(w, b, *backprop(X, y, w, b), -lr)),
               Mistake("estimate", "your step follows deck 001's finite-difference estimate; take the exact "

@@ -41,6 +41,13 @@ def implied_gradient(out, case):
         return out
 
 
+def step_taken(gradient, case):
+    """The inverse of ``implied_gradient``: the new ``(w, b)`` that a step along ``gradient`` gives."""
+    _, _, w, b, lr = case.args
+    return ([np.asarray(a, float) - lr * np.asarray(g, float) for a, g in zip(w, gradient[0])],
+            [np.asarray(a, float) - lr * np.asarray(g, float) for a, g in zip(b, gradient[1])])
+
+
 def first_output(out, case):
     """For functions returning ``(out, cache)`` like ``conv2d_forward``: compare ``out`` only."""
     return out[0] if isinstance(out, tuple) and len(out) == 2 else out

@@ -10,8 +10,8 @@ from __future__ import annotations
 import numpy as np
 
 from .calling import call_captured, same_value, snapshot
-from .comparing import conform, shape_of, structure_problems, value_problem
-from .diagnosing import GENERIC_HINTS, generic_diagnosis, mistake_diagnosis
+from .comparing import conform, shape_of, structure_problems, tolerance, value_problem
+from .diagnosing import GENERIC_HINTS, Evidence, diagnose
 from .spec import Case, CaseResult, Result, Spec
 
 
@@ -24,8 +24,9 @@ def describe(case: Case) -> str:
     return ", ".join(parts)
 
 
-def check_case(spec: Spec, fn, case: Case, call_fn=None) -> CaseResult:
-    """One case: ``fn`` is the student's function, ``call_fn`` what calls it (``spec.caller(fn)``)."""
+def check_case(spec: Spec, fn, case: Case, call_fn=None, evidence: list | None = None) -> CaseResult:
+    """One case: ``fn`` is the student's function, ``call_fn`` what calls it (``spec.caller(fn)``). A failed
+    comparison adds its ``Evidence`` to ``evidence``, which ``run_check`` diagnoses once for the whole run."""
     call_fn = fn if call_fn is None else call_fn
     label = f"{case.label} ({describe(case)})" if case.hidden else case.label
     result = CaseResult(label, passed=False)
@@ -53,12 +54,11 @@ def check_case(spec: Spec, fn, case: Case, call_fn=None) -> CaseResult:
     if spec.compare_to_reference and not result.problems:
         want = spec.expected(case)
         try:
-            _compare(spec, case, call, got, want, result)
+            _compare(spec, case, call, got, want, result, evidence if evidence is not None else [])
         except NotImplementedError:
             raise
         except Exception:                   # an object the comparison cannot read as numbers at all
             result.problems = [f"{spec.name} returned a {type(got).__name__}, which is not {spec.output}"]
-            result.hints = []
     if spec.check_function is not None and not result.problems:
         result.problems += spec.check_function(fn, case)
     result.passed = not result.problems
@@ -75,31 +75,38 @@ def check_case(spec: Spec, fn, case: Case, call_fn=None) -> CaseResult:
     return result
 
 
-def _compare(spec: Spec, case: Case, call, got, want, result: CaseResult) -> None:
-    """Structure, then values, then (on a mismatch) the diagnosis: into ``result``."""
+def _compare(spec: Spec, case: Case, call, got, want, result: CaseResult, evidence: list) -> None:
+    """Structure, then values: problems into ``result``, and the failure's evidence into ``evidence``."""
     if spec.transform is not None:
         got = spec.transform(got, case)
+    tol = tolerance(spec, got)
     shape_issues = structure_problems(got, want, spec.output)
     if shape_issues:
         result.problems += shape_issues
     else:
         got = conform(got, want)
-        issue = value_problem(got, want, spec.output, spec.rtol, spec.atol_scale, spec.atol, case.hidden)
+        shown = None
+        if spec.shown is not None and not case.hidden:
+            shown = (spec.shown(got, case), spec.shown(want, case))
+        issue = value_problem(got, want, spec.output, tol, case.hidden, shown)
         if issue:
             result.problems.append(issue)
     if result.problems:
-        diagnosis = mistake_diagnosis(got, case, spec) or generic_diagnosis(got, want, case, spec)
-        if call.warnings and not diagnosis:
-            diagnosis = [f"numpy warned while your code ran ({call.warnings[0]})."]
-        result.hints += diagnosis
+        evidence.append(Evidence(case, got, want, tol, call.warnings))
 
 
 def run_check(spec: Spec, fn, cases: list[Case] | None = None, points: float = 1.0) -> Result:
-    """Check ``fn`` against ``spec`` on ``cases`` (default: the visible ones) and return plain data."""
+    """Check ``fn`` against ``spec`` on ``cases`` (default: the visible ones) and return plain data; the
+    failing cases are diagnosed together, and the diagnosis is given once."""
     if not callable(fn):
         raise TypeError(f"check {spec.name}: expected a function, got {type(fn).__name__}")
     cases = spec.visible() if cases is None else cases
     call_fn = spec.caller(fn) if spec.caller is not None else fn
-    results = [check_case(spec, fn, c, call_fn) for c in cases]
+    evidence: list = []
+    results = [check_case(spec, fn, c, call_fn, evidence) for c in cases]
+    hints = diagnose(spec, evidence)
+    if hints:
+        first = next(r for r in results if not r.passed)
+        first.hints += hints
     passed = all(r.passed for r in results)
     return Result(spec.name, passed, float(points) if passed else 0.0, float(points), results)

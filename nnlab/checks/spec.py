@@ -55,6 +55,16 @@ class Spec:
         with an eager fallback); default: ``fn`` itself.
     recording: the visible cases' expected outputs and named mistakes' outputs, recorded when the student kit
         was built (``nnlab.checks.recorded``); the kit's specs have one instead of a reference.
+    float64: why the challenge needs float64, in words; None where a float32 answer is judged with float32's
+        tolerance (``comparing.tolerance``).
+    depends: the other challenges' functions this one calls in the student's notebook (``one_step_gd`` calls
+        ``gradient_estimator``): a failure first checks those, and the grader judges this function with
+        correct ones in their place where ``substitute`` allows (not under ``jax.jit``, whose tracers cannot
+        leave the process).
+    explain: ``(output, case, expected) -> message or None``, read from a wrong output itself where no named
+        mistake can compute it (perceptron weights from a random start); given when every failing case agrees.
+    shown: ``(transformed output, case) -> output as written``, the inverse of ``transform`` where one exists
+        (``one_step_gd``'s new weights from the gradient its step implies): messages quote those values.
     """
     name: str
     signature: str
@@ -74,6 +84,11 @@ class Spec:
     check_function: Callable[[Callable, Case], list[str]] | None = None
     caller: Callable[[Callable], Callable] | None = None
     recording: Any = None
+    float64: str | None = None
+    depends: tuple[str, ...] = ()
+    substitute: bool = True
+    explain: Callable[[Any, Case, Any], str | None] | None = None
+    shown: Callable[[Any, Case], Any] | None = None
 
     def expected(self, case: Case):
         """What the case's output should be, after the transform: the reference's, or the recorded one."""
@@ -121,14 +136,20 @@ def unique(items) -> list[str]:
     return out
 
 
+class Report(str):
+    """A check's report: a plain string that a notebook shows without a traceback above it (``showing``)."""
+
+
 @dataclass
 class Result:
-    """Plain-data outcome of a check: JSON-serialisable through ``to_dict``."""
+    """Plain-data outcome of a check: JSON-serialisable through ``to_dict``. ``blame``: where the failure comes
+    from a function this one calls, what to fix first (``depending``); the report is then that text."""
     name: str
     passed: bool
     score: float
     max_score: float
     cases: list[CaseResult]
+    blame: str = ""
 
     @property
     def messages(self) -> list[str]:
@@ -142,8 +163,10 @@ class Result:
     def notes(self) -> list[str]:
         return unique(n for c in self.cases for n in c.notes)
 
-    def report(self, per_case: int = 2) -> str:
+    def report(self, per_case: int = 2) -> Report:
         """Failures (at most ``per_case`` lines per case), then each hint and note once."""
+        if self.blame:
+            return Report(self.blame)
         failed = [c for c in self.cases if not c.passed]
         if not failed:
             lines = [f"{self.name}: all {len(self.cases)} cases passed."]
@@ -154,7 +177,7 @@ class Result:
                 if len(c.problems) > per_case:
                     lines.append(f"    … and {len(c.problems) - per_case} more problems in this case")
         lines += [f"  hint: {h}" for h in self.hints] + [f"  note: {n}" for n in self.notes]
-        return "\n".join(lines)
+        return Report("\n".join(lines))
 
     def to_dict(self) -> dict:
         return asdict(self) | {"messages": self.messages, "hints": self.hints, "notes": self.notes}

@@ -1,7 +1,8 @@
 """Checks of an answer that a reference value cannot express, used as a Spec's ``validate``: a pair (w, b)
-that computes a logic gate, a two-layer network that computes XOR, and parameters in the bootcamp's shapes
-drawn from a seeded standard normal. None of them calls a reference answer, so the student kit keeps them as
-they are."""
+that computes a logic gate, a two-layer network that computes XOR, parameters in the bootcamp's shapes drawn
+from a seeded standard normal, and the return structures later cells unpack (``(out, cache)``,
+``(h_t, c_t, cache)``); and explanations of a wrong output read from the output alone (a Spec's ``explain``).
+None of them calls a reference answer, so the student kit keeps them as they are."""
 from __future__ import annotations
 
 import numpy as np
@@ -96,3 +97,39 @@ def _same(a, b):
         return all(np.array_equal(x, y) for x, y in zip(list(a[0]) + list(a[1]), list(b[0]) + list(b[1])))
     except (TypeError, IndexError):
         return False
+
+
+def returns_with_cache(n: int, names: str):
+    """A ``validate`` for functions whose later cells unpack ``n`` values, the last a cache for the backward pass."""
+    def validate(got, case, call_again):
+        if isinstance(got, (tuple, list)) and len(got) == n:
+            return []
+        what = f"a {type(got).__name__} of {len(got)} items" if isinstance(got, (tuple, list)) else \
+            f"a single {type(got).__name__}"
+        return [f"it should return {names}, {n} values, the last being the cache: whatever your backward pass "
+                f"will need from this step; got {what}"]
+    return validate
+
+
+out_and_cache = returns_with_cache(2, "(out, cache)")
+states_and_cache = returns_with_cache(3, "(h_t, c_t, cache)")
+
+
+def other_start(got, case, want):
+    """perceptron_train: weights that separate the data, reached along another path of mistakes than the one
+    from w = 0, b = 0 (``want``): the sign of a random start, as deck 004 has."""
+    X, y = (np.asarray(a, float) for a in case.args[:2])
+    try:
+        w, b = np.asarray(got[0], float).reshape(-1), float(np.asarray(got[1], float).reshape(()))
+    except (TypeError, ValueError, IndexError):
+        return None
+    if w.shape != (X.shape[1],) or not np.array_equal((X @ w + b > 0).astype(float), y.reshape(-1)):
+        return None
+    try:
+        if [int(v) for v in got[2]][:1] == [int(v) for v in want[2]][:1]:
+            return None                     # the same first epoch: the start was the same
+    except (TypeError, ValueError, IndexError):
+        return None
+    return ("your weights classify every example correctly but are not the ones Rosenblatt's rule reaches from "
+            "w = 0, b = 0. This notebook starts from zeros, so every answer is the same; deck 004 starts from "
+            "random weights, which reaches other, equally valid weights — start from zeros here.")
