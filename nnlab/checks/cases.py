@@ -35,12 +35,16 @@ def deck_network():
 
 
 def gradient_cases():
-    """The visible cases of the gradient checks: deck 001's network on XOR, and a [3, 4, 2] network."""
+    """The visible cases of the gradient checks: deck 001's network on XOR, a [3, 4, 2] network, and a
+    three-layer one (where a loop that stops one layer early shows)."""
     X, y, w, b = deck_network()
     w4, b4 = nn_parameter_maker([3, 4, 2], seed=8)
+    w3, b3 = nn_parameter_maker([2, 3, 4, 2], seed=10)
     rng = np.random.default_rng(9)
     return [Case("deck 001 network [2, 3, 1] on XOR: 13 parameters", (X, y, w, b)),
-            Case("[3, 4, 2] network, 5 examples", (rng.uniform(-2, 2, (5, 3)), rng.uniform(0, 1, (5, 2)), w4, b4))]
+            Case("[3, 4, 2] network, 5 examples", (rng.uniform(-2, 2, (5, 3)), rng.uniform(0, 1, (5, 2)), w4, b4)),
+            Case("three layers [2, 3, 4, 2], 3 examples", (rng.uniform(-2, 2, (3, 2)), rng.uniform(0, 1, (3, 2)),
+                                                          w3, b3))]
 
 
 def gradient_random(rng):

@@ -70,7 +70,9 @@ def _train_cases():
     X, y = attend_table()
     return [Case("learn AND from zeros", (truth_table(2), gate_targets("AND"))),
             Case("learn NAND, lr = 0.5", (truth_table(2), gate_targets("NAND")), {"lr": 0.5}),
-            Case("learn deck 001's attend table", (X, y))]
+            Case("learn deck 001's attend table", (X, y)),
+            Case("XOR is not separable: training stops after epochs = 5", (truth_table(2), gate_targets("XOR")),
+                 {"epochs": 5})]
 
 
 def _train_random(rng):

@@ -90,11 +90,14 @@ def _ce_cases():
     return [Case("two examples, three classes: z = 0 gives log 3", (np.zeros((3, 2)), np.array([0, 2]))),
             Case("four classes, five examples", (rng.normal(0, 2, (4, 5)), np.array([0, 3, 1, 1, 2]))),
             Case("confident and right, confident and wrong (scores ±500)",
-                 (np.array([[500.0, -500.0], [-500.0, 500.0]]), np.array([0, 0])))]
+                 (np.array([[500.0, -500.0], [-500.0, 500.0]]), np.array([0, 0]))),
+            Case("scores near ±1000, one column far below the other (exp overflows unless each column's "
+                 "maximum is subtracted)", (np.array([[1000.0, -1000.0], [998.0, -1003.0], [990.0, -999.0]]),
+                                             np.array([1, 2])))]
 
 
 def _ce_random(rng):
-    z = _logits(rng)
+    z = _softmax_random(rng).args[0]
     return Case("random", (z, _labels(rng, *z.shape)))
 
 

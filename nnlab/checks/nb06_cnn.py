@@ -22,6 +22,8 @@ def _conv_cases():
             Case("an asymmetric 2×2 kernel on a 4×5 image", (rng.integers(0, 5, (4, 5)).astype(float), asym)),
             Case("stride 2", (rng.normal(size=(7, 7)), rng.normal(size=(3, 3))), {"stride": 2}),
             Case("padding 1 keeps a 3×3 kernel's output 6×6", (rng.normal(size=(6, 6)), rng.normal(size=(3, 3))),
+                 {"padding": 1}),
+            Case("a 2×3 kernel on a 7×5 image, padding 1", (rng.normal(size=(7, 5)), rng.normal(size=(2, 3))),
                  {"padding": 1})]
 
 
@@ -54,7 +56,11 @@ def _pool_cases():
     return [Case("deck 000: 4×4, 2×2 windows, stride 2", (DECK_POOL,)),
             Case("average pooling of deck 000's example", (DECK_POOL,), {"mode": "avg"}),
             Case("3×3 windows, stride 1 (they overlap)", (rng.normal(size=(5, 6)),), {"size": 3, "stride": 1}),
-            Case("a 5×5 input: the last row and column fit no window", (rng.normal(size=(5, 5)),))]
+            Case("a 5×5 input: the last row and column fit no window", (rng.normal(size=(5, 5)),)),
+            Case("a 6×5 input, average of 2×2 windows", (rng.normal(size=(6, 5)),), {"mode": "avg"}),
+            Case("1×1 windows, stride 2: every other entry", (rng.normal(size=(5, 4)),), {"size": 1}),
+            Case("1×1 windows, stride 3, average", (rng.normal(size=(4, 6)),), {"size": 1, "stride": 3,
+                                                                              "mode": "avg"})]
 
 
 def _pool_random(rng):
@@ -87,13 +93,17 @@ def _conv2d_cases():
             Case("batch of 2, 3 channels, 4 filters, bias", (rng.normal(size=(2, 3, 5, 5)),
                  rng.normal(size=(4, 3, 3, 3)), rng.normal(size=4))),
             Case("stride 2 and padding 1", (rng.normal(size=(2, 2, 6, 6)), rng.normal(size=(3, 2, 3, 3)),
-                 rng.normal(size=3)), {"stride": 2, "padding": 1})]
+                 rng.normal(size=3)), {"stride": 2, "padding": 1}),
+            Case("a 7×5 image, 2×3 filters, padding 1", (rng.normal(size=(1, 2, 7, 5)), rng.normal(size=(2, 2, 2, 3)),
+                 rng.normal(size=2)), {"padding": 1}),
+            Case("a 5×7 image, 3×2 filters, stride 2", (rng.normal(size=(2, 1, 5, 7)), rng.normal(size=(2, 1, 3, 2)),
+                 rng.normal(size=2)), {"stride": 2})]
 
 
 def _conv2d_random(rng):
-    N, C, F, k = (int(n) for n in rng.integers(1, 4, size=4))
-    H, W = (int(n) for n in rng.integers(k, k + 5, size=2))
-    return Case("random", (rng.normal(size=(N, C, H, W)), rng.normal(size=(F, C, k, k)), rng.normal(size=F)),
+    N, C, F, kh, kw = (int(n) for n in rng.integers(1, 4, size=5))
+    H, W = int(rng.integers(kh, kh + 5)), int(rng.integers(kw, kw + 5))
+    return Case("random", (rng.normal(size=(N, C, H, W)), rng.normal(size=(F, C, kh, kw)), rng.normal(size=F)),
                 {"stride": int(rng.integers(1, 3)), "padding": int(rng.integers(0, 2))})
 
 

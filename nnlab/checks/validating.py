@@ -99,20 +99,23 @@ def _same(a, b):
         return False
 
 
-def returns_with_cache(n: int, names: str):
-    """A ``validate`` for functions whose later cells unpack ``n`` values, the last a cache for the backward pass."""
-    def validate(got, case, call_again):
-        if isinstance(got, (tuple, list)) and len(got) == n:
-            return []
-        what = f"a {type(got).__name__} of {len(got)} items" if isinstance(got, (tuple, list)) else \
-            f"a single {type(got).__name__}"
-        return [f"it should return {names}, {n} values, the last being the cache: whatever your backward pass "
-                f"will need from this step; got {what}"]
-    return validate
+def _with_cache(got, n: int, names: str) -> list[str]:
+    if isinstance(got, (tuple, list)) and len(got) == n:
+        return []
+    what = f"a {type(got).__name__} of {len(got)} items" if isinstance(got, (tuple, list)) else \
+        f"a single {type(got).__name__}"
+    return [f"it should return {names}, {n} values, the last being the cache: whatever your backward pass "
+            f"will need from this step; got {what}"]
 
 
-out_and_cache = returns_with_cache(2, "(out, cache)")
-states_and_cache = returns_with_cache(3, "(h_t, c_t, cache)")
+def out_and_cache(got, case, call_again):
+    """conv2d_forward returns ``(out, cache)``: later cells unpack two values."""
+    return _with_cache(got, 2, "(out, cache)")
+
+
+def states_and_cache(got, case, call_again):
+    """lstm_cell_forward returns ``(h_t, c_t, cache)``: later cells unpack three values."""
+    return _with_cache(got, 3, "(h_t, c_t, cache)")
 
 
 def other_start(got, case, want):
