@@ -9,7 +9,7 @@ PIP    := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 
 # Debian packages some suites use (grading sandbox, real Fashion-MNIST, the browser suite's chromium);
 # installed only when running as root
-DEBIAN_PACKAGES := bubblewrap dataset-fashion-mnist chromium fonts-dejavu-core postgresql
+DEBIAN_PACKAGES := bubblewrap dataset-fashion-mnist chromium fonts-dejavu-core fonts-dejavu-extra postgresql
 
 help:
 	@echo "make demo            install [grade] and grade the built-in sample class (prints the grade table)"

@@ -33,7 +33,10 @@ c.Autograde.autograde_preprocessors = [
     "nbgrader.preprocessors.CheckCellMetadata",
 ]
 
-# Feedback: no hidden tests, and tracebacks of test cells cut to their last line.
+# Feedback: no hidden tests, and tracebacks of test cells cut to their last line. Each page is one file that
+# works offline: the exporter (autograder/feedback_page.py) writes the maths as MathML instead of loading
+# MathJax from a CDN, and wraps long lines of outputs and error messages.
+c.GenerateFeedback.exporter_class = "autograder.feedback_page.FeedbackExporter"
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
