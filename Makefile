@@ -44,7 +44,7 @@ system-deps:
 	else echo "note: not root, so Debian packages ($(DEBIAN_PACKAGES)) are not installed; suites needing them skip"; fi
 
 test-fast: $(VENV)/.installed-test        ## the library and checks only, no kernels
-	$(BIN)/python -m pytest -m "not notebooks and not grader and not kit and not browser" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -m "not notebooks and not grader and not kit and not browser and not strength" $(PYTEST_ARGS)
 
 work:
 	@mkdir -p work

@@ -133,7 +133,7 @@ def value_problem(got, want, where, tol, hidden, shown=None) -> str | None:
             idx = np.unravel_index(int(np.argmax(err)), err.shape) if err.ndim else ()
             at = f" at index {tuple(int(i) for i in idx)}" if idx else ""
             diff = float(np.abs(g[idx] - w[idx]))
-            if w[idx] == 0:
+            if abs(float(w[idx])) <= atol:          # an expected 0, or below the tolerance's absolute part
                 error = f"absolute error {diff:.1e}"
             else:
                 error = f"relative error {diff / abs(float(w[idx])):.1e}, tolerance {rtol:.0e}"

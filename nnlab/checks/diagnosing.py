@@ -9,6 +9,8 @@ warning. A wrong hint costs a student more than none, so anything less than a fi
 """
 from __future__ import annotations
 
+import ast
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,24 +28,71 @@ GENERIC_HINTS = {
     "nan": "your result contains NaN or inf, and numpy warned while it ran ({warning}).",
     "warned": "numpy warned while your code ran ({warning}).",
     "float64": "your result is float32: {why}",
+    "scalar-only": "your code converts an array to a single Python number (math.exp, float(), …), which works "
+                   "for one number only; numpy's functions (np.exp, …) work on whole arrays.",
+    "transposed-shapes": "two arrays of transposed shapes, {a} and {b}, met in one operation: one of them "
+                         "needs a transpose (which axis holds the examples?).",
+    "only-when": "only the cases where {key} ≠ {default} fail, and every case with {key} = {default} passes: look "
+                 "at how your code uses {key}.",
     "mutated": "the function changed its argument {arg} in place; work on copies so the caller's data stay intact.",
 }
 
 
 @dataclass
 class Evidence:
-    """One failing case as the diagnosis sees it: the transformed outputs, the tolerance used, the warnings."""
+    """One failing case as the diagnosis sees it: the transformed outputs, the tolerance used, the warnings;
+    or, for a call that raised, the error's text (``got`` and ``want`` are then None)."""
     case: Case
     got: Any
     want: Any
     tol: tuple
     warnings: list
+    error: str | None = None
 
 
 def diagnose(spec: Spec, evidence: list[Evidence]) -> list[str]:
-    """At most one diagnosis for a run's failing cases (plus facts when nothing else fits)."""
-    if not evidence:
+    """At most one diagnosis for a run's failing cases (plus facts when nothing else fits). Cases whose call
+    raised are read by their errors; the rest by their values."""
+    raised = [e for e in evidence if e.error is not None]
+    evidence = [e for e in evidence if e.error is None]
+    return _from_errors(spec, raised) + (_from_values(spec, evidence) if evidence else [])
+
+
+def _from_errors(spec: Spec, raised: list[Evidence]) -> list[str]:
+    """A hint read from the errors, when every call that raised gave the same kind of error."""
+    if not raised:
         return []
+    for key, hint in spec.hints.items():          # a spec's own: "raised:<words in the error>|<other words>"
+        if key.startswith("raised:") and all(any(words in e.error for words in key[len("raised:"):].split("|"))
+                                             for e in raised):
+            return [hint]
+    if all("only 0-dimensional arrays" in e.error or "only length-1 arrays" in e.error for e in raised):
+        return [GENERIC_HINTS["scalar-only"]]
+    shapes = [re.search(r"broadcast together with shapes \((\d+),(\d+)\) \((\d+),(\d+)\)", e.error) for e in raised]
+    if all(m and m.group(1, 2) == m.group(4, 3) and m.group(1) != m.group(2) for m in shapes):
+        a, b = shapes[0].group(1, 2), shapes[0].group(3, 4)
+        return [GENERIC_HINTS["transposed-shapes"].format(a=f"({a[0]}, {a[1]})", b=f"({b[0]}, {b[1]})")]
+    return []
+
+
+def only_when(spec: Spec, cases: list[Case], passed: list[bool]) -> list[str]:
+    """The keyword argument that separates the failing cases from the passing ones, if one does: every failing
+    case sets it away from its default and every passing case leaves it there (both kinds present)."""
+    if all(passed) or not any(passed):
+        return []
+    defaults = dict(re.findall(r"(\w+)=([^,)]+)", spec.signature))
+    for key, text in defaults.items():
+        try:
+            default = ast.literal_eval(text)            # the signature's literal default: 1, 0, "max", …
+        except (ValueError, SyntaxError):
+            continue
+        off = [c.kwargs.get(key, default) != default for c in cases]
+        if all(o != p for o, p in zip(off, passed)):
+            return [GENERIC_HINTS["only-when"].format(key=key, default=text)]
+    return []
+
+
+def _from_values(spec: Spec, evidence: list[Evidence]) -> list[str]:
     facts = []
     if spec.float64 is not None and any(low_precision(e.got) for e in evidence):
         facts.append(GENERIC_HINTS["float64"].format(why=spec.float64))
@@ -57,6 +106,8 @@ def diagnose(spec: Spec, evidence: list[Evidence]) -> list[str]:
     generic = generic_relation(spec, evidence)
     if generic:
         return facts + [generic]
+    if "shape" in spec.hints and all(structure_problems(e.got, e.want, "") for e in evidence):
+        return facts + [spec.hints["shape"]]
     return facts + _warned(spec, evidence)
 
 
@@ -115,18 +166,20 @@ def _relation(e: Evidence):
     except (TypeError, ValueError):
         return None
     rtol, atol_scale, atol = tol
+
+    def right(g, w):
+        return g.shape == w.shape and close(g, w, *tol)
+
+    def transposed(g, w):
+        return g.ndim == 2 == w.ndim and g.shape == w.shape[::-1] and close(g.T, w, *tol)
+    if all(right(g, w) or transposed(g, w) for g, w in pairs) and not all(right(g, w) for g, w in pairs):
+        return "transposed", None, 2
     if any(g.shape != w.shape for g, w in pairs):
-        flipped = all(g.shape == w.shape or (g.ndim == 2 and g.shape == w.shape[::-1]) for g, w in pairs)
-        if flipped and all(close(g if g.shape == w.shape else g.T, w, *tol) for g, w in pairs):
-            return "transposed", None, 2
         return None
     G = np.concatenate([g.ravel() for g, _ in pairs])
     W = np.concatenate([w.ravel() for _, w in pairs])
     if not np.all(np.isfinite(G)) or not np.all(np.isfinite(W)):
         return None
-    if all(g.ndim == 2 and g.shape[0] == g.shape[1] > 1 and close(g.T, w, *tol) for g, w in pairs) \
-            and not close(G, W, *tol):
-        return "transposed", None, 2
     scale = float(np.max(np.abs(W), initial=0.0))
     numbers = int(np.sum(np.abs(W) > 1e-12 * scale)) if scale > 0 else 0
     if numbers == 0:

@@ -43,6 +43,8 @@ PERCEPTRON = Spec(
                       lambda X, w, b: (np.asarray(X, float) @ np.asarray(w, float) > 0).astype(int)),
               Mistake("inverted", "your outputs are inverted (1 where 0 is expected): the unit outputs 1 when "
                       "w·x + b > 0.", lambda X, w, b: (np.asarray(X, float) @ np.asarray(w, float) + b <= 0).astype(int)),
+              Mistake("no-step", "you returned w·x + b itself; the unit thresholds it: 1 where w·x + b > 0, else 0.",
+                      lambda X, w, b: np.asarray(X, float) @ np.asarray(w, float) + b),
               Mistake("sign-unit", SIGN_UNIT, lambda X, w, b: np.sign(np.asarray(X, float) @ np.asarray(w, float) + b)),
               Mistake("sign-unit-strict", SIGN_UNIT,
                       lambda X, w, b: np.where(np.asarray(X, float) @ np.asarray(w, float) + b > 0, 1, -1))),
@@ -82,7 +84,7 @@ def _train_random(rng):
     return Case("random separable data", (X, perceptron(X, w_true, b_true)), {"lr": float(rng.choice([0.1, 1.0]))})
 
 
-def _variant(X, y, lr=1.0, epochs=20, sign=1.0, bias=True, early_stop=True, last=True, batch=False):
+def _variant(X, y, lr=1.0, epochs=20, sign=1.0, bias=True, early_stop=True, last=True, batch=False, ge=False):
     """Rosenblatt's rule with one typical slip (the defaults are the right rule)."""
     X = np.asarray(X, float)
     t = np.asarray(y, float).reshape(-1)
@@ -90,7 +92,8 @@ def _variant(X, y, lr=1.0, epochs=20, sign=1.0, bias=True, early_stop=True, last
     for _ in range(epochs):
         count, dw, db = 0, np.zeros_like(w), 0.0
         for x, target in zip(X, t):
-            err = target - (1.0 if x @ w + b > 0 else 0.0)
+            z = x @ w + b
+            err = target - (1.0 if z > 0 or (ge and z == 0) else 0.0)
             if err:
                 dw, db = dw + sign * lr * err * x, db + (sign * lr * err if bias else 0.0)
                 count += 1
@@ -119,6 +122,8 @@ PERCEPTRON_TRAIN = Spec(
                       lambda X, y, lr=1.0, epochs=20: _variant(X, y, lr, epochs, bias=False)),
               Mistake("no-stop", "stop after the first epoch without a mistake; your mistakes list goes on with "
                       "zeros.", lambda X, y, lr=1.0, epochs=20: _variant(X, y, lr, epochs, early_stop=False)),
+              Mistake("ge", "while training, your unit fires at w·x + b = 0; it fires only when w·x + b > 0 (>, "
+                      "not ≥), as in Challenge A.", lambda X, y, lr=1.0, epochs=20: _variant(X, y, lr, epochs, ge=True)),
               Mistake("no-lr", "your weights ignore the learning rate: each update is lr·(t − p)·x, and the bias "
                       "moves by lr·(t − p).", lambda X, y, lr=1.0, epochs=20: _variant(X, y, 1.0, epochs)),
               Mistake("no-last", "your mistakes list leaves out the last epoch: the final pass that makes no mistake "

@@ -113,7 +113,9 @@ FORWARD_PASS = Spec(
                       "in every layer, the output layer too.", _forward_linear_output),
               Mistake("one-layer", "your output is the first layer's activation: loop over every layer, feeding "
                       "each layer's output into the next.", _forward_first_layer)),
-    hints={"transposed": "forward_pass takes and returns columns: (n_in, m) in, (n_out, m) out."},
+    hints={"transposed": "forward_pass takes and returns columns: (n_in, m) in, (n_out, m) out.",
+           "raised:matmul": "a matrix product's inner sizes differ: w[l] is (n_out, n_in) and a holds one column "
+                            "per example, (n_in, m), so each layer computes w[l] @ a — in that order."},
     depends=("sigmoid",),
 )
 
@@ -143,7 +145,9 @@ PREDICT = Spec(
     mistakes=(Mistake("missing-bias", "your predictions ignore the biases — does your forward_pass add b[l]?",
                       lambda X, w, b: _forward_no_bias(np.asarray(X, float).T, w, b).T),),
     hints={"transposed": "predict takes rows (m, n_in) and returns rows (m, n_out): transpose on the way in "
-                         "and on the way out."},
+                         "and on the way out.",
+           "raised:matmul": "predict takes rows (m, n_in) while forward_pass takes columns: transpose X on the way "
+                            "in (and the result on the way out)."},
     depends=("forward_pass",),
 )
 
@@ -186,6 +190,10 @@ def _cost_sum(X, y, w, b):
     return cost_function(X, y, w, b) * np.shape(X)[0]
 
 
+def _cost_over_outputs(X, y, w, b):
+    return np.sum((predict(X, w, b) - np.asarray(y, float)) ** 2) / np.shape(y)[1]
+
+
 def _cost_broadcast(X, y, w, b):
     """ŷ flattened to (m,) minus y as an (m, 1) column: numpy broadcasts them to an (m, m) table."""
     y = np.asarray(y, float)
@@ -210,6 +218,8 @@ COST_FUNCTION = Spec(
               Mistake("abs", "you summed |ŷ − y|; the cost squares the errors: Σ(ŷ − y)² / m.", _cost_abs),
               Mistake("no-m", "your cost is the sum over the examples: divide it by m = X.shape[0], the number "
                       "of examples.", _cost_sum),
+              Mistake("over-outputs", "you divided by y.shape[1], the number of outputs; divide by m = X.shape[0], "
+                      "the number of examples.", _cost_over_outputs),
               Mistake("broadcast", "your sum runs over an (m, m) table: a 1-D (m,) array minus an (m, 1) column "
                       "broadcasts to every pair of examples. Keep ŷ and y the same shape, (m, n_out), before "
                       "subtracting.", _cost_broadcast)),

@@ -101,6 +101,13 @@ def _ce_random(rng):
     return Case("random", (z, _labels(rng, *z.shape)))
 
 
+def _ce_rows(z, c):
+    """-log p indexed by the labels alone: whole rows, one per example, averaged."""
+    z = np.asarray(z, float)
+    log_p = z - z.max(axis=0) - np.log(np.exp(z - z.max(axis=0)).sum(axis=0))
+    return float(-np.mean(log_p[np.asarray(c)]))
+
+
 def _ce_sum(z, c):
     return cross_entropy(z, c) * np.shape(z)[1]
 
@@ -121,7 +128,10 @@ CROSS_ENTROPY = Spec(
     mistakes=(Mistake("sum", "your loss is the sum over the examples; take the mean (divide by m = z.shape[1]).",
                       _ce_sum),
               Mistake("no-log", "you averaged −p_c without the logarithm; the loss is the mean of −log p_c.",
-                      _ce_probabilities)),
+                      _ce_probabilities),
+              Mistake("rows", "you indexed the log-probabilities with the labels alone, which picks whole rows; "
+                      "take one entry per example: row c[j] of column j (pair the labels with np.arange(m)).",
+                      _ce_rows)),
     hints={"nan": "compute log-softmax as z − max − log Σ exp(z − max); log(softmax(z)) gives −inf for a "
                   "confident mistake.", "factor": "the loss is the mean over the m examples of −log p_c."},
     depends=("softmax",),

@@ -12,6 +12,11 @@ from .validating import out_and_cache
 
 DECK_IMAGE = np.array([[1, 1, 1, 0, 0], [0, 1, 1, 1, 0], [0, 0, 1, 1, 1], [0, 0, 1, 1, 0], [0, 1, 1, 0, 0]], float)
 DECK_KERNEL = np.array([[1, 0, 1], [0, 1, 0], [1, 0, 1]], float)
+CONV_SIZE = ("an H × W input padded by p and scanned by a kh × kw kernel with stride s gives "
+             "⌊(H + 2p − kh) / s⌋ + 1 rows and ⌊(W + 2p − kw) / s⌋ + 1 columns: check the + 1, the stride and "
+             "the padding.")
+POOL_SIZE = ("⌊(H − size) / stride⌋ + 1 windows fit down an H-row input (and likewise across): a window that "
+             "would stick out past the edge is dropped.")
 DECK_POOL = np.array([[1, 1, 2, 4], [5, 6, 7, 8], [3, 2, 1, 0], [1, 2, 3, 4]], float)
 
 
@@ -47,7 +52,14 @@ CONVOLUTION = Spec(
     output="feature map",
     mistakes=(Mistake("flipped", "you flipped the kernel (the textbook's convolution); here, as in every "
                       "framework and deck 000, the kernel slides unflipped: out[i, j] = Σ window ⊙ kernel.",
-                      _flipped),),
+                      _flipped),
+              Mistake("no-stride", "your output ignores the stride: the window moves stride positions at a time, "
+                      "so the output shrinks with it.",
+                      lambda image, kernel, stride=1, padding=0: convolution(image, kernel, 1, padding)),
+              Mistake("no-padding", "your output ignores the padding: add padding rows and columns of zeros "
+                      "around the image first.",
+                      lambda image, kernel, stride=1, padding=0: convolution(image, kernel, stride, 0))),
+    hints={"shape": CONV_SIZE},
 )
 
 
@@ -82,7 +94,11 @@ POOLING = Spec(
     random_case=_pool_random,
     output="pooled map",
     mistakes=(Mistake("max-only", 'your function takes the maximum even when mode="avg"; average the window '
-                      "then.", _pool_ignores_mode),),
+                      "then.", _pool_ignores_mode),
+              Mistake("stride-is-size", "your windows move by their size; they move by stride (which may differ "
+                      "from size, and windows may then overlap).",
+                      lambda x, size=2, stride=2, mode="max": pooling(x, size, size, mode))),
+    hints={"shape": POOL_SIZE},
 )
 
 
@@ -128,5 +144,6 @@ CONV2D_FORWARD = Spec(
                       "position of filter f's map.", _conv2d_no_bias),
               Mistake("flipped", "you flipped the kernels (the textbook's convolution); here, as in every framework, "
                       "each filter slides unflipped: out[n, f, i, j] = Σ window ⊙ w[f] + b[f].", _conv2d_flipped)),
-    hints={"transposed": "the output is NCHW: (N, F, H_out, W_out)."},
+    hints={"transposed": "the output is NCHW: (N, F, H_out, W_out).", "shape": "the output is NCHW, (N, F, H_out, "
+           "W_out), where " + CONV_SIZE},
 )

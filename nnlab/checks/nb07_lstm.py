@@ -39,6 +39,12 @@ def _cell(z, c_prev):
     return sigmoid(z["o"]) * np.tanh(c), c, None
 
 
+def _old_cell(x_t, h_prev, c_prev, params):
+    z = _gates(x_t, h_prev, params)
+    c = sigmoid(z["f"]) * c_prev + sigmoid(z["i"]) * np.tanh(z["c"])
+    return sigmoid(z["o"]) * np.tanh(c_prev), c, None
+
+
 def _x_first(x_t, h_prev, c_prev, params):
     """[x_t; h_prev] stacked the other way round (the weights' columns then meet the wrong inputs)."""
     return _cell(_gates(x_t, h_prev, params, order="xh"), c_prev)
@@ -87,6 +93,8 @@ LSTM_CELL_FORWARD = Spec(
                       "C_t = f_t ⊙ C_{t−1} + i_t ⊙ C̃_t.", _no_input_gate),
               Mistake("sigmoid-candidate", "your candidate C̃_t uses σ; it uses tanh, so it can push the cell "
                       "state down as well as up.", _sigmoid_candidate),
+              Mistake("old-cell", "your h_t squashes the previous cell state C_{t−1}; it uses the new one: "
+                      "h_t = o_t ⊙ tanh(C_t), with C_t computed first.", _old_cell),
               Mistake("x-first", "you stacked [x_t; h_prev]; the weights act on [h_prev; x_t] (h_prev on top), as "
                       "the notebook's concatenation order says.", _x_first),
               *(Mistake(f"gates-{a}{b}", f"the {GATE[a]} and the {GATE[b]} have traded places: each gate uses "

@@ -11,7 +11,7 @@ import numpy as np
 
 from .calling import call_captured, same_value, snapshot
 from .comparing import conform, shape_of, structure_problems, tolerance, value_problem
-from .diagnosing import GENERIC_HINTS, Evidence, diagnose
+from .diagnosing import GENERIC_HINTS, Evidence, diagnose, only_when
 from .spec import Case, CaseResult, Result, Spec
 
 
@@ -35,6 +35,9 @@ def check_case(spec: Spec, fn, case: Case, call_fn=None, evidence: list | None =
     if call.error is not None:
         text = str(call.error).strip().splitlines()[0][:300] if str(call.error).strip() else ""
         result.problems.append(f"{spec.name} raised {type(call.error).__name__}" + (f": {text}" if text else ""))
+        if evidence is not None:
+            evidence.append(Evidence(case, None, None, (), call.warnings, error=f"{type(call.error).__name__}: "
+                                                                                 f"{call.error}"))
         return result
     for i, (before, after) in enumerate(zip(case.args, args)):
         if not same_value(before, after):
@@ -104,7 +107,7 @@ def run_check(spec: Spec, fn, cases: list[Case] | None = None, points: float = 1
     call_fn = spec.caller(fn) if spec.caller is not None else fn
     evidence: list = []
     results = [check_case(spec, fn, c, call_fn, evidence) for c in cases]
-    hints = diagnose(spec, evidence)
+    hints = diagnose(spec, evidence) or only_when(spec, cases, [r.passed for r in results])
     if hints:
         first = next(r for r in results if not r.passed)
         first.hints += hints

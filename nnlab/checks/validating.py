@@ -25,9 +25,15 @@ def gate_validate(got, case, call_again):
     out = threshold_forward(X.T, [w.reshape(1, 2)], [np.array([[b]])], unit="step")[0]
     wrong = [tuple(int(v) for v in X[i]) for i in np.flatnonzero(out != want)]
     if wrong:
-        return [f"with your (w, b) the unit computes {name} wrongly on the input(s) {wrong}: "
-                f"it gives {[int(out[i]) for i in np.flatnonzero(out != want)]}, "
-                f"{name} gives {[int(want[i]) for i in np.flatnonzero(out != want)]}"]
+        problems = [f"with your (w, b) the unit computes {name} wrongly on the input(s) {wrong}: "
+                    f"it gives {[int(out[i]) for i in np.flatnonzero(out != want)]}, "
+                    f"{name} gives {[int(want[i]) for i in np.flatnonzero(out != want)]}"]
+        signed = np.sign((2 * X - 1) @ w + b)               # deck 000's convention: inputs and outputs ±1
+        if np.array_equal(signed, 2 * want - 1):
+            problems.append(f"these weights compute {name} in deck 000's convention, a sign unit on inputs −1 "
+                            "and 1; this notebook's unit is a step on inputs 0 and 1 (outputs 0 and 1), so the "
+                            "bias must change")
+        return problems
     return []
 
 
@@ -77,11 +83,11 @@ def parameter_validate(got, case, call_again):
     if problems:
         return problems
     values = np.concatenate([np.ravel(x) for x in list(w) + list(b)]).astype(float)
+    if values.size >= 20 and values.min() >= 0:           # 20 standard-normal values are all ≥ 0 once in 10⁶
+        return ["every value is ≥ 0, as from rng.random (uniform on [0, 1)); draw standard-normal values "
+                "with rng.standard_normal"]
     if values.size >= 2000:
         mean, std = values.mean(), values.std()
-        if values.min() >= 0:
-            return ["every value is ≥ 0, as from rng.random (uniform on [0, 1)); draw standard-normal values "
-                    "with rng.standard_normal"]
         if abs(mean) > 0.1 or not 0.9 < std < 1.1:
             return [f"the values have mean {mean:.2f} and standard deviation {std:.2f}; standard-normal values "
                     "have mean 0 and standard deviation 1"]
@@ -119,8 +125,8 @@ def states_and_cache(got, case, call_again):
 
 
 def other_start(got, case, want):
-    """perceptron_train: weights that separate the data, reached along another path of mistakes than the one
-    from w = 0, b = 0 (``want``): the sign of a random start, as deck 004 has."""
+    """perceptron_train: weights that separate the data but are not ``want``'s, where no named mistake fits
+    (those come first): the sign of a start other than zeros, as deck 004's random one."""
     X, y = (np.asarray(a, float) for a in case.args[:2])
     try:
         w, b = np.asarray(got[0], float).reshape(-1), float(np.asarray(got[1], float).reshape(()))
@@ -128,11 +134,6 @@ def other_start(got, case, want):
         return None
     if w.shape != (X.shape[1],) or not np.array_equal((X @ w + b > 0).astype(float), y.reshape(-1)):
         return None
-    try:
-        if [int(v) for v in got[2]][:1] == [int(v) for v in want[2]][:1]:
-            return None                     # the same first epoch: the start was the same
-    except (TypeError, ValueError, IndexError):
-        return None
     return ("your weights classify every example correctly but are not the ones Rosenblatt's rule reaches from "
-            "w = 0, b = 0. This notebook starts from zeros, so every answer is the same; deck 004 starts from "
-            "random weights, which reaches other, equally valid weights — start from zeros here.")
+            "w = 0, b = 0. Check where training starts: this notebook starts from zeros, so every answer is the "
+            "same (deck 004 starts from random weights, which reaches other, equally valid weights).")

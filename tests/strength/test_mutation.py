@@ -75,6 +75,7 @@ def test_a_hanging_mutant_counts_as_killed():
 
 @pytest.fixture(scope="module")
 def results():
+    """One run of the tool over every challenge (the tests below read it)."""
     return mutation.run()
 
 
@@ -87,6 +88,7 @@ def _listing(result: dict, statuses) -> str:
     return "\n".join(lines)
 
 
+@pytest.mark.strength
 @pytest.mark.parametrize("name", CHALLENGES)
 def test_hidden_cases_kill_every_mutant(results, name):
     r = results[name]
@@ -97,6 +99,7 @@ def test_hidden_cases_kill_every_mutant(results, name):
         f"hidden cases; these pass it:\n{_listing(r, {'survived'})}")
 
 
+@pytest.mark.strength
 @pytest.mark.parametrize("name", CHALLENGES)
 def test_visible_cases_kill_nine_in_ten_mutants(results, name):
     r = results[name]
