@@ -170,7 +170,7 @@ def finish(ws: Workspace, task, outcome) -> Record:
         stamp = task.submitted.get("timestamp.txt")
         save_outcome(ws.db_url, outcome, stamp.decode().strip() if stamp else None)
         cells = _graded_cells(ws, student, assignment, _timeout(ws))
-        flags += _apply_verdicts(cells, outcome.verdicts)
+        flags += _apply_verdicts(cells, outcome.verdicts, graded_dir)
         if getattr(outcome, "verify_error", ""):
             flags.append(f"the out-of-kernel check could not run ({outcome.verify_error}); the kernel's verdicts "
                          f"stand unchecked")
@@ -190,24 +190,45 @@ def finish(ws: Workspace, task, outcome) -> Record:
     return record
 
 
-def _apply_verdicts(cells: list[CellResult], verdicts: dict) -> list[str]:
+def _apply_verdicts(cells: list[CellResult], verdicts: dict, graded_dir: Path | None = None) -> list[str]:
     """The lower of the kernel's and the out-of-kernel verdict for each cell; returns the flags this raises.
-    A hidden-test cell graded in a grading library's sandbox (``deferred``) gets its grade here, unflagged."""
-    flags = []
+    A cell a grading library's kernel left to the grader (``deferred``: hidden cases, or a function whose own
+    dependency is broken) gets its grade here, unflagged. Each such verdict is also written into the graded
+    notebook's cell (``graded_dir``), so the student's feedback page says why the cell scored 0."""
+    flags, said = [], {}
     for cell in cells:
         verdict = verdicts.get(cell.notebook, {}).get(cell.grade_id)
         if verdict is None or verdict["passed"] or cell.status != "passed":
             continue
-        if verdict.get("deferred"):          # the kernel ran the visible cases only: this is the hidden ones' verdict
+        said.setdefault(cell.notebook, {})[cell.grade_id] = verdict["message"]
+        if verdict.get("deferred"):          # the kernel left this to the grader: this is the cell's verdict
             cell.status, cell.score = "failed", 0.0
-            cell.message = one_line("hidden cases, checked by the grader: " + verdict["message"])
+            cell.message = one_line("checked by the grader, outside the notebook: " + verdict["message"])
             continue
         reason = one_line(verdict["message"], 400)
         cell.status, cell.score = "failed", 0.0
         cell.message = one_line("passed in the notebook but not when checked outside it: " + verdict["message"])
         flags.append(f"test cell {cell.grade_id} passed in the notebook's kernel but failed the out-of-kernel "
                      f"check ({reason})")
+    if graded_dir is not None:
+        for notebook, messages in said.items():
+            _write_verdicts(graded_dir / f"{notebook}.ipynb", messages)
     return flags
+
+
+def _write_verdicts(path: Path, messages: dict) -> None:
+    """Append the grader's verdict to each named test cell's outputs, as an error the feedback page shows (its
+    message holds no hidden value: the checks never put one into a hidden case's message)."""
+    if not path.is_file():
+        return
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        gid = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if cell.cell_type == "code" and gid in messages:
+            text = f"checked by the grader, outside the notebook:\n{messages[gid]}"
+            cell.outputs.append(nbformat.v4.new_output("error", ename="GraderCheck", evalue=text,
+                                                       traceback=[f"GraderCheck: {text}"]))
+    nbformat.write(nb, path)
 
 
 def grade_submission(ws: Workspace, student: str, assignment: str) -> Record:

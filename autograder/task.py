@@ -175,9 +175,10 @@ def _verify(ws, task: Task, outcome: Outcome, workers: dict, library: Path | Non
                                    ws.cell_timeout or ws.config().Execute.timeout, ws.notebook_timeout,
                                    wanted={gid for gid, score in scores.items() if score}, worker=worker)
         shutil.rmtree(_SCRATCH["root"] / "replay" / notebook, ignore_errors=True)
-        # a grading library's kernel ran only the visible cases of a hidden-test cell: the verdict here is its grade
+        # a grading library's kernel ran only the visible cases of a hidden-test cell, or left a function whose
+        # own dependency is broken to the grader: the verdict here is the cell's grade
         outcome.verdicts[notebook] = {gid: {"passed": v.passed, "message": v.message,
-                                            "deferred": v.hidden and library is not None}
+                                            "deferred": v.left_to_grader and library is not None}
                                       for gid, v in verdicts.items()}
         for gid, verdict in verdicts.items():
             if not verdict.passed:

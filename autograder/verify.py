@@ -45,7 +45,7 @@ class CheckCall:
 class Verdict:
     passed: bool
     message: str = ""
-    hidden: bool = False          # the cell checks hidden cases (which a grading library's kernel cannot)
+    left_to_grader: bool = False  # a grading library's kernel may leave this cell to the grader (``left_to_grader``)
 
 
 def check_calls(code: str) -> list[CheckCall]:
@@ -251,7 +251,7 @@ def verify_notebook(graded_nb, source_nb, argv: list[str], cwd: Path, cell_timeo
         try:
             worker = Worker(argv, cwd, worker_setup(graded_nb, source_nb), cell_timeout)
         except OSError as exc:                 # cannot even start (e.g. bwrap gone): say so in every cell
-            return {gid: Verdict(False, f"could not be checked outside the kernel: {exc}", has_hidden(calls))
+            return {gid: Verdict(False, f"could not be checked outside the kernel: {exc}", left_to_grader(calls))
                     for gid, calls in checks.items()}
     try:
         worker.ready()
@@ -267,7 +267,7 @@ def verify_notebook(graded_nb, source_nb, argv: list[str], cwd: Path, cell_timeo
             if is_test:
                 if gid not in verdicts:            # a duplicated test cell: the first counts
                     verdicts[gid] = _check_cell(worker, checks[gid], get_spec, run_check)
-                    verdicts[gid].hidden = has_hidden(checks[gid])
+                    verdicts[gid].left_to_grader = left_to_grader(checks[gid])
             else:
                 worker.request({"op": "run", "code": cell.source})
     except WorkerGone:
@@ -277,13 +277,22 @@ def verify_notebook(graded_nb, source_nb, argv: list[str], cwd: Path, cell_timeo
     for gid in checks:
         if gid not in verdicts:
             verdicts[gid] = Verdict(False, "could not be checked outside the kernel: the replay stopped before this "
-                                           f"cell ({worker.gone or 'the cell is missing'})", has_hidden(checks[gid]))
+                                           f"cell ({worker.gone or 'the cell is missing'})", left_to_grader(checks[gid]))
     return verdicts
 
 
 def has_hidden(calls: list[CheckCall]) -> bool:
     """Whether a test cell's checks draw hidden cases (which a grading library's kernel cannot)."""
     return any(call.hidden_seed is not None for call in calls)
+
+
+def left_to_grader(calls: list[CheckCall]) -> bool:
+    """Whether a grading library's kernel may pass this cell for the grader to judge: it draws hidden cases,
+    or it checks a function that calls another challenge's (judged here with nnlab's reference of that one,
+    nnlab.checks.depending), so its verdict here is the cell's grade, not a sign of a forged pass."""
+    from nnlab.checks import SPECS
+    return has_hidden(calls) or any(
+        SPECS[c.spec].depends and SPECS[c.spec].substitute for c in calls if c.spec in SPECS)
 
 
 def _check_cell(worker: Worker, calls: list[CheckCall], get_spec, run_check) -> Verdict:

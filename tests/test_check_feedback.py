@@ -151,3 +151,22 @@ def test_a_failed_check_shows_its_report_first_and_other_asserts_keep_their_trac
     assert shown.lstrip().startswith("AssertionError: sigmoid: 3 of 4 cases failed.") and "Traceback" not in shown
     shell.run_cell("assert 1 == 2, 'plain'")
     assert "Traceback" in capsys.readouterr().out
+
+
+def test_while_grading_a_mistake_is_charged_once(monkeypatch, capsys):
+    """The grader's kernels (NNLAB_GRADING) judge one_step_gd with a correct gradient_estimator in its place:
+    here, with the full library's reference; in the kit, by leaving the cell to the grader outside the kernel."""
+    import nnlab.checks as checks
+    monkeypatch.setenv("NNLAB_GRADING", "1")
+    ns = _define(WRONG_ESTIMATOR)
+    ns["cost_function"] = nnlab.cost_function
+    assert check("one_step_gd", ns["one_step_gd"]).passed
+    ns_uphill = _define(WRONG_ESTIMATOR.replace("a - lr * g", "a + lr * g"))
+    ns_uphill["cost_function"] = nnlab.cost_function
+    uphill = check("one_step_gd", ns_uphill["one_step_gd"])
+    assert not uphill.passed and "uphill" in uphill.report()           # its own mistake still costs its points
+    kit = {n: recorded_spec(n, {n: record(get_spec(n))}) for n in ("one_step_gd", "gradient_estimator")}
+    monkeypatch.setattr(checks, "get_spec", lambda n: kit.get(n) or get_spec(n))
+    capsys.readouterr()
+    assert checks.check("one_step_gd", ns_uphill["one_step_gd"]).passed     # left to the grader …
+    assert "the grader checks one_step_gd with a correct gradient_estimator" in capsys.readouterr().out  # … saying so

@@ -148,3 +148,19 @@ def test_a_function_is_judged_with_correct_versions_of_the_challenges_it_calls(t
     kept = run(FORWARD, stash, "def predict(X, w, b):\n    return box[0](np.asarray(X).T, w, b).T")
     assert kept["predict"] == (True, "")
     assert not kept["predict-again"][0] and "not available while grading" in kept["predict-again"][1]
+
+
+def test_a_verdict_of_the_grader_is_written_into_the_graded_notebook(tmp_path):
+    """The feedback page is made from the graded notebook: a cell the kernel passed and the grader failed shows
+    the grader's reason there, and the cell's record says it too; a deferred cell raises no flag."""
+    from autograder.grading import CellResult, _apply_verdicts
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("check(...)", metadata={
+        "nbgrader": {"grade": True, "grade_id": "gd", "points": 2, "solution": False}})])
+    nbformat.write(nb, tmp_path / "03_gradient_descent.ipynb")
+    cells = [CellResult("03_gradient_descent", "gd", 2.0, 2.0, "passed", "")]
+    verdicts = {"03_gradient_descent": {"gd": {"passed": False, "deferred": True,
+                                               "message": "one_step_gd: 1 of 6 cases failed.\n  hint: uphill"}}}
+    assert _apply_verdicts(cells, verdicts, tmp_path) == []
+    assert cells[0].score == 0 and "checked by the grader" in cells[0].message and "uphill" in cells[0].message
+    out = nbformat.read(tmp_path / "03_gradient_descent.ipynb", as_version=4).cells[0].outputs[-1]
+    assert out.output_type == "error" and "uphill" in out.evalue and out.evalue.startswith("checked by the grader")
