@@ -170,3 +170,10 @@ def test_while_grading_a_mistake_is_charged_once(monkeypatch, capsys):
     capsys.readouterr()
     assert checks.check("one_step_gd", ns_uphill["one_step_gd"]).passed     # left to the grader …
     assert "the grader checks one_step_gd with a correct gradient_estimator" in capsys.readouterr().out  # … saying so
+
+
+def test_a_broken_function_that_is_never_called_is_not_blamed():
+    ns = _define(WRONG_ESTIMATOR.replace("gw, gb = gradient_estimator(X, y, w, b)",
+                                         "gw, gb = [np.ones_like(a) for a in w], [np.ones_like(a) for a in b]"))
+    result = check("one_step_gd", ns["one_step_gd"])
+    assert not result.passed and "relies on" not in result.report()

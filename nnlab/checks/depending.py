@@ -25,12 +25,24 @@ def with_functions(fn, replacements: dict):
     return copy
 
 
+def global_names(code: types.CodeType) -> set[str]:
+    """The global names a function's code (and the code nested in it: inner functions, comprehensions) uses."""
+    names = set(code.co_names)
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):
+            names |= global_names(const)
+    return names
+
+
 def first_broken(spec, fn, get_spec, run_check, seen: frozenset = frozenset()):
     """``(name, result)`` of the first function ``fn`` calls that fails its own check (``result`` None when it
-    is not written yet), looking deepest first; None when all of them pass or none can be found."""
+    is not written yet), looking deepest first; None when all of them pass or none can be found. Only the
+    names ``fn``'s code uses count: a broken function it never calls is not blamed."""
     namespace = getattr(fn, "__globals__", None) or {}
+    code = getattr(fn, "__code__", None)
+    used = global_names(code) if isinstance(code, types.CodeType) else set()
     for name in spec.depends:
-        dep = namespace.get(name)
+        dep = namespace.get(name) if name in used else None
         if not callable(dep) or dep is fn or name in seen:
             continue
         try:
