@@ -217,8 +217,9 @@ def _apply_verdicts(cells: list[CellResult], verdicts: dict, graded_dir: Path | 
 
 
 def _write_verdicts(path: Path, messages: dict) -> None:
-    """Append the grader's verdict to each named test cell's outputs, as an error the feedback page shows (its
-    message holds no hidden value: the checks never put one into a hidden case's message)."""
+    """Append the grader's verdict to each named test cell's outputs, as an error the feedback page shows. A
+    hidden case's message names no input or expected value (nnlab.checks.running); what the student's own code
+    raised is quoted, as the kernel's output would have shown it."""
     if not path.is_file():
         return
     nb = nbformat.read(path, as_version=4)

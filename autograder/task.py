@@ -175,10 +175,11 @@ def _verify(ws, task: Task, outcome: Outcome, workers: dict, library: Path | Non
                                    ws.cell_timeout or ws.config().Execute.timeout, ws.notebook_timeout,
                                    wanted={gid for gid, score in scores.items() if score}, worker=worker)
         shutil.rmtree(_SCRATCH["root"] / "replay" / notebook, ignore_errors=True)
-        # a grading library's kernel ran only the visible cases of a hidden-test cell, or left a function whose
-        # own dependency is broken to the grader: the verdict here is the cell's grade
+        # a grading library's kernel ran only the visible cases of a hidden-test cell, or left the cell to the
+        # grader and said so (a function whose own dependency is broken): the verdict here is the cell's grade
+        left = left_to_grader(outcome.graded[name]) if library is not None else set()
         outcome.verdicts[notebook] = {gid: {"passed": v.passed, "message": v.message,
-                                            "deferred": v.left_to_grader and library is not None}
+                                            "deferred": library is not None and (v.hidden or gid in left)}
                                       for gid, v in verdicts.items()}
         for gid, verdict in verdicts.items():
             if not verdict.passed:
@@ -187,16 +188,33 @@ def _verify(ws, task: Task, outcome: Outcome, workers: dict, library: Path | Non
         worker.close()
 
 
+def left_to_grader(graded: bytes) -> set[str]:
+    """The test cells of a graded notebook whose kernel left them to the grader and said so (``nnlab.checks``
+    prints ``LEFT_TO_GRADER`` where a checked function relies on a broken one of the student's). A student who
+    prints the words themselves gains nothing: the grader's verdict is then the cell's grade."""
+    import nbformat
+
+    from nnlab.checks import LEFT_TO_GRADER
+    cells = set()
+    for cell in nbformat.reads(graded.decode(), as_version=4).cells:
+        gid = cell.metadata.get("nbgrader", {}).get("grade_id")
+        text = "".join(str(o.get("text", "")) for o in cell.get("outputs", []) if o.get("output_type") == "stream")
+        if gid and cell.cell_type == "code" and LEFT_TO_GRADER in text:
+            cells.add(gid)
+    return cells
+
+
 def _fail_unchecked_hidden(task: Task, outcome: Outcome) -> None:
-    """Score 0 every hidden-test cell (the sandbox's kernel ran only its visible cases) when the check outside
-    the kernel could not run, saying so."""
+    """Score 0 every hidden-test cell (the sandbox's kernel ran only its visible cases), and every cell the
+    kernel left to the grader, when the check outside the kernel could not run, saying so."""
     import nbformat
 
     from .verify import has_hidden, source_checks
     for name, data in task.sources.items():
         notebook = Path(name).stem
+        left = left_to_grader(outcome.graded[name]) if name in outcome.graded else set()
         for gid, calls in source_checks(nbformat.reads(data.decode(), as_version=4)).items():
-            if has_hidden(calls) and gid in outcome.grades.get(notebook, {}):
+            if (has_hidden(calls) or gid in left) and gid in outcome.grades.get(notebook, {}):
                 outcome.grades[notebook][gid] = 0.0
                 outcome.verdicts.setdefault(notebook, {})[gid] = {
                     "passed": False, "deferred": True,

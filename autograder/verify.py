@@ -26,11 +26,14 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from .wire import decode, encode
 
 GRACE = 5.0                   # seconds a worker gets to answer after its own interrupt, before it is killed
 STARTUP = 60.0                # seconds to import numpy, nnlab and IPython in the sandbox
 MAX_QUESTIONS = 100_000       # reference values one call of a student's function may ask for
+MAX_QUESTION_NUMBERS = 100_000   # numbers in one question's arguments (a check's cases hold a few hundred)
 
 
 @dataclass(frozen=True)
@@ -45,7 +48,7 @@ class CheckCall:
 class Verdict:
     passed: bool
     message: str = ""
-    left_to_grader: bool = False  # a grading library's kernel may leave this cell to the grader (``left_to_grader``)
+    hidden: bool = False          # the cell checks hidden cases (which a grading library's kernel cannot)
 
 
 def check_calls(code: str) -> list[CheckCall]:
@@ -179,6 +182,17 @@ class RemoteError(Exception):
         return type(name, (RemoteError,), {})
 
 
+def _numbers(value, depth: int = 0) -> int:
+    """How many numbers a decoded value holds (lists, tuples and dicts walked; a deep nesting counts as many)."""
+    if depth > 20:
+        return MAX_QUESTION_NUMBERS + 1
+    if isinstance(value, (list, tuple)):
+        return len(value) + sum(_numbers(v, depth + 1) for v in value)
+    if isinstance(value, dict):
+        return len(value) + sum(_numbers(v, depth + 1) for v in value.values())
+    return int(np.size(value)) if isinstance(value, np.ndarray) else 1
+
+
 class RemoteFunction:
     """The student's function as seen from this process: each call goes over the pipe. ``substitute``: the
     other challenges' functions it calls, which the worker replaces by stand-ins answered here with nnlab's
@@ -197,11 +211,15 @@ class RemoteFunction:
         return [str(p) for p in self._request("problems", list(case.args), dict(case.kwargs))["problems"]]
 
     def _answer(self, question: dict) -> dict:
+        """The reference's value for a stand-in's call, computed here (trusted) on arguments of a check's size."""
         reference = self.references.get(question.get("fn"))
         if reference is None:
             return {"ok": False, "error": f"{question.get('fn')!r} is not lent to this check"}
         try:
-            return {"ok": True, "value": encode(reference(*decode(question["args"]), **decode(question["kwargs"])))}
+            args, kwargs = decode(question["args"]), decode(question["kwargs"])
+            if _numbers(args) + _numbers(kwargs) > MAX_QUESTION_NUMBERS:
+                return {"ok": False, "error": f"arguments larger than a check's ({MAX_QUESTION_NUMBERS} numbers)"}
+            return {"ok": True, "value": encode(reference(*args, **kwargs))}
         except Exception as exc:               # the student's function passed arguments the reference rejects
             return {"ok": False, "error": f"{type(exc).__name__}: {exc}"[:300]}
 
@@ -251,7 +269,7 @@ def verify_notebook(graded_nb, source_nb, argv: list[str], cwd: Path, cell_timeo
         try:
             worker = Worker(argv, cwd, worker_setup(graded_nb, source_nb), cell_timeout)
         except OSError as exc:                 # cannot even start (e.g. bwrap gone): say so in every cell
-            return {gid: Verdict(False, f"could not be checked outside the kernel: {exc}", left_to_grader(calls))
+            return {gid: Verdict(False, f"could not be checked outside the kernel: {exc}", has_hidden(calls))
                     for gid, calls in checks.items()}
     try:
         worker.ready()
@@ -267,7 +285,7 @@ def verify_notebook(graded_nb, source_nb, argv: list[str], cwd: Path, cell_timeo
             if is_test:
                 if gid not in verdicts:            # a duplicated test cell: the first counts
                     verdicts[gid] = _check_cell(worker, checks[gid], get_spec, run_check)
-                    verdicts[gid].left_to_grader = left_to_grader(checks[gid])
+                    verdicts[gid].hidden = has_hidden(checks[gid])
             else:
                 worker.request({"op": "run", "code": cell.source})
     except WorkerGone:
@@ -277,22 +295,13 @@ def verify_notebook(graded_nb, source_nb, argv: list[str], cwd: Path, cell_timeo
     for gid in checks:
         if gid not in verdicts:
             verdicts[gid] = Verdict(False, "could not be checked outside the kernel: the replay stopped before this "
-                                           f"cell ({worker.gone or 'the cell is missing'})", left_to_grader(checks[gid]))
+                                           f"cell ({worker.gone or 'the cell is missing'})", has_hidden(checks[gid]))
     return verdicts
 
 
 def has_hidden(calls: list[CheckCall]) -> bool:
     """Whether a test cell's checks draw hidden cases (which a grading library's kernel cannot)."""
     return any(call.hidden_seed is not None for call in calls)
-
-
-def left_to_grader(calls: list[CheckCall]) -> bool:
-    """Whether a grading library's kernel may pass this cell for the grader to judge: it draws hidden cases,
-    or it checks a function that calls another challenge's (judged here with nnlab's reference of that one,
-    nnlab.checks.depending), so its verdict here is the cell's grade, not a sign of a forged pass."""
-    from nnlab.checks import SPECS
-    return has_hidden(calls) or any(
-        SPECS[c.spec].depends and SPECS[c.spec].substitute for c in calls if c.spec in SPECS)
 
 
 def _check_cell(worker: Worker, calls: list[CheckCall], get_spec, run_check) -> Verdict:
@@ -302,15 +311,13 @@ def _check_cell(worker: Worker, calls: list[CheckCall], get_spec, run_check) -> 
         except KeyError as exc:                # the source names a check nnlab does not have
             return Verdict(False, f"{call.spec}: {exc}")
         cases = None if call.hidden_seed is None else spec.hidden_cases(call.hidden_seed, call.n)
-        # the function is called as-is here; the worker applies the spec's caller (e.g. jax.jit) itself, and runs
-        # the spec's check on the function itself (does it compile?) where the function lives
-        remote_check = (lambda fn, case: fn.problems(case)) if spec.check_function is not None else None
-        local = dataclasses.replace(spec, caller=None, check_function=remote_check)
-        # the functions it calls from other challenges are nnlab's references during the call (a mistake is
-        # charged once: a wrong gradient_estimator does not also cost one_step_gd its points)
-        references = {d: get_spec(d).reference for d in spec.depends} if spec.substitute else {}
         try:
-            result = run_check(local, RemoteFunction(worker, call.function, call.spec, references), cases)
+            result = _remote_check(worker, spec, call.function, cases, run_check)
+            if not result.passed and spec.substitute and _broken_dependency(worker, spec, get_spec, run_check):
+                # as in the kernel (nnlab.checks.depending), a mistake is charged once: the function is judged
+                # again with nnlab's references of the challenges it calls in their place
+                references = {d: get_spec(d).reference for d in spec.depends}
+                result = _remote_check(worker, spec, call.function, cases, run_check, references)
         except WorkerGone:
             raise
         except Exception as exc:               # NotImplementedError cannot come back as itself: it is a string
@@ -318,6 +325,29 @@ def _check_cell(worker: Worker, calls: list[CheckCall], get_spec, run_check) -> 
         if not result.passed:
             return Verdict(False, result.report())
     return Verdict(True)
+
+
+def _remote_check(worker: Worker, spec, function: str, cases, run_check, references: dict | None = None):
+    """``run_check`` on the student's function in the worker (``references``: stand-ins for the functions it
+    calls). The function is called as-is here; the worker applies the spec's caller (e.g. jax.jit) itself, and
+    runs the spec's check on the function itself (does it compile?) where the function lives."""
+    remote_check = (lambda fn, case: fn.problems(case)) if spec.check_function is not None else None
+    local = dataclasses.replace(spec, caller=None, check_function=remote_check)
+    return run_check(local, RemoteFunction(worker, function, spec.name, references), cases)
+
+
+def _broken_dependency(worker: Worker, spec, get_spec, run_check) -> bool:
+    """Whether one of the challenges' functions ``spec``'s function may call fails its own visible check in the
+    worker (a name the student never defined does not count)."""
+    for name in spec.depends:
+        try:
+            if not _remote_check(worker, get_spec(name), name, None, run_check).passed:
+                return True
+        except WorkerGone:
+            raise
+        except Exception:                      # not defined, or not written yet (NotImplementedError as a string)
+            continue
+    return False
 
 
 def replay_argv(ws, library=None) -> list[str]:

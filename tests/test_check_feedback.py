@@ -167,9 +167,11 @@ def test_while_grading_a_mistake_is_charged_once(monkeypatch, capsys):
     assert not uphill.passed and "uphill" in uphill.report()           # its own mistake still costs its points
     kit = {n: recorded_spec(n, {n: record(get_spec(n))}) for n in ("one_step_gd", "gradient_estimator")}
     monkeypatch.setattr(checks, "get_spec", lambda n: kit.get(n) or get_spec(n))
+    monkeypatch.setattr(checks, "grading", lambda: True)                  # the grader's build of the kit
     capsys.readouterr()
     assert checks.check("one_step_gd", ns_uphill["one_step_gd"]).passed     # left to the grader …
-    assert "the grader checks one_step_gd with a correct gradient_estimator" in capsys.readouterr().out  # … saying so
+    said = capsys.readouterr().out                                          # … saying so, in the words it reads
+    assert checks.LEFT_TO_GRADER in said and "with a correct gradient_estimator in its place" in said
 
 
 def test_a_broken_function_that_is_never_called_is_not_blamed():
@@ -177,3 +179,37 @@ def test_a_broken_function_that_is_never_called_is_not_blamed():
                                          "gw, gb = [np.ones_like(a) for a in w], [np.ones_like(a) for a in b]"))
     result = check("one_step_gd", ns["one_step_gd"])
     assert not result.passed and "relies on" not in result.report()
+
+
+def test_a_dependency_reached_through_a_helper_is_blamed_and_replaced_for_the_call():
+    ns = _define('''
+def sigmoid_prime(z):
+    return z * (1 - z)                                   # σ'(z) written in terms of z: wrong
+
+def layer_delta(w_next, delta_next, z):
+    return (w_next.T @ delta_next) * sigmoid_prime(z)
+
+def backprop(X, y, w, b):
+    X, y = np.asarray(X, float), np.asarray(y, float)
+    acts, zs = [X.T], []
+    for wl, bl in zip(w, b):
+        zs.append(wl @ acts[-1] + bl)
+        acts.append(1 / (1 + np.exp(-zs[-1])))
+    delta = 2 / X.shape[0] * (acts[-1] - y.T) * sigmoid_prime(zs[-1])
+    dw, db = [None] * len(w), [None] * len(w)
+    for l in range(len(w) - 1, -1, -1):
+        if l < len(w) - 1:
+            delta = layer_delta(w[l + 1], delta, zs[l])
+        dw[l], db[l] = delta @ acts[l].T, delta.sum(axis=1, keepdims=True)
+    return dw, db
+''')
+    report = check("backprop", ns["backprop"]).report()
+    assert "fix sigmoid_prime first" in report and "your backprop passes every case" in report, report
+    assert ns["sigmoid_prime"](np.array(2.0)) == -2.0                     # put back after the call
+
+
+def test_a_dependency_not_written_yet_is_named(capsys):
+    ns = _define(WRONG_ESTIMATOR.replace("return [np.ones_like(a) for a in w], [np.ones_like(a) for a in b]",
+                                         "raise NotImplementedError()"))
+    report = check("one_step_gd", ns["one_step_gd"]).report()
+    assert "fix gradient_estimator first" in report and "not written yet" in report

@@ -84,9 +84,18 @@ def absurd_numbers(text: str) -> list[str]:
     return [m.group(0) for m in re.finditer(r"\d(?:\.\d+)?e\+(\d+)", text) if int(m.group(1)) >= ABSURD_EXPONENT]
 
 
-def failing_report_problems(entry: dict, report: str, where: str) -> list[str]:
-    """What is wrong with a failing report: no keyword, a forbidden word, a misleading factor, absurd numbers."""
-    low = report.lower()
+def said(result) -> str:
+    """What a failing report says about the answer: its blame, or each case's problems and the hints (not the
+    case labels, whose words would match a keyword by chance)."""
+    if result.blame:
+        return result.blame
+    return "\n".join([p for c in result.cases for p in c.problems] + result.hints)
+
+
+def failing_report_problems(entry: dict, report: str, where: str, words: str | None = None) -> list[str]:
+    """What is wrong with a failing report: no keyword (in ``words``, what it says about the answer), a forbidden
+    word, a misleading factor, absurd numbers."""
+    low = (report if words is None else words).lower()
     problems = []
     if not any(k.lower() in low for k in entry["keywords"]):
         problems.append(f"{where}: the report names none of {entry['keywords']}")
@@ -133,12 +142,12 @@ def evaluate(entry: dict) -> tuple[list[str], dict]:
         if visible.passed:
             problems.append("visible: a wrong answer passes")
         else:
-            problems += failing_report_problems(entry, reports["visible"], "visible")
+            problems += failing_report_problems(entry, reports["visible"], "visible", said(visible))
         if hidden.passed:
             if not entry.get("visible_only"):
                 problems.append("hidden: a wrong answer passes")
         else:
-            problems += failing_report_problems(entry, reports["hidden"], "hidden")
+            problems += failing_report_problems(entry, reports["hidden"], "hidden", said(hidden))
     return problems, reports
 
 

@@ -143,9 +143,14 @@ def test_a_function_is_judged_with_correct_versions_of_the_challenges_it_calls(t
     assert charged_once["predict"] == (True, "") and charged_once["predict-again"] == (True, "")
     wrong_itself = run(FORWARD, "def predict(X, w, b):\n    return forward_pass(np.asarray(X).T, w, b)")
     assert not wrong_itself["predict"][0]
-    stash = ("box = []\ndef predict(X, w, b):\n    box.append(forward_pass)\n"
+    rows_forward = ("def forward_pass(inp, w, b):\n    a = inp\n    for wl, bl in zip(w, b):\n"
+                    "        a = 1 / (1 + np.exp(-(a @ wl.T + bl.T)))\n    return a")
+    own_first = run(rows_forward, "def predict(X, w, b):\n    return forward_pass(np.asarray(X), w, b)")
+    assert not own_first["forward"][0]                     # a forward_pass of rows fails its own check, but …
+    assert own_first["predict"] == (True, "")              # … a predict right with it is judged with it first
+    stash = ("box = []\ndef predict(X, w, b):\n    box.insert(0, forward_pass)\n"
              "    return forward_pass(np.asarray(X).T, w, b).T")
-    kept = run(FORWARD, stash, "def predict(X, w, b):\n    return box[0](np.asarray(X).T, w, b).T")
+    kept = run(NO_BIAS_FORWARD, stash, "def predict(X, w, b):\n    return box[0](np.asarray(X).T, w, b).T")
     assert kept["predict"] == (True, "")
     assert not kept["predict-again"][0] and "not available while grading" in kept["predict-again"][1]
 

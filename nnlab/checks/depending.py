@@ -4,25 +4,38 @@
 ``depends``). When a check fails, ``first_broken`` checks those functions first (deepest first, on their own
 visible cases), so the student is told to fix the one that is really wrong. While grading, the dependent
 function is judged with correct versions in their place (``with_functions`` makes a copy of it whose global
-names point elsewhere), so a wrong ``gradient_estimator`` does not also cost ``one_step_gd`` its points: the
-grader does that outside the student's kernel (autograder/verify.py), where the references live.
+names point elsewhere during the call), so a wrong ``gradient_estimator`` does not also cost ``one_step_gd`` its
+points: the grader does that outside the student's kernel (autograder/verify.py), where the references live.
 """
 from __future__ import annotations
 
+import functools
 import types
 
 
 def with_functions(fn, replacements: dict):
-    """A copy of the plain function ``fn`` whose global names in ``replacements`` mean other functions
-    (None where ``fn`` is not a plain Python function: a lambda in a class, a builtin, a jitted object)."""
+    """``fn`` called with the global names in ``replacements`` meaning other functions, for the length of each
+    call (None where ``fn`` is not a plain Python function: a builtin, a jitted object, …).
+
+    The names are set in ``fn``'s own globals and put back when the call returns, so the student's helper
+    functions that share those globals (a ``backprop`` whose helper calls ``sigmoid_prime``) see them too."""
     if not isinstance(fn, types.FunctionType):
         return None
-    namespace = dict(fn.__globals__)
-    namespace.update(replacements)
-    copy = types.FunctionType(fn.__code__, namespace, fn.__name__, fn.__defaults__, fn.__closure__)
-    copy.__kwdefaults__ = fn.__kwdefaults__
-    copy.__doc__, copy.__qualname__ = fn.__doc__, fn.__qualname__
-    return copy
+    namespace = fn.__globals__
+
+    @functools.wraps(fn)
+    def call(*args, **kwargs):
+        saved = {name: namespace[name] for name in replacements if name in namespace}
+        namespace.update(replacements)
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            for name in replacements:
+                if name in saved:
+                    namespace[name] = saved[name]
+                else:
+                    namespace.pop(name, None)
+    return call
 
 
 def global_names(code: types.CodeType) -> set[str]:
@@ -34,13 +47,29 @@ def global_names(code: types.CodeType) -> set[str]:
     return names
 
 
+def names_used(fn, namespace: dict, skip: frozenset = frozenset()) -> set[str]:
+    """The global names ``fn`` uses, itself or through the student's other functions that share its globals
+    (helpers), except through the challenges' own functions (``skip``, checked on their own)."""
+    seen, todo, used = set(), [fn], set()
+    while todo:
+        f = todo.pop()
+        code = getattr(f, "__code__", None)
+        if not isinstance(code, types.CodeType) or id(f) in seen:
+            continue
+        seen.add(id(f))
+        names = global_names(code)
+        used |= names
+        todo += [namespace[n] for n in names - skip if isinstance(namespace.get(n), types.FunctionType)
+                 and namespace[n].__globals__ is namespace]
+    return used
+
+
 def first_broken(spec, fn, get_spec, run_check, seen: frozenset = frozenset()):
     """``(name, result)`` of the first function ``fn`` calls that fails its own check (``result`` None when it
     is not written yet), looking deepest first; None when all of them pass or none can be found. Only the
     names ``fn``'s code uses count: a broken function it never calls is not blamed."""
     namespace = getattr(fn, "__globals__", None) or {}
-    code = getattr(fn, "__code__", None)
-    used = global_names(code) if isinstance(code, types.CodeType) else set()
+    used = names_used(fn, namespace, frozenset(spec.depends))
     for name in spec.depends:
         dep = namespace.get(name) if name in used else None
         if not callable(dep) or dep is fn or name in seen:
@@ -61,6 +90,13 @@ def first_broken(spec, fn, get_spec, run_check, seen: frozenset = frozenset()):
         if not result.passed:
             return name, result
     return None
+
+
+def used_dependencies(spec, fn) -> list[str]:
+    """The challenges' functions among ``spec.depends`` that ``fn`` uses (itself or through its helpers)."""
+    namespace = getattr(fn, "__globals__", None) or {}
+    used = names_used(fn, namespace, frozenset(spec.depends))
+    return [name for name in spec.depends if name in used]
 
 
 def blame_text(name: str, dep: str, dep_result, own=None, direct=()) -> str:

@@ -10,6 +10,7 @@ warning. A wrong hint costs a student more than none, so anything less than a fi
 from __future__ import annotations
 
 import ast
+import itertools
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +22,8 @@ from .spec import NO_OUTPUT, Case, Spec
 
 GENERIC_HINTS = {
     "transposed": "your result is the transpose of the right one — check which axis holds the examples.",
+    "axes": "your result holds the right numbers with its axes in another order — check the order the docstring "
+            "gives.",
     "sign": "your result has the right size but the wrong sign everywhere — check the direction of a subtraction.",
     "swapped": "the two results come back in the wrong order — return them in the order the docstring gives.",
     "factor": "your result is off by a constant factor of {factor} in every case — look for a missing or extra "
@@ -77,8 +80,9 @@ def _from_errors(spec: Spec, raised: list[Evidence]) -> list[str]:
 
 def only_when(spec: Spec, cases: list[Case], passed: list[bool]) -> list[str]:
     """The keyword argument that separates the failing cases from the passing ones, if one does: every failing
-    case sets it away from its default and every passing case leaves it there (both kinds present)."""
-    if all(passed) or not any(passed):
+    case sets it away from its default and every passing case (two at least) leaves it there. The hint states
+    that observation; it names no cause."""
+    if sum(passed) < 2 or all(passed):              # two passing cases at least: one of each is no pattern
         return []
     defaults = dict(re.findall(r"(\w+)=([^,)]+)", spec.signature))
     for key, text in defaults.items():
@@ -100,13 +104,13 @@ def _from_values(spec: Spec, evidence: list[Evidence]) -> list[str]:
     if named:
         return facts + named
     if spec.explain is not None:
-        said = {spec.explain(e.got, e.case, e.want) for e in evidence}
+        said = {spec.explain(e.got, e.case, e.want) for e in evidence} - {...}
         if len(said) == 1 and None not in said:
             return facts + [said.pop()]
     generic = generic_relation(spec, evidence)
     if generic:
         return facts + [generic]
-    if "shape" in spec.hints and all(structure_problems(e.got, e.want, "") for e in evidence):
+    if "shape" in spec.hints and all(_other_size(e) for e in evidence):
         return facts + [spec.hints["shape"]]
     return facts + _warned(spec, evidence)
 
@@ -174,6 +178,8 @@ def _relation(e: Evidence):
         return g.ndim == 2 == w.ndim and g.shape == w.shape[::-1] and close(g.T, w, *tol)
     if all(right(g, w) or transposed(g, w) for g, w in pairs) and not all(right(g, w) for g, w in pairs):
         return "transposed", None, 2
+    if all(right(g, w) or _permuted(g, w, tol) for g, w in pairs) and not all(right(g, w) for g, w in pairs):
+        return "axes", None, 2
     if any(g.shape != w.shape for g, w in pairs):
         return None
     G = np.concatenate([g.ravel() for g, _ in pairs])
@@ -188,6 +194,14 @@ def _relation(e: Evidence):
     if k == 0 or abs(k - 1) < 1e-3 or not close(G, k * W, max(rtol, 1e-6), atol_scale, atol):
         return None
     return "factor", k, numbers
+
+
+def _permuted(g, w, tol) -> bool:
+    """``g`` holds ``w``'s numbers with three or more axes in another order."""
+    if g.ndim < 3 or g.ndim != w.ndim or sorted(g.shape) != sorted(w.shape) or g.ndim > 5:
+        return False
+    return any(g.transpose(order).shape == w.shape and close(g.transpose(order), w, *tol)
+               for order in itertools.permutations(range(g.ndim)) if list(order) != sorted(order))
 
 
 def _factor_label(k: float, case: Case) -> str:
@@ -220,6 +234,15 @@ def generic_relation(spec: Spec, evidence: list[Evidence]) -> str | None:
             "1/m": "division by m (done twice?)"}.get(label, "factor")
     value = {"m": "m (the number of examples)", "1/m": "1/m"}.get(label, label)
     return _hint(spec, f"factor:{label}", factor=value, what=what)
+
+
+def _other_size(e: Evidence) -> bool:
+    """An array of the right number of dimensions whose sizes differ (what a size formula explains)."""
+    try:
+        pairs = [(np.shape(to_array(g)), np.shape(w)) for (_, g), (_, w) in zip(leaves(e.got), leaves(e.want))]
+    except (TypeError, ValueError):
+        return False
+    return len(leaves(e.got)) == len(leaves(e.want)) and any(len(g) == len(w) and g != w for g, w in pairs)
 
 
 def _warned(spec: Spec, evidence: list[Evidence]) -> list[str]:

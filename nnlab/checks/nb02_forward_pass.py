@@ -148,7 +148,7 @@ PREDICT = Spec(
                          "and on the way out.",
            "raised:matmul": "predict takes rows (m, n_in) while forward_pass takes columns: transpose X on the way "
                             "in (and the result on the way out)."},
-    depends=("forward_pass",),
+    depends=("forward_pass", "sigmoid"),
 )
 
 # ------------------------------------------------------------------------------------------ cost_function
@@ -224,5 +224,5 @@ COST_FUNCTION = Spec(
                       "broadcasts to every pair of examples. Keep ŷ and y the same shape, (m, n_out), before "
                       "subtracting.", _cost_broadcast)),
     hints={"factor": "the cost is Σ(ŷ − y)² / m, with m = X.shape[0] the number of examples."},
-    depends=("predict",),
+    depends=("predict", "forward_pass", "sigmoid"),
 )

@@ -71,7 +71,7 @@ GRADIENT_ESTIMATOR = Spec(
            "sign": "∂C/∂θ ≈ (C(θ + eps) − C(θ)) / eps: the nudged cost comes first."},
     float64=("finite differences divide a tiny change in the cost by eps = 1e-4, and float32's 7 significant "
              "digits leave about 3 in that change. Compute in float64, numpy's default (no .astype(np.float32))."),
-    depends=("cost_function",),
+    depends=("cost_function", "predict", "forward_pass", "sigmoid"),
 )
 
 # ------------------------------------------------------------------------------------------ one_step_gd
@@ -110,6 +110,6 @@ ONE_STEP_GD = Spec(
     hints={"swapped": "return (new_w, new_b): weights first.",
            "sign": "gradient descent subtracts: θ ← θ − lr·∂C/∂θ."},
     float64=GRADIENT_ESTIMATOR.float64,
-    depends=("gradient_estimator",),
+    depends=("gradient_estimator", "cost_function", "predict", "forward_pass", "sigmoid"),
     shown=step_taken,
 )

@@ -43,6 +43,12 @@ def _flipped(image, kernel, stride=1, padding=0):
     return convolution(image, np.asarray(kernel, float)[::-1, ::-1], stride, padding)
 
 
+def _stride_in_size_only(image, kernel, stride=1, padding=0):
+    """The output size uses the stride, the windows do not."""
+    right = convolution(image, kernel, stride, padding)
+    return convolution(image, kernel, 1, padding)[:right.shape[0], :right.shape[1]]
+
+
 CONVOLUTION = Spec(
     name="convolution",
     signature="convolution(image, kernel, stride=1, padding=0)",
@@ -56,6 +62,8 @@ CONVOLUTION = Spec(
               Mistake("no-stride", "your output ignores the stride: the window moves stride positions at a time, "
                       "so the output shrinks with it.",
                       lambda image, kernel, stride=1, padding=0: convolution(image, kernel, 1, padding)),
+              Mistake("stride-in-size-only", "your output has the right size, but its windows move one position "
+                      "at a time: window (i, j) starts at row i·stride and column j·stride.", _stride_in_size_only),
               Mistake("no-padding", "your output ignores the padding: add padding rows and columns of zeros "
                       "around the image first.",
                       lambda image, kernel, stride=1, padding=0: convolution(image, kernel, stride, 0))),
@@ -144,6 +152,7 @@ CONV2D_FORWARD = Spec(
                       "position of filter f's map.", _conv2d_no_bias),
               Mistake("flipped", "you flipped the kernels (the textbook's convolution); here, as in every framework, "
                       "each filter slides unflipped: out[n, f, i, j] = Σ window ⊙ w[f] + b[f].", _conv2d_flipped)),
-    hints={"transposed": "the output is NCHW: (N, F, H_out, W_out).", "shape": "the output is NCHW, (N, F, H_out, "
+    hints={"transposed": "the output is NCHW: (N, F, H_out, W_out).", "axes": "the output is NCHW: (N, F, H_out, "
+           "W_out), the filters before the rows and columns.", "shape": "the output is NCHW, (N, F, H_out, "
            "W_out), where " + CONV_SIZE},
 )

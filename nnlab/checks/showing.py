@@ -27,6 +27,6 @@ def show_reports_plainly() -> None:
     """Install the handler in the running IPython shell, once (a no-op outside IPython)."""
     ipython = sys.modules.get("IPython")
     shell = ipython.get_ipython() if ipython is not None else None
-    if shell is None or AssertionError in getattr(shell, "custom_exceptions", ()):
+    if shell is None or getattr(shell, "custom_exceptions", ()):      # ours already, or someone else's: keep it
         return
     shell.set_custom_exc((AssertionError,), _show)

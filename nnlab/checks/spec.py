@@ -61,8 +61,9 @@ class Spec:
         ``gradient_estimator``): a failure first checks those, and the grader judges this function with
         correct ones in their place where ``substitute`` allows (not under ``jax.jit``, whose tracers cannot
         leave the process).
-    explain: ``(output, case, expected) -> message or None``, read from a wrong output itself where no named
-        mistake can compute it (perceptron weights from a random start); given when every failing case agrees.
+    explain: ``(output, case, expected) -> message, None or ...``, read from a wrong output itself where no
+        named mistake can compute it (perceptron weights from a random start); given when every failing case
+        agrees (``...``: this case has no opinion, e.g. data the rule never separates).
     shown: ``(transformed output, case) -> output as written``, the inverse of ``transform`` where one exists
         (``one_step_gd``'s new weights from the gradient its step implies): messages quote those values.
     """

@@ -218,3 +218,34 @@ def test_make_lab_hides_the_instructor_tools_from_students(mode, browser, page, 
             assert "Create Assignment" in tabs, tabs
     finally:
         server.stop()
+
+
+ERROR_TEXT = f"""(i) => {{
+  const cell = {PANEL}.content.widgets[i];
+  const out = cell.node.querySelector('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]');
+  return out ? out.innerText : null;
+}}"""
+
+
+def test_a_failing_check_shows_its_report_first(lab, lab_page):
+    """A student's wrong sigmoid: the test cell shows the check's report as its first lines, with no traceback
+    above it, and the hint is there; a plain failing assert keeps its usual traceback."""
+    import nbformat
+    cells = ["import numpy as np\nfrom nnlab.checks import check",
+             "def sigmoid(z):\n    return 1 / (1 + np.exp(z))",
+             'result = check("sigmoid", sigmoid)\nassert result.passed, result.report()',
+             "assert sigmoid(0) == 1, 'a plain assert'"]
+    (lab.root / "student").mkdir(exist_ok=True)
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells]),
+                   lab.root / "student" / "wrong_sigmoid.ipynb")
+    page = lab_page
+    open_notebook(page, lab, "student/wrong_sigmoid.ipynb")
+    for i in range(len(cells)):
+        page.evaluate(RUN_CELL, i)
+    shown = page.evaluate(ERROR_TEXT, 2)
+    assert shown and shown.startswith("AssertionError: sigmoid: 3 of 4 cases failed."), shown
+    assert "Traceback" not in shown and "Cell In" not in shown and "hint: you computed 1 / (1 + e^z)" in shown
+    plain = page.evaluate(ERROR_TEXT, 3)
+    assert plain and "Traceback" in plain and "a plain assert" in plain, plain
+    screenshot(page, "failing-check-report")
+    shut_down_kernels(lab)
