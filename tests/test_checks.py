@@ -43,7 +43,6 @@ def _jax_references():
 
 
 REFERENCE.update(_jax_references())
-# mistakes that only a visible edge case can reveal (random hidden inputs never hit w·x + b = 0 exactly)
 # mistakes only a visible case can show: w·x + b = 0 exactly, and a stride > 1 (seed 99 draws stride 1 only)
 VISIBLE_ONLY = {("perceptron", "ge"), ("convolution", "no-stride"), ("convolution", "stride-in-size-only")}
 
