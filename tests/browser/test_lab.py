@@ -236,7 +236,8 @@ def test_a_failing_check_shows_its_report_first(lab, lab_page):
              'result = check("sigmoid", sigmoid)\nassert result.passed, result.report()',
              "assert sigmoid(0) == 1, 'a plain assert'"]
     (lab.root / "student").mkdir(exist_ok=True)
-    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells]),
+    kernel = {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells], metadata=kernel),
                    lab.root / "student" / "wrong_sigmoid.ipynb")
     page = lab_page
     open_notebook(page, lab, "student/wrong_sigmoid.ipynb")
