@@ -1,11 +1,15 @@
 """Diagnosing a wrong answer from the evidence of every failing case of one run.
 
 A named mistake (``Mistake``) is given when its implementation reproduces the student's output on every failing
-case it can be computed on; where two fit equally, both are offered as alternatives, never as two findings. Only
-when none fits, one generic relation may be named (swapped pair, transpose, sign, constant factor), and only
-when the whole output of every failing case fits it with the same factor, from at least two numbers, the
-factor not ≈ 1. Facts come last: a float32 answer where float64 is needed, NaN after an overflow warning, a
-warning. A wrong hint costs a student more than none, so anything less than a fit everywhere says nothing.
+case it can be computed on; where two fit equally, both are offered as alternatives, never as two findings.
+Then, in order, the first that applies: an explanation read from the output itself (``Spec.explain``), when
+every failing case agrees; one generic relation (swapped pair, transpose, permuted axes, sign, constant factor),
+only when the whole output of every failing case fits it with the same factor, from at least two numbers, the
+factor not ≈ 1; a size formula when every failure is an array of the wrong size. Facts come with them or last:
+a float32 answer where float64 is needed, NaN after an overflow warning, a warning. Calls that raised are read
+by their errors (``_from_errors``), and ``only_when`` states which keyword argument separates failing from
+passing cases when nothing else was said. A wrong hint costs a student more than none, so anything less than a
+fit everywhere says nothing.
 """
 from __future__ import annotations
 
@@ -149,8 +153,11 @@ def _hint(spec: Spec, key: str, **fmt) -> str:
     return f"{text} {extra}" if extra else text
 
 
-def _examples(case: Case) -> int | None:
-    """The number of examples m in a case whose first argument is a data set X (m, n) given as rows."""
+def _examples(spec: Spec, case: Case) -> int | None:
+    """The number of examples m in a case whose first argument is a data set ``X (m, n)`` given as rows (the
+    column-major challenges, whose first argument is ``(features, m)``, have none here)."""
+    if not spec.signature.split("(", 1)[1].startswith("X"):
+        return None
     first = case.args[0] if case.args else None
     if isinstance(first, np.ndarray) and first.ndim == 2:
         return first.shape[0]
@@ -204,9 +211,9 @@ def _permuted(g, w, tol) -> bool:
                for order in itertools.permutations(range(g.ndim)) if list(order) != sorted(order))
 
 
-def _factor_label(k: float, case: Case) -> str:
+def _factor_label(k: float, spec: Spec, case: Case) -> str:
     """A factor by name where it has one (2, ½, −1, m, 1/m), else its value to three digits."""
-    m = _examples(case)
+    m = _examples(spec, case)
     named = {2.0: "2", 0.5: "½", -1.0: "-1"}
     if m and m > 2:
         named[float(m)], named[1.0 / m] = "m", "1/m"
@@ -224,7 +231,7 @@ def generic_relation(spec: Spec, evidence: list[Evidence]) -> str | None:
     kind = found[0][0]
     if kind != "factor":
         return _hint(spec, kind)
-    labels = {_factor_label(r[1], e.case) for r, e in zip(found, evidence)}
+    labels = {_factor_label(r[1], spec, e.case) for r, e in zip(found, evidence)}
     if len(labels) != 1 or sum(r[2] for r in found) < 2:
         return None
     label = labels.pop()

@@ -123,7 +123,8 @@ PERCEPTRON_TRAIN = Spec(
               Mistake("no-stop", "stop after the first epoch without a mistake; your mistakes list goes on with "
                       "zeros.", lambda X, y, lr=1.0, epochs=20: _variant(X, y, lr, epochs, early_stop=False)),
               Mistake("ge", "while training, your unit fires at w·x + b = 0; it fires only when w·x + b > 0 (>, "
-                      "not ≥), as in Challenge A.", lambda X, y, lr=1.0, epochs=20: _variant(X, y, lr, epochs, ge=True)),
+                      "not ≥), as in Challenge A.",
+                      lambda X, y, lr=1.0, epochs=20: _variant(X, y, lr, epochs, ge=True)),
               Mistake("no-lr", "your weights ignore the learning rate: each update is lr·(t − p)·x, and the bias "
                       "moves by lr·(t − p).", lambda X, y, lr=1.0, epochs=20: _variant(X, y, 1.0, epochs)),
               Mistake("no-last", "your mistakes list leaves out the last epoch: the final pass that makes no mistake "

@@ -76,7 +76,8 @@ BACKPROP = Spec(
     hints={"swapped": "return (w_grads, b_grads): weights first, like gradient_estimator.",
            "sign": "∇_a C = 2(a − y)/m: prediction minus target.",
            "transposed": "BP4: ∂C/∂w[l] = δ_l @ a_{l−1}ᵀ has w[l]'s shape (n_out, n_in).",
-           "raised:matmul|could not be broadcast": "a matrix product's inner sizes differ: BP2 sends δ back through the next layer's "
-                            "weights, w[l + 1]ᵀ @ δ_{l+1}, and BP4 is δ_l @ a_{l−1}ᵀ."},
+           "raised:matmul|could not be broadcast": "a matrix product's inner sizes differ: BP2 sends δ back "
+                                                   "through the next layer's weights, w[l + 1]ᵀ @ δ_{l+1}, and "
+                                                   "BP4 is δ_l @ a_{l−1}ᵀ."},
     depends=("sigmoid", "sigmoid_prime", "forward_pass"),
 )
