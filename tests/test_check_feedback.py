@@ -208,8 +208,12 @@ def backprop(X, y, w, b):
     assert ns["sigmoid_prime"](np.array(2.0)) == -2.0                     # put back after the call
 
 
-def test_a_dependency_not_written_yet_is_named(capsys):
+def test_a_dependency_not_written_yet(monkeypatch):
+    """In the notebook the stub's NotImplementedError says what is left to write; while grading, the function
+    that calls it is judged with a correct one in its place (it is not charged for the missing one)."""
     ns = _define(WRONG_ESTIMATOR.replace("return [np.ones_like(a) for a in w], [np.ones_like(a) for a in b]",
                                          "raise NotImplementedError()"))
-    report = check("one_step_gd", ns["one_step_gd"]).report()
-    assert "fix gradient_estimator first" in report and "not written yet" in report
+    with pytest.raises(NotImplementedError):
+        check("one_step_gd", ns["one_step_gd"])
+    monkeypatch.setenv("NNLAB_GRADING", "1")
+    assert check("one_step_gd", ns["one_step_gd"]).passed

@@ -8,6 +8,7 @@ network blocked; its screenshot goes to tests/browser/artifacts/feedback_page.pn
 """
 from __future__ import annotations
 
+import concurrent.futures
 import html
 import os
 import re
@@ -328,25 +329,31 @@ def test_page_renders_offline_in_chromium(page):
         if os.environ.get("CI") == "true":
             pytest.fail(f"CI must run the offline rendering test: {missing}")
         pytest.skip(missing)
-    from playwright.sync_api import sync_playwright
-
     requests = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=shutil.which("chromium"), headless=True,
-                                    args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                                          "--disable-background-networking", "--disable-component-update",
-                                          "--no-first-run", "--disable-sync"])
-        try:
-            context = browser.new_context(offline=True, viewport={"width": 1000, "height": 900})
-            context.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:")
-                          else (requests.append(route.request.url), route.abort()))
-            tab = context.new_page()
-            tab.goto(page.as_uri(), wait_until="load")
-            layout = tab.evaluate(LAYOUT)
-            ARTIFACTS.mkdir(parents=True, exist_ok=True)
-            tab.screenshot(path=str(ARTIFACTS / "feedback_page.png"), full_page=True)
-        finally:
-            browser.close()
+
+    def render():
+        from playwright.sync_api import sync_playwright
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=shutil.which("chromium"), headless=True,
+                                        args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                                              "--disable-background-networking", "--disable-component-update",
+                                              "--no-first-run", "--disable-sync"])
+            try:
+                context = browser.new_context(offline=True, viewport={"width": 1000, "height": 900})
+                context.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:")
+                              else (requests.append(route.request.url), route.abort()))
+                tab = context.new_page()
+                tab.goto(page.as_uri(), wait_until="load")
+                ARTIFACTS.mkdir(parents=True, exist_ok=True)
+                tab.screenshot(path=str(ARTIFACTS / "feedback_page.png"), full_page=True)
+                return tab.evaluate(LAYOUT)
+            finally:
+                browser.close()
+
+    # Playwright's sync API refuses to start where an asyncio loop runs (kernel tests earlier in a full run
+    # leave one in this thread): a thread of its own has none
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        layout = pool.submit(render).result()
     assert requests == [], f"the page asked the network for {requests}"
     assert layout["maths"] > 150 and layout["drawn"] == layout["maths"], layout
     assert layout["display"] == "block math", layout  # laid out by the browser's MathML engine

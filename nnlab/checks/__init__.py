@@ -76,8 +76,9 @@ def check(name: str, fn, hidden_seed: int | None = None, n: int = 5, points: flo
     try:
         result = run_check(spec, fn, cases, points=points)
     except NotImplementedError:
-        broken = first_broken(spec, fn, get_spec, run_check)
-        if broken is None or broken[1] is not None:     # this function itself is not written yet
+        # a function not written yet says so, unless the grader judges this one with correct ones in its place
+        broken = first_broken(spec, fn, get_spec, run_check) if _judged_with_references(spec) else None
+        if broken is None or broken[1] is not None:
             raise
         result = Result(name, False, 0.0, float(points), [])
     broken = None if result.passed else first_broken(spec, fn, get_spec, run_check)
@@ -93,6 +94,14 @@ def check(name: str, fn, hidden_seed: int | None = None, n: int = 5, points: flo
         for note in result.notes:
             print(f"  note: {note}")
     return result
+
+
+def _judged_with_references(spec: Spec) -> bool:
+    """Whether this kernel judges ``spec``'s function with references of the functions it calls: while
+    grading, with the full library (NNLAB_GRADING), or in the grader's build of the kit (which leaves it to
+    the grader)."""
+    full = all(get_spec(d).recording is None for d in spec.depends)
+    return spec.substitute and ((full and os.environ.get("NNLAB_GRADING") == "1") or (not full and grading()))
 
 
 def _blame(spec: Spec, fn, cases, points, result: Result, dep: str, dep_result) -> Result | None:

@@ -78,3 +78,29 @@ def _trace(fn, case: Case) -> list[str]:
     return [f"it gives the right values but fails under jax.jit ({type(call.error).__name__}{first}). Inside "
             f"jit every array is a tracer: use jax.numpy (jnp.sum, jnp.exp, …) instead of numpy, and no float() "
             f"or if on array values."]
+
+
+def gradient_of_cost(fn, case: Case) -> list[str]:
+    """``jax_gradient``'s check on the function itself: it compiles under ``jax.jit`` (``traceable``) and it
+    differentiates the student's ``jax_cost``, which is what the challenge teaches. Notebook 04's hand-written
+    backprop (in the kit once 04 is closed) gives the same numbers and is not an answer here."""
+    problems = traceable(fn, case)
+    if problems or _uses(fn, "jax_cost"):
+        return problems
+    return ["it gives the gradient without calling your jax_cost: this challenge asks for it by automatic "
+            "differentiation, jax.grad of your jax_cost with respect to w and b."]
+
+
+def _uses(fn, name: str) -> bool:
+    """Whether ``fn`` wraps (``jax.grad``, ``jax.jit``) or calls, itself or through its helpers, ``name``."""
+    from .depending import names_used
+    seen = set()
+    while fn is not None and id(fn) not in seen:
+        seen.add(id(fn))
+        if getattr(fn, "__name__", None) == name and fn is not None and len(seen) > 1:
+            return True
+        namespace = getattr(fn, "__globals__", None)
+        if namespace is not None and name in names_used(fn, namespace):
+            return True
+        fn = getattr(fn, "__wrapped__", None)
+    return False

@@ -39,9 +39,12 @@ def jax_cost(X, y, w, b):
 
     # ------------------------------------------------------------------------------------------ jax_gradient
     dict(id="nb08-gradient-argnums", challenge="jax_gradient", expect="passes", code=GRADIENT),
-    dict(id="nb08-gradient-float32", challenge="jax_gradient", expect="passes", code=COST32 + '''
+    dict(id="nb08-gradient-float32", challenge="jax_gradient", expect="fails", keywords=["float64"],
+         code=COST32 + '''
 def jax_gradient(X, y, w, b):
-    w_grads, b_grads = jax.grad(jax_cost, argnums=(2, 3))(X, y, w, b)
+    w32 = [jnp.asarray(a, jnp.float32) for a in w]            # float32 throughout, as notebook 08 trains
+    b32 = [jnp.asarray(a, jnp.float32) for a in b]
+    w_grads, b_grads = jax.grad(jax_cost, argnums=(2, 3))(X, y, w32, b32)
     return list(w_grads), list(b_grads)
 '''),
     dict(id="nb08-gradient-wrt-X", challenge="jax_gradient", expect="fails", keywords=["argnums", "respect to X"],
