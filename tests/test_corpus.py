@@ -75,6 +75,7 @@ def student_function(entry: dict):
         jax = pytest.importorskip("jax", reason="notebook 08's corpus entries need JAX: pip install 'nnlab[jax]'")
         import jax.numpy as jnp
 
+        jax.config.update("jax_enable_x64", True)          # as notebook 08's first cell does
         namespace.update(jax=jax, jnp=jnp)
     exec(compile(entry["code"], f"<corpus {entry['id']}>", "exec"), namespace)
     return namespace[entry["challenge"]]
