@@ -21,6 +21,10 @@ from nnlab.checks import SPECS, Case, Spec  # noqa: E402
 
 CHALLENGES = [name for name in SPECS if name not in mutation.SKIPPED]
 
+# The mutants run in forked processes. Where an earlier test of the same session ran JAX, Python warns that a fork
+# of a process with JAX's threads may deadlock; the children run numpy code only and never touch JAX.
+pytestmark = pytest.mark.filterwarnings("ignore:os.fork\\(\\) was called:RuntimeWarning")
+
 
 def tiny(x, y):
     return x + 2 * y
