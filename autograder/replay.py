@@ -11,8 +11,8 @@ student's code prints goes to /dev/null and cannot mix with replies. Requests:
   it compile under ``jax.jit``?) → ``{"ok": true, "problems": [...]}``.
 
 A ``call`` may name ``"substitute": [names]``: the other challenges' functions that the checked one calls
-(``one_step_gd`` → ``gradient_estimator``, nnlab.checks.depending). The call then runs on a copy of the
-student's function whose names point to stand-ins that ask the trusted process, over the same pipe
+(``one_step_gd`` → ``gradient_estimator``, nnlab.checks.depending). For the length of the call, those names in
+the student's namespace point to stand-ins that ask the trusted process, over the same pipe
 (``{"op": "reference", "fn": name, "args": …}`` → ``{"op": "reference-reply", "ok": …, "value": …}``), for the
 reference's answer: the checked function is judged with correct dependencies, and no reference code enters
 this process. A stand-in works only during the call that made it.
@@ -101,7 +101,7 @@ def main() -> None:
     reply = lambda data: (protocol_out.write(json.dumps(data) + "\n"), protocol_out.flush())  # noqa: E731
 
     def ask(data: dict) -> dict:
-        """Send a question to the trusted process and wait for its answer (skipping nothing else)."""
+        """Send a question to the trusted process and wait for its answer."""
         reply(data)
         return json.loads(protocol_in.readline() or "{}")
 
