@@ -168,8 +168,8 @@ def _verify(ws, task: Task, outcome: Outcome, workers: dict, library: Path | Non
     for name in sorted(set(outcome.graded) & set(task.sources)):
         notebook, worker = Path(name).stem, workers.pop(name, None)
         scores = outcome.grades.get(notebook, {})
-        verdicts = verify_notebook(nbformat.reads(outcome.graded[name].decode(), as_version=4),
-                                   nbformat.reads(task.sources[name].decode(), as_version=4),
+        graded = nbformat.reads(outcome.graded[name].decode(), as_version=4)
+        verdicts = verify_notebook(graded, nbformat.reads(task.sources[name].decode(), as_version=4),
                                    replay_argv(ws, library),
                                    _SCRATCH["root"] / "replay" / notebook,
                                    ws.cell_timeout or ws.config().Execute.timeout, ws.notebook_timeout,
@@ -177,7 +177,7 @@ def _verify(ws, task: Task, outcome: Outcome, workers: dict, library: Path | Non
         shutil.rmtree(_SCRATCH["root"] / "replay" / notebook, ignore_errors=True)
         # a grading library's kernel ran only the visible cases of a hidden-test cell, or left the cell to the
         # grader and said so (a function whose own dependency is broken): the verdict here is the cell's grade
-        left = left_to_grader(outcome.graded[name]) if library is not None else set()
+        left = left_to_grader(graded) if library is not None else set()
         outcome.verdicts[notebook] = {gid: {"passed": v.passed, "message": v.message,
                                             "deferred": library is not None and (v.hidden or gid in left)}
                                       for gid, v in verdicts.items()}
@@ -188,15 +188,13 @@ def _verify(ws, task: Task, outcome: Outcome, workers: dict, library: Path | Non
         worker.close()
 
 
-def left_to_grader(graded: bytes) -> set[str]:
+def left_to_grader(graded) -> set[str]:
     """The test cells of a graded notebook whose kernel left them to the grader and said so (``nnlab.checks``
     prints ``LEFT_TO_GRADER`` where a checked function relies on a broken one of the student's). A student who
     prints the words themselves gains nothing: the grader's verdict is then the cell's grade."""
-    import nbformat
-
     from nnlab.checks import LEFT_TO_GRADER
     cells = set()
-    for cell in nbformat.reads(graded.decode(), as_version=4).cells:
+    for cell in graded.cells:
         gid = cell.metadata.get("nbgrader", {}).get("grade_id")
         text = "".join(str(o.get("text", "")) for o in cell.get("outputs", []) if o.get("output_type") == "stream")
         if gid and cell.cell_type == "code" and LEFT_TO_GRADER in text:
@@ -212,7 +210,8 @@ def _fail_unchecked_hidden(task: Task, outcome: Outcome) -> None:
     from .verify import has_hidden, source_checks
     for name, data in task.sources.items():
         notebook = Path(name).stem
-        left = left_to_grader(outcome.graded[name]) if name in outcome.graded else set()
+        left = left_to_grader(nbformat.reads(outcome.graded[name].decode(), as_version=4)) \
+            if name in outcome.graded else set()
         for gid, calls in source_checks(nbformat.reads(data.decode(), as_version=4)).items():
             if (has_hidden(calls) or gid in left) and gid in outcome.grades.get(notebook, {}):
                 outcome.grades[notebook][gid] = 0.0

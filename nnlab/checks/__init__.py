@@ -75,13 +75,13 @@ def check(name: str, fn, hidden_seed: int | None = None, n: int = 5, points: flo
     cases = None if hidden_seed is None else spec.hidden_cases(hidden_seed, n)
     try:
         result = run_check(spec, fn, cases, points=points)
+        broken = None if result.passed else first_broken(spec, fn, get_spec, run_check)
     except NotImplementedError:
         # a function not written yet says so, unless the grader judges this one with correct ones in its place
         broken = first_broken(spec, fn, get_spec, run_check) if _judged_with_references(spec) else None
         if broken is None or broken[1] is not None:
             raise
         result = Result(name, False, 0.0, float(points), [])
-    broken = None if result.passed else first_broken(spec, fn, get_spec, run_check)
     if broken is not None:
         result = _blame(spec, fn, cases, points, result, *broken)
         if result is None:                  # left to the grader, which checks it outside the kernel
@@ -100,8 +100,14 @@ def _judged_with_references(spec: Spec) -> bool:
     """Whether this kernel judges ``spec``'s function with references of the functions it calls: while
     grading, with the full library (NNLAB_GRADING), or in the grader's build of the kit (which leaves it to
     the grader)."""
-    full = all(get_spec(d).recording is None for d in spec.depends)
+    full = _has_references(spec)
     return spec.substitute and ((full and os.environ.get("NNLAB_GRADING") == "1") or (not full and grading()))
+
+
+def _has_references(spec: Spec) -> bool:
+    """Whether the library holds references of the functions ``spec``'s function calls (the full library does;
+    the kit's recorded specs do not)."""
+    return all(get_spec(d).recording is None for d in spec.depends)
 
 
 def _blame(spec: Spec, fn, cases, points, result: Result, dep: str, dep_result) -> Result | None:
@@ -113,7 +119,7 @@ def _blame(spec: Spec, fn, cases, points, result: Result, dep: str, dep_result) 
     told to fix ``dep`` first.
     """
     used = used_dependencies(spec, fn)
-    references = all(get_spec(d).recording is None for d in spec.depends)      # the full library
+    references = _has_references(spec)
     fixed = with_functions(fn, {d: get_spec(d).reference for d in spec.depends}) if references else None
     own = None if fixed is None or not spec.substitute else run_check(spec, fixed, cases, points=points)
     if spec.substitute and own is not None and os.environ.get("NNLAB_GRADING") == "1":

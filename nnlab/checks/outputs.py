@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..network.gradient_check import relative_error
+from .comparing import is_sequence
 
 
 def scalar_output(out, case):
@@ -25,7 +26,7 @@ def scalar_output(out, case):
 
 def training_record(out, case):
     """``perceptron_train``'s ``(w, b, mistakes)`` with the mistakes as a list, whatever sequence held them."""
-    return (out[0], out[1], list(out[2])) if isinstance(out, (tuple, list)) and len(out) == 3 else out
+    return (out[0], out[1], list(out[2])) if is_sequence(out) and len(out) == 3 else out
 
 
 def implied_gradient(out, case):
@@ -50,12 +51,12 @@ def step_taken(gradient, case):
 
 def first_output(out, case):
     """For functions returning ``(out, cache)`` like ``conv2d_forward``: compare ``out`` only."""
-    return out[0] if isinstance(out, (tuple, list)) and len(out) == 2 else out
+    return out[0] if is_sequence(out) and len(out) == 2 else out
 
 
 def cell_states(out, case):
     """lstm_cell_forward returns (h_t, c_t, cache): compare the two states."""
-    return list(out[:2]) if isinstance(out, (tuple, list)) and len(out) >= 2 else out
+    return list(out[:2]) if is_sequence(out) and len(out) >= 2 else out
 
 
 def central_difference_note(got, case, want):

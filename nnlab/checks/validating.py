@@ -9,6 +9,7 @@ import numpy as np
 
 from ..data.toy import gate_targets, truth_table
 from ..network.threshold import threshold_forward
+from .comparing import is_sequence
 
 
 def gate_validate(got, case, call_again):
@@ -106,9 +107,9 @@ def _same(a, b):
 
 
 def _with_cache(got, n: int, names: str) -> list[str]:
-    if isinstance(got, (tuple, list)) and len(got) == n:
+    if is_sequence(got) and len(got) == n:
         return []
-    what = f"a {type(got).__name__} of {len(got)} items" if isinstance(got, (tuple, list)) else \
+    what = f"a {type(got).__name__} of {len(got)} items" if is_sequence(got) else \
         f"a single {type(got).__name__}"
     return [f"it should return {names}, {n} values, the last being the cache: whatever your backward pass "
             f"will need from this step; got {what}"]
