@@ -23,7 +23,8 @@ from .answers.nb01_perceptron import STEP_GATES, PerceptronFit, perceptron, perc
 from .answers.nb02_forward_pass import cost_function, forward_pass, nn_parameter_maker, predict, sigmoid
 from .answers.nb03_gradient_descent import central_difference_gradient, gradient_estimator, one_step_gd
 from .answers.nb04_backprop import backprop, sigmoid_prime
-from .answers.nb05_classifier import cross_entropy, cross_entropy_prime, log_softmax, relu_prime, softmax, step
+from .answers.nb05_classifier import (DenseCache, cross_entropy, cross_entropy_prime, dense_backward, dense_forward,
+                                     log_softmax, momentum_update, relu_prime, rmsprop_update, sgd_epoch, softmax, step)
 from .answers.nb06_cnn import conv2d_forward, convolution, pooling
 from .answers.nb07_lstm import lstm_cell_forward
 from .data import loaders as datasets
@@ -72,6 +73,8 @@ NUMERIC_API = (
     # the bootcamp network, its gradients and training loops
     "forward_pass", "predict", "cost_function", "gradient_estimator", "central_difference_gradient", "backprop",
     "one_step_gd", "GD", "minibatch_gd",
+    # the classifier's machinery (notebook 05)
+    "dense_forward", "dense_backward", "sgd_epoch", "momentum_update", "rmsprop_update",
     # convolution and pooling
     "convolution", "pooling", "conv2d_forward", "conv2d_backward", "conv_cache", "max_pool_forward",
     "max_pool_backward", "avg_pool_forward", "avg_pool_backward",

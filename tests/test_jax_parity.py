@@ -73,6 +73,9 @@ def _cases(rng):
         "lstm_cell_forward": (Xs[0], h0, c0, params), "lstm_forward": (Xs, h0, c0, params),
         "readout_forward": (rng.standard_normal((5, 4, 2)), rng.standard_normal((2, 4)), rng.standard_normal((2, 1))),
         "standardize": (X,),
+        "dense_forward": (X.T, w[0], b[0]),
+        "sgd_epoch": (X, c, *nnlab.nn_parameter_maker([3, 4, 4], seed=3), 0.3, [np.array([4, 0, 2]), np.array([1, 3, 5])]),
+        "momentum_update": (s, s[::-1], s * 0.3, 0.05, 0.8), "rmsprop_update": (s, s[::-1], s * s, 0.01, 0.9, 1e-7),
     }
     for name in ("sigmoid", "tanh", "relu", "leaky_relu", "ramp", "linear"):
         cases[name] = cases[name + "_prime"] = (np.concatenate([z.ravel(), [0.0, -1.0, 1.0, 30.0, -30.0]]),)
@@ -81,7 +84,7 @@ def _cases(rng):
 
 BACKWARD = {"conv2d_backward": "conv2d_forward", "max_pool_backward": "max_pool_forward",
             "avg_pool_backward": "avg_pool_forward", "lstm_cell_backward": "lstm_cell_forward",
-            "lstm_backward": "lstm_forward", "readout_backward": "readout_forward"}
+            "lstm_backward": "lstm_forward", "readout_backward": "readout_forward", "dense_backward": "dense_forward"}
 
 
 def test_same_numbers_in_both_backends():

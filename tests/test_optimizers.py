@@ -56,11 +56,3 @@ def test_shape_mismatch_and_unknown_names(nn):
     assert isinstance(get_optimizer("adam"), nn.Adam)
     with pytest.raises(ValueError, match="unknown optimizer"):
         get_optimizer("adagrad")
-
-
-def test_rmsprop_keras_form_puts_eps_under_the_root(nn):
-    """Keras: θ ← θ − lr·g / √(s + eps). With eps = 1 the two forms differ visibly after one step."""
-    g = np.array([0.3, -2.0])
-    opt = nn.RMSprop(lr=0.1, rho=0.9, eps=1.0, eps_in_sqrt=True)
-    (new,), _ = opt.update([np.zeros(2)], [g], opt.init([np.zeros(2)]))
-    np.testing.assert_allclose(new, -0.1 * g / np.sqrt(0.1 * g * g + 1.0), rtol=1e-12)

@@ -21,7 +21,8 @@ except ImportError as exc:                                  # pragma: no cover -
 from .answers.nb02_forward_pass import forward_pass, nn_parameter_maker, predict, sigmoid
 from .answers.nb03_gradient_descent import gradient_estimator, one_step_gd
 from .answers.nb04_backprop import backprop, sigmoid_prime
-from .answers.nb05_classifier import cross_entropy, cross_entropy_prime, log_softmax, relu_prime, softmax
+from .answers.nb05_classifier import (cross_entropy, cross_entropy_prime, dense_backward, dense_forward, log_softmax,
+                                     momentum_update, relu_prime, rmsprop_update, sgd_epoch, softmax)
 from .answers.nb06_cnn import conv2d_forward, convolution, pooling
 from .answers.nb07_lstm import lstm_cell_forward
 from .answers.nb08_jax import backprop_autodiff, cost_function
@@ -47,11 +48,12 @@ __all__ = [
     "ACTIVATIONS", "Adam", "GD", "LOSSES", "Momentum", "RMSprop", "SGD", "Sequential", "avg_pool_backward",
     "avg_pool_forward", "backprop", "backprop_autodiff", "central_difference_gradient", "conv2d_backward",
     "conv2d_forward", "conv_cache", "convolution", "cost_function", "count_parameters", "cross_entropy",
-    "cross_entropy_prime", "describe_devices", "dropout_backward", "dropout_forward", "forward_pass", "gpu_available",
+    "cross_entropy_prime", "dense_backward", "dense_forward", "describe_devices", "dropout_backward", "dropout_forward", "forward_pass", "gpu_available",
     "gradient_estimator", "he_init", "hinge_loss", "hinge_loss_prime", "init_lstm_params", "l2_penalty",
     "l2_penalty_prime", "leaky_relu", "leaky_relu_prime", "linear", "linear_prime", "log_softmax", "logistic_loss",
     "logistic_loss_prime", "lstm_backward", "lstm_cell_backward", "lstm_cell_forward", "lstm_forward",
     "max_margin_loss", "max_margin_loss_prime", "max_pool_backward", "max_pool_forward", "minibatch_gd",
+    "momentum_update", "rmsprop_update", "sgd_epoch",
     "nn_parameter_maker", "one_step_gd", "pooling", "predict", "ramp", "ramp_prime", "readout_backward",
     "readout_forward", "regularised_cost", "relu", "relu_prime", "sigmoid", "sigmoid_prime", "softmax",
     "softmax_prime", "square_loss", "square_loss_prime", "standardize", "tanh", "tanh_prime", "xavier_init",

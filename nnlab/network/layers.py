@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..answers.nb04_backprop import layer_gradients
-from ..answers.nb05_classifier import softmax
+from ..answers.nb05_classifier import dense_backward, dense_forward, softmax
 from ..answers.nb06_cnn import conv2d_forward
 from ..ops.activations import ACTIVATIONS
 from ..ops.conv import ConvCache, conv2d_backward, conv2d_weight_grads, conv_cache
@@ -98,19 +98,21 @@ class Dense(Layer):
         return (self.units,)
 
     def forward(self, a, training, rng):
-        w, b = self.params
-        z = w @ a
-        z += b
+        z, dense = dense_forward(a, *self.params)       # the student kit's: your own (notebook 05)
+        z = np.asarray(z, dtype=a.dtype)
         out, z_kept = _activate_owned(self.activation, z)
-        return out, (a, z_kept, out)
+        return out, (a, dense, z_kept, out)
 
     def backward(self, dout, cache, dz=None, need_dx=True):
-        """``dz``, if given, is ∂loss/∂z already (a fused softmax + cross-entropy); ``dout`` is then unused."""
-        a, z, out = cache
+        """``dz``, if given, is ∂loss/∂z already (a fused softmax + cross-entropy); ``dout`` is then unused.
+        Without ``need_dx`` only BP4 and BP3 are computed (``layer_gradients``), skipping the product wᵀδ."""
+        a, dense, z, out = cache
         if dz is None:
             dz = _activation_backward(self.activation, dout, z, out)
-        w = self.params[0]
-        return (w.T @ dz if need_dx else None), list(layer_gradients(dz, a))         # BP2's wᵀδ; BP4, BP3
+        if not need_dx:
+            return None, list(layer_gradients(dz, a))                               # BP4, BP3
+        da, dw, db = dense_backward(dz, dense)                                      # BP2's wᵀδ; BP4, BP3
+        return np.asarray(da, dtype=a.dtype), [np.asarray(dw, dtype=a.dtype), np.asarray(db, dtype=a.dtype)]
 
     def describe(self):
         return f"Dense({self.units}" + ("" if self.activation == "linear" else f", {self.activation}") + ")"

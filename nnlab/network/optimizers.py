@@ -8,14 +8,17 @@ the step count) is plain data made by ``init(params)``. Two ways to take a step:
   the arrays the model owns, since a training step then allocates nothing.
 
 ``params`` and ``grads`` are lists of arrays of matching shapes. The update rules are PyTorch's, so
-``torch.optim`` serves as a test oracle. Keras differs only in where RMSprop and Adam add eps;
-``RMSprop(eps_in_sqrt=True)`` follows Keras.
+``torch.optim`` serves as a test oracle (Keras differs only in where RMSprop and Adam add eps). Momentum and
+RMSprop take their steps with notebook 05's ``momentum_update`` and ``rmsprop_update``; Adam, which combines
+the two with a correction for their zero start, has its own fused step.
 """
 from __future__ import annotations
 
 import copy
 
 import numpy as np
+
+from ..answers.nb05_classifier import momentum_update, rmsprop_update
 
 
 class Optimizer:
@@ -68,29 +71,20 @@ class Momentum(Optimizer):
         self.lr, self.beta = lr, beta
 
     def _apply(self, p, g, s, t):
-        v = s["velocity"]
-        v *= self.beta
-        v += g
-        p -= self.lr * v
+        p[...], s["velocity"][...] = momentum_update(p, g, s["velocity"], self.lr, self.beta)
 
 
 class RMSprop(Optimizer):
-    """s ← ρ·s + (1 − ρ)·g²; θ ← θ − lr·g / (√s + eps): each weight gets its own step size.
-
-    ``eps_in_sqrt=True`` divides by √(s + eps) instead, as Keras does (deck 002's models were trained that
-    way); PyTorch's form is the default.
-    """
+    """s ← ρ·s + (1 − ρ)·g²; θ ← θ − lr·g / (√s + eps): each weight gets its own step size (PyTorch's form;
+    Keras divides by √(s + eps), which differs only where s is as small as eps)."""
 
     _slots = ("square_avg",)
 
-    def __init__(self, lr=0.001, rho=0.9, eps=1e-7, eps_in_sqrt=False):
-        self.lr, self.rho, self.eps, self.eps_in_sqrt = lr, rho, eps, bool(eps_in_sqrt)
+    def __init__(self, lr=0.001, rho=0.9, eps=1e-7):
+        self.lr, self.rho, self.eps = lr, rho, eps
 
     def _apply(self, p, g, s, t):
-        sq = s["square_avg"]
-        sq *= self.rho
-        sq += (1 - self.rho) * g * g
-        p -= self.lr * g / (np.sqrt(sq + self.eps) if self.eps_in_sqrt else np.sqrt(sq) + self.eps)
+        p[...], s["square_avg"][...] = rmsprop_update(p, g, s["square_avg"], self.lr, self.rho, self.eps)
 
 
 class Adam(Optimizer):

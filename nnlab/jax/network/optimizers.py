@@ -1,6 +1,7 @@
 """Optimisers in JAX: SGD, momentum, RMSprop and Adam as pure updates on pytrees of parameters.
 
-The same classes, hyperparameters and update rules as nnlab.network.optimizers. ``init(params)`` makes the state
+The same classes, hyperparameters and update rules as nnlab.network.optimizers (momentum and RMSprop step with
+notebook 05's ``momentum_update`` and ``rmsprop_update``). ``init(params)`` makes the state
 (slots shaped like the parameters and the step count ``t``); ``update(params, grads, state)`` returns
 ``(new_params, new_state)`` and can run inside ``jit``. There is no in-place ``step``: JAX arrays never change.
 """
@@ -10,6 +11,7 @@ import jax
 import jax.numpy as jnp
 
 from ...network.optimizers import optimizer_from
+from ..answers.nb05_classifier import momentum_update, rmsprop_update
 
 
 class Optimizer:
@@ -63,22 +65,21 @@ class Momentum(Optimizer):
         self.lr, self.beta = lr, beta
 
     def _apply(self, p, g, s, t):
-        v = self.beta * s["velocity"] + g
-        return p - self.lr * v, {"velocity": v}
+        p, v = momentum_update(p, g, s["velocity"], self.lr, self.beta)
+        return p, {"velocity": v}
 
 
 class RMSprop(Optimizer):
-    """s ← ρ·s + (1 − ρ)·g²; θ ← θ − lr·g / (√s + eps) (or / √(s + eps) with ``eps_in_sqrt``, as Keras)."""
+    """s ← ρ·s + (1 − ρ)·g²; θ ← θ − lr·g / (√s + eps)."""
 
     _slots = ("square_avg",)
 
-    def __init__(self, lr=0.001, rho=0.9, eps=1e-7, eps_in_sqrt=False):
-        self.lr, self.rho, self.eps, self.eps_in_sqrt = lr, rho, eps, bool(eps_in_sqrt)
+    def __init__(self, lr=0.001, rho=0.9, eps=1e-7):
+        self.lr, self.rho, self.eps = lr, rho, eps
 
     def _apply(self, p, g, s, t):
-        sq = self.rho * s["square_avg"] + (1 - self.rho) * g * g
-        denom = jnp.sqrt(sq + self.eps) if self.eps_in_sqrt else jnp.sqrt(sq) + self.eps
-        return p - self.lr * g / denom, {"square_avg": sq}
+        p, sq = rmsprop_update(p, g, s["square_avg"], self.lr, self.rho, self.eps)
+        return p, {"square_avg": sq}
 
 
 class Adam(Optimizer):
