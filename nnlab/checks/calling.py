@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import inspect
 import io
 import warnings
 from dataclasses import dataclass, field
@@ -56,3 +57,33 @@ def same_value(a, b) -> bool:
         return bool(np.array_equal(np.asarray(a), np.asarray(b), equal_nan=True))
     except TypeError:
         return a == b
+
+
+def with_own_forward(fn, forward: str):
+    """A backward pass checked as a pair with the student's own forward pass (a Spec's ``pair``): the returned
+    function takes ``(dout, *forward_args)``, runs ``forward(*forward_args)`` (the function of that name beside
+    ``fn``, in the student's namespace) for its cache and returns ``fn(dout, cache)``. So the cache is laid out
+    as the student's forward pass lays it out, whatever that is."""
+    namespace = getattr(inspect.unwrap(fn), "__globals__", {})
+
+    def backward_after_own_forward(dout, *forward_args, **forward_kwargs):
+        own = namespace.get(forward)
+        if not callable(own):
+            raise NameError(f"{forward} is not defined in your notebook: run its cell first (its cache is what "
+                            "this function takes)")
+        try:
+            out = own(*forward_args, **forward_kwargs)
+        except NotImplementedError:
+            raise NotImplementedError(f"{forward} is not written yet; this function takes its cache") from None
+        except Exception as exc:
+            raise RuntimeError(f"your {forward}, which makes the cache, raised {type(exc).__name__}: {exc}") from None
+        if not (isinstance(out, (tuple, list)) and len(out) >= 2):
+            raise RuntimeError(f"your {forward} did not return its output and a cache, so there is no cache to "
+                               "pass on")
+        return fn(dout, out[-1])
+    return backward_after_own_forward
+
+
+def with_own_dense_forward(fn):
+    """``dense_backward``'s caller: ``(dz, a, w, b)`` → ``fn(dz, cache)``, the cache from your dense_forward."""
+    return with_own_forward(fn, "dense_forward")

@@ -69,7 +69,7 @@ def first_broken(spec, fn, get_spec, run_check, seen: frozenset = frozenset()):
     is not written yet), looking deepest first; None when all of them pass or none can be found. Only the
     names ``fn``'s code uses count: a broken function it never calls is not blamed."""
     namespace = getattr(fn, "__globals__", None) or {}
-    used = names_used(fn, namespace, frozenset(spec.depends))
+    used = names_used(fn, namespace, frozenset(spec.depends)) | {spec.pair}
     for name in spec.depends:
         dep = namespace.get(name) if name in used else None
         if not callable(dep) or dep is fn or name in seen:
@@ -95,7 +95,7 @@ def first_broken(spec, fn, get_spec, run_check, seen: frozenset = frozenset()):
 def used_dependencies(spec, fn) -> list[str]:
     """The challenges' functions among ``spec.depends`` that ``fn`` uses (itself or through its helpers)."""
     namespace = getattr(fn, "__globals__", None) or {}
-    used = names_used(fn, namespace, frozenset(spec.depends))
+    used = names_used(fn, namespace, frozenset(spec.depends)) | {spec.pair}
     return [name for name in spec.depends if name in used]
 
 

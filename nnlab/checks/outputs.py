@@ -54,6 +54,16 @@ def first_output(out, case):
     return out[0] if is_sequence(out) and len(out) == 2 else out
 
 
+def epoch_record(out, case):
+    """``sgd_epoch``'s ``(w, b, losses)`` with the losses as a list of numbers, whatever sequence held them."""
+    if not (is_sequence(out) and len(out) == 3 and is_sequence(out[2])):
+        return out
+    try:
+        return (out[0], out[1], [np.asarray(x, dtype=float) for x in out[2]])
+    except (TypeError, ValueError):
+        return out
+
+
 def cell_states(out, case):
     """lstm_cell_forward returns (h_t, c_t, cache): compare the two states."""
     return list(out[:2]) if is_sequence(out) and len(out) >= 2 else out

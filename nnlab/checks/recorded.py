@@ -21,7 +21,7 @@ from .spec import NO_OUTPUT, Case, Mistake, Spec
 RECORDING_FILE = Path(__file__).with_name("recorded.pkl")
 HOOKS = ("transform", "validate", "notes", "check_function", "caller", "explain", "shown")
 PLAIN = ("name", "signature", "output", "rtol", "atol_scale", "atol", "hints", "compare_to_reference",
-         "float64", "depends", "substitute")
+         "float64", "depends", "substitute", "pair")
 
 
 @dataclass(frozen=True)

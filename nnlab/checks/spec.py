@@ -64,6 +64,10 @@ class Spec:
     explain: ``(output, case, expected) -> message, None or ...``, read from a wrong output itself where no
         named mistake can compute it (perceptron weights from a random start); given when every failing case
         agrees (``...``: this case has no opinion, e.g. data the rule never separates).
+    pair: for a backward pass, the forward pass whose cache it takes (``dense_backward`` ← ``dense_forward``):
+        each case's arguments are the backward's incoming gradient followed by the forward's inputs, and the
+        ``caller`` builds the cache with the student's own forward pass, so the cache's layout is theirs. The
+        forward pass counts as a function this one calls (``depends``) and is never substituted.
     shown: ``(transformed output, case) -> output as written``, the inverse of ``transform`` where one exists
         (``one_step_gd``'s new weights from the gradient its step implies): messages quote those values.
     """
@@ -90,6 +94,7 @@ class Spec:
     substitute: bool = True
     explain: Callable[[Any, Case, Any], str | None] | None = None
     shown: Callable[[Any, Case], Any] | None = None
+    pair: str | None = None
 
     def expected(self, case: Case):
         """What the case's output should be, after the transform: the reference's, or the recorded one."""

@@ -115,6 +115,11 @@ def _with_cache(got, n: int, names: str) -> list[str]:
             f"will need from this step; got {what}"]
 
 
+def z_and_cache(got, case, call_again):
+    """dense_forward returns ``(z, cache)``: dense_backward takes the cache."""
+    return _with_cache(got, 2, "(z, cache)")
+
+
 def out_and_cache(got, case, call_again):
     """conv2d_forward returns ``(out, cache)``: later cells unpack two values."""
     return _with_cache(got, 2, "(out, cache)")
