@@ -19,7 +19,8 @@ two at a time, under a timeout: one that hangs or crashes counts as killed; noth
 Before its mutants, each challenge's unmutated functions go through the same path and must come out
 equivalent (``baseline``). ``logic_gate`` and ``xor_network`` return hand-set constants, so there is no
 algorithm to mutate and they are skipped. The JAX specs of notebook 08 are run on their numpy answers with
-``caller`` and ``check_function`` removed (no ``jax.jit``).
+``caller`` and ``check_function`` removed (no ``jax.jit``); a backward pass checked as a pair keeps its caller,
+which makes each case's cache with the forward pass beside it (the reference's, in the copied namespace).
 
     python -m tests.strength.mutation [--challenge NAME] [--json FILE] [--cap N]
 """
@@ -367,7 +368,8 @@ def hidden_calls() -> dict[str, list[tuple[int, int]]]:
 def challenge(name: str, calls: dict) -> Challenge:
     """The challenge of one spec: its numpy answer and helpers, with the hidden cases of ``calls``."""
     assert EXTRA_SEED not in {s for cs in calls.values() for s, _ in cs}
-    spec = dataclasses.replace(SPECS[name], caller=None, check_function=None)     # numpy, no jax.jit
+    full = SPECS[name]                  # numpy, no jax.jit; a backward pass keeps the caller that makes its cache
+    spec = dataclasses.replace(full, caller=full.caller if full.pair else None, check_function=None)
     answer = ANSWER_OF.get(name, name)
     modules = [importlib.import_module(f"nnlab.answers.{p.stem}") for p in sorted(ANSWERS.glob("nb0*.py"))]
     function = next(f for f in (getattr(m, answer, None) for m in modules)
@@ -429,12 +431,13 @@ def judge(ch: Challenge, mutant: Mutant) -> dict:
     """``equivalent``, or which case sets kill the mutant and the cases that expose it (all of them for a mutant
     the visible cases miss; the visible ones otherwise). Runs in a forked worker."""
     fn = build(mutant, ch.functions)
+    call = ch.spec.caller(fn) if ch.spec.caller is not None else fn     # a backward pass: after its forward
     judged = list(zip(ch.cases, ch.wants))
     n = len(ch.visible)
-    exposed = [c.label for c, want in judged[:n] if outside(ch.spec, fn, c, want)]
+    exposed = [c.label for c, want in judged[:n] if outside(ch.spec, call, c, want)]
     if exposed and _fails(ch.spec, fn, ch.visible):
         return {"status": "killed by visible", "exposed": exposed}
-    exposed += [c.label for c, want in judged[n:] if outside(ch.spec, fn, c, want)]
+    exposed += [c.label for c, want in judged[n:] if outside(ch.spec, call, c, want)]
     if not exposed:
         return {"status": "equivalent"}
     visible = _fails(ch.spec, fn, ch.visible)
