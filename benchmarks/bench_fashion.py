@@ -44,9 +44,20 @@ import nnlab  # noqa: E402
 from nnlab import Conv2D, Dense, Dropout, Flatten, MaxPool2D, Sequential  # noqa: E402
 
 
+class KerasRMSprop(nnlab.RMSprop):
+    """RMSprop as Keras has it, eps under the square root: θ ← θ − lr·g / √(s + eps) (nnlab's, like PyTorch's,
+    divides by √s + eps), so that the accuracy is compared with the anchor's own rule."""
+
+    def _apply(self, p, g, s, t):
+        sq = s["square_avg"]
+        sq *= self.rho
+        sq += (1 - self.rho) * g * g
+        p -= self.lr * g / np.sqrt(sq + self.eps)
+
+
 def nnlab_mlp(seed):
     return Sequential([Dense(512, "relu"), Dropout(0.2), Dense(512, "relu"), Dropout(0.2), Dense(10, "softmax")],
-                      input_shape=(784,), seed=seed).compile(nnlab.RMSprop(0.001, eps_in_sqrt=True))   # Keras' form
+                      input_shape=(784,), seed=seed).compile(KerasRMSprop(0.001))
 
 
 def nnlab_cnn(seed, input_shape=(1, 28, 28), dense=128):

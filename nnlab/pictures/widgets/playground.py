@@ -4,7 +4,7 @@ Pick a 2-D data set, the hidden layers, units per layer, activation and learning
 ``nnlab.Sequential`` (softmax over two classes, Adam, mini-batches of 16) trains while the decision boundary
 and the loss curve redraw every few epochs.
 
-Training needs backpropagation and softmax, notebooks 04's and 05's answers. In a student kit built while
+Training needs backpropagation (notebook 04) and softmax and the dense layer's passes (notebook 05). In a student kit built while
 either is open, the model trains on the student's own versions (``nnlab.from_yours``, ``nnlab.yours``); until
 those are ready, the playground replays runs recorded when the kit was built (``RECORDED``: two data sets,
 1–8 units, tanh or ReLU, one hidden layer) and says that live training comes with notebook 04.
@@ -30,9 +30,9 @@ RECORDED = {"data": ("xor", "circles"), "units": (1, 2, 3, 4, 8), "activation": 
             "layers": 1, "lr": 0.03, "epochs": 150}
 RECORDING = Path(__file__).with_name("playground_runs.pkl.xz")  # only in a kit built while 04 or 05 is open
 GRID = 90                                                        # points per side of the decision-boundary grid
-LIVE_LATER = ("Live training comes with notebook 04 (backpropagation) and notebook 05 (softmax): until your "
-              "versions pass their checks, the playground replays runs recorded for these choices. Not ready yet: "
-              "{why}")
+LIVE_LATER = ("Live training comes with notebook 04 (backpropagation) and notebook 05 (softmax and the dense "
+              "layer): until your versions pass their checks, the playground replays runs recorded for these "
+              "choices. Not ready yet: {why}")
 
 
 def build_model(layers, units, activation, lr, seed=0):
