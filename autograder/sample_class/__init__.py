@@ -22,16 +22,20 @@ STUDENTS: dict[str, dict] = {
     # everything right
     "ada": {},
     # predict forgets to transpose the result back into rows (cost_function inherits the mistake);
-    # softmax normalises the rows instead of the columns; writes notebook 08's cost with numpy (fails under jit)
-    "ben": {"08_jax": {"jax_cost": """
+    # softmax normalises the rows instead of the columns; writes notebook 08's cost with numpy (fails under jit);
+    # keeps a (cache of its own) but transposes dw in dense_backward
+    "ben": {"05_classifier": {"softmax": """
+                e = np.exp(z - z.max(axis=1, keepdims=True))
+                return e / e.sum(axis=1, keepdims=True)""", "dense_forward": """
+                return w @ a + b, {"input": a, "weights": w}""", "dense_backward": """
+                a, w = cache["input"], cache["weights"]
+                return w.T @ dz, a @ dz.T, dz.sum(axis=1, keepdims=True)"""},
+            "08_jax": {"jax_cost": """
                 a = np.asarray(X, dtype=float).T
                 for w_l, b_l in zip(w, b):
                     a = 1 / (1 + np.exp(-(np.asarray(w_l) @ a + np.asarray(b_l))))
                 return float(np.sum((a.T - y) ** 2) / a.shape[1])"""},
-            "02_forward_pass": {"predict": "return forward_pass(np.transpose(X), w, b)"},
-            "05_classifier": {"softmax": """
-                e = np.exp(z - z.max(axis=1, keepdims=True))
-                return e / e.sum(axis=1, keepdims=True)"""}},
+            "02_forward_pass": {"predict": "return forward_pass(np.transpose(X), w, b)"}},
     # the textbook sigmoid: overflows (RuntimeWarning) at z = -1000 but the values are right
     "chloe": {"02_forward_pass": {"sigmoid": "return 1 / (1 + np.exp(-z))"}},
     # steps uphill in one_step_gd, flips the sign of the cost derivative in backprop, flips the kernel (the
@@ -67,8 +71,12 @@ STUDENTS: dict[str, dict] = {
                 b_grads[l] = delta.sum(axis=1, keepdims=True)
                 w_grads[l] = delta @ activations[l].T
             return w_grads, b_grads"""}},
-    # eps misuse: divides the forward difference by 2·eps; h_t = o_t ⊙ C_t without the tanh
-    "emma": {"07_lstm": {"lstm_cell_forward": """
+    # eps misuse: divides the forward difference by 2·eps; h_t = o_t ⊙ C_t without the tanh;
+    # momentum_update returns the velocity it was given instead of the new one
+    "emma": {"05_classifier": {"momentum_update": """
+                 v_new = beta * v + dw
+                 return w - lr * v_new, v"""},
+             "07_lstm": {"lstm_cell_forward": """
                  hx = np.concatenate([h_prev, x_t])
                  f = sigmoid(params["Wf"] @ hx + params["bf"])
                  i = sigmoid(params["Wi"] @ hx + params["bi"])
@@ -91,14 +99,31 @@ STUDENTS: dict[str, dict] = {
                 grads.append(g)
             pds.append(grads)
         return pds[0], pds[1]"""}},
-    # half done: stopped after Challenge 2 and after Challenge 4 (and before notebook 08's vmap)
+    # half done: stopped after Challenge 2 and after Challenge 4 (and before notebook 05's derivative of the
+    # cross-entropy and notebook 08's vmap)
     "farid": {"08_jax": {"per_example_cost": TODO},"02_forward_pass": {"forward_pass": TODO, "predict": TODO, "cost_function": TODO},
               "03_gradient_descent": {"one_step_gd": TODO},
               "04_backprop": {"sigmoid_prime": TODO, "backprop": TODO},
-              "05_classifier": {"cross_entropy_prime": TODO}},
+              "05_classifier": {name: TODO for name in ("cross_entropy_prime", "dense_forward", "dense_backward",
+                                                        "sgd_epoch", "momentum_update", "rmsprop_update")}},
     # a syntax error in the perceptron cell: perceptron is never defined
-    # (and left the LSTM notebook and notebook 08's gradient unsolved: gd_step, which calls it, fails too)
-    "grace": {"01_perceptron": {"perceptron": "return (np.asarray(X) @ w + b > 0).astype(int"},
+    # (and left the LSTM notebook and notebook 08's gradient unsolved: gd_step, which calls it, fails too);
+    # sgd_epoch sends the error back without ReLU's derivative
+    "grace": {"05_classifier": {"sgd_epoch": """
+                 w, b, losses = list(w), list(b), []
+                 for idx in batches:
+                     a, caches = X[idx].T, []
+                     for l in range(len(w)):
+                         z, cache = dense_forward(a, w[l], b[l])
+                         caches.append(cache)
+                         a = np.maximum(z, 0) if l < len(w) - 1 else z
+                     losses.append(cross_entropy(z, y[idx]))
+                     dz = cross_entropy_prime(z, y[idx])
+                     for l in reversed(range(len(w))):
+                         dz, dw, db = dense_backward(dz, caches[l])
+                         w[l], b[l] = w[l] - lr * dw, b[l] - lr * db
+                 return w, b, losses"""},
+              "01_perceptron": {"perceptron": "return (np.asarray(X) @ w + b > 0).astype(int"},
               "07_lstm": {"lstm_cell_forward": TODO},
               "08_jax": {"jax_gradient": TODO}},
     # an infinite training loop in an ungraded cell: that cell times out, the graded cells still count
@@ -108,8 +133,12 @@ STUDENTS: dict[str, dict] = {
     # never handed in the backprop notebook
     "ivan": {"04_backprop": MISSING},
     # forgot the bias in forward_pass; fires at w·x + b = 0 in perceptron
-    # (and in conv2d_forward too)
-    "jun": {"01_perceptron": {"perceptron": "return (np.asarray(X, dtype=float) @ w + b >= 0).astype(int)"},
+    # (and in conv2d_forward too); applies ReLU inside dense_forward
+    "jun": {"05_classifier": {"dense_forward": "return np.maximum(w @ a + b, 0), (a, w)",
+                              "dense_backward": """
+                a, w = cache
+                return w.T @ dz, dz @ a.T, dz.sum(axis=1, keepdims=True)"""},
+            "01_perceptron": {"perceptron": "return (np.asarray(X, dtype=float) @ w + b >= 0).astype(int)"},
             "06_cnn": {"conv2d_forward": """
                 x, w = np.asarray(x, dtype=float), np.asarray(w, dtype=float)
                 xp = np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding)))
@@ -126,12 +155,16 @@ STUDENTS: dict[str, dict] = {
                     a = sigmoid(w_l @ a)
                 return a"""}},
     # halves the cost (the ½ convention), drops the 2 in backprop's BP1, sums the cross-entropy over examples,
-    # and calls jax.grad without argnums (the gradient with respect to X)
+    # and calls jax.grad without argnums (the gradient with respect to X);
+    # puts RMSprop's eps under the square root, as Keras does
     "kofi": {"08_jax": {"jax_gradient": "return jax.grad(jax_cost)(X, y, w, b)"},"02_forward_pass": {"cost_function": "return np.sum((predict(X, w, b) - y) ** 2) / (2 * np.shape(y)[0])"},
              "05_classifier": {"cross_entropy": """
                 z = np.asarray(z, dtype=float)
                 top = z.max(axis=0)
-                return float(np.sum(top + np.log(np.exp(z - top).sum(axis=0)) - z[c, np.arange(z.shape[1])]))"""},
+                return float(np.sum(top + np.log(np.exp(z - top).sum(axis=0)) - z[c, np.arange(z.shape[1])]))""",
+                               "rmsprop_update": """
+                s = rho * s + (1 - rho) * dw ** 2
+                return w - lr * dw / np.sqrt(s + eps), s"""},
              "04_backprop": {"backprop": """
                 m = X.shape[0]
                 activations, zs = [X.T], []
