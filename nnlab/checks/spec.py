@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -114,6 +114,11 @@ class Spec:
         except Exception:
             return NO_OUTPUT
         return self.transform(wrong, case) if self.transform is not None else wrong
+
+    def direct(self) -> Spec:
+        """This spec for a function of each case's arguments as they stand (the reference, a named mistake):
+        without a pair's caller, which first makes a cache with the student's forward pass."""
+        return replace(self, caller=None) if self.pair else self
 
     def hidden_cases(self, seed: int, n: int = 5) -> list[Case]:
         """``n`` random cases from ``default_rng(seed)``, marked hidden."""
