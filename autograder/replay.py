@@ -53,9 +53,11 @@ def _stub_references(names: list[str], specs: list[str], done: set) -> None:
                 originals.add(id(obj))
     for spec_name in specs:
         spec = nnlab.checks.SPECS.get(spec_name)
-        if spec is not None and not getattr(spec.reference, "nnlab_stub", False):
-            originals.add(id(spec.reference))
-            object.__setattr__(spec, "reference", _stub(spec_name))
+        for field in ("reference", "answer"):           # a pair's spec holds the answer itself too
+            value = getattr(spec, field, None) if spec is not None else None
+            if value is not None and not getattr(value, "nnlab_stub", False):
+                originals.add(id(value))
+                object.__setattr__(spec, field, _stub(spec_name))
     for mod_name, mod in list(sys.modules.items()):
         if not (mod_name == "nnlab" or mod_name.startswith("nnlab.")) or mod is None:
             continue

@@ -316,7 +316,7 @@ def _check_cell(worker: Worker, calls: list[CheckCall], get_spec, run_check) -> 
             if not result.passed and spec.substitute and _broken_dependency(worker, spec, get_spec, run_check):
                 # as in the kernel (nnlab.checks.depending), a mistake is charged once: the function is judged
                 # again with nnlab's references of the challenges it calls in their place
-                references = {d: get_spec(d).reference for d in spec.depends}
+                references = {d: get_spec(d).stand_in() for d in spec.depends}
                 result = _remote_check(worker, spec, call.function, cases, run_check, references)
         except WorkerGone:
             raise

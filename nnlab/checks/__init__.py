@@ -122,7 +122,7 @@ def _blame(spec: Spec, fn, cases, points, result: Result, dep: str, dep_result) 
     """
     used = used_dependencies(spec, fn)
     references = _has_references(spec)
-    fixed = with_functions(fn, {d: get_spec(d).reference for d in spec.depends}) if references else None
+    fixed = with_functions(fn, {d: get_spec(d).stand_in() for d in spec.depends}) if references else None
     own = None if fixed is None or not spec.substitute else run_check(spec, fixed, cases, points=points)
     if spec.substitute and own is not None and os.environ.get("NNLAB_GRADING") == "1":
         return own

@@ -203,12 +203,18 @@ DENSE_FORWARD = Spec(
               Mistake("sigmoid", "you applied the sigmoid; dense_forward returns z, before any activation.",
                       lambda a, w, b: (sigmoid(dense_forward(a, w, b)[0]), None))),
     hints={"transposed": "z is (n_out, m), one column per example: z = w @ a + b.",
-           "raised:matmul": "w is (n_out, n_in) and a is (n_in, m): the product is w @ a."},
+           "raised:matmul|not aligned": "a matrix product met sizes that do not fit: w is (n_out, n_in) and a is "
+                                        "(n_in, m), and z must come out (n_out, m); look at the order of the two "
+                                        "factors and at any transpose.",
+           "raised:could not be broadcast": "an entry-by-entry operation (*, +) met arrays whose shapes do not fit: "
+                                            "w (n_out, n_in) and a (n_in, m) combine by a matrix product, which "
+                                            "gives (n_out, m), and b (n_out, 1) is added to every column."},
 )
 
 
 def _backward_pair(dz, a, w, b):
-    """What the check compares with: the reference backward pass on the reference forward pass's cache."""
+    """What the check compares with, from a case's ``(dz, a, w, b)``: the reference backward pass on the
+    reference forward pass's cache."""
     return dense_backward(dz, dense_forward(a, w, b)[1])
 
 
@@ -230,10 +236,20 @@ def _dense_backward_with(dz, a, w, b, da=None, dw=None, db=None):
                  for i, f in enumerate((da, dw, db)))
 
 
+_ORDER = ("you return da, dw and db in another order; return them as (da, dw, db): the gradient for the layer "
+          "below first, then the weights' and the bias'.")
+
+
+def _reordered(order):
+    """The right three gradients in another ``order`` (a permutation of 0, 1, 2 = da, dw, db)."""
+    return lambda dz, a, w, b: tuple(_backward_pair(dz, a, w, b)[i] for i in order)
+
+
 DENSE_BACKWARD = Spec(
     name="dense_backward",
     signature="dense_backward(dz, cache)",
     reference=_backward_pair,
+    answer=dense_backward,
     visible=_pair_cases,
     random_case=_pair_random,
     output="(da, dw, db)",
@@ -254,10 +270,17 @@ DENSE_BACKWARD = Spec(
                           dz, a, w, b, dw=lambda g, x, _: g @ x.T / x.shape[1],
                           db=lambda g, x, _: g.sum(axis=1, keepdims=True) / x.shape[1])),
               Mistake("no-da", "your da is dz itself; the layer below receives wᵀ @ dz, shape (n_in, m).",
-                      lambda dz, a, w, b: _dense_backward_with(dz, a, w, b, da=lambda g, x, _: g))),
-    hints={"swapped": "return (da, dw, db) in this order: the gradient for the layer below first.",
-           "raised:matmul": "dz is (n_out, m), a is (n_in, m) and w is (n_out, n_in): da = wᵀ @ dz, "
-                            "dw = dz @ aᵀ."},
+                      lambda dz, a, w, b: _dense_backward_with(dz, a, w, b, da=lambda g, x, _: g)),
+              *(Mistake(f"order-{''.join('abc'[i] for i in order)}", _ORDER, _reordered(order))
+                for order in ((0, 2, 1), (1, 0, 2), (1, 2, 0), (2, 0, 1), (2, 1, 0)))),
+    hints={"raised:which makes the cache": "your dense_forward raised on these inputs, so there was no cache to "
+                                           "pass on: make dense_forward pass its own check first.",
+           "raised:matmul|not aligned": "a matrix product met inner sizes that do not fit: dz is (n_out, m), a "
+                                        "is (n_in, m) and w is (n_out, n_in); da must come out (n_in, m) like a, "
+                                        "and dw (n_out, n_in) like w.",
+           "raised:values to unpack": "a value was unpacked into the wrong number of names: if it is the cache, "
+                                      "dense_backward must take it apart into the same items, in the same order, "
+                                      "as your dense_forward puts it together."},
     depends=("dense_forward",),
     substitute=False,
 )
@@ -292,21 +315,26 @@ def _epoch_random(rng):
 
 
 def _epoch_variant(X, y, w, b, lr, batches, hidden="relu", prime=True, grad_scale=None, early=False,
-                   output_relu=False, whole=False, loss_sum=False):
+                   output_relu=False, whole=False, loss_sum=False, loss_after=False, one_step=False):
     """sgd_epoch with one typical slip (see the mistakes below)."""
     X, y = np.asarray(X, float), np.asarray(y)
     w, b, losses = [np.asarray(x, float) for x in w], [np.asarray(x, float) for x in b], []
     act = (lambda z: np.maximum(z, 0)) if hidden == "relu" else sigmoid
     act_prime = relu_prime if hidden == "relu" else (lambda z: sigmoid(z) * (1 - sigmoid(z)))
-    for idx in batches:
-        idx = np.arange(len(X)) if whole else np.asarray(idx)
+
+    def forward(idx):
         a, acts, zs = X[idx].T, [X[idx].T], []
         for l in range(len(w)):
             zs.append(w[l] @ a + b[l])
             a = act(zs[-1]) if l < len(w) - 1 or output_relu else zs[-1]
             acts.append(a)
+        return a, acts, zs
+    for idx in ([np.arange(len(X))] if one_step else batches):
+        idx = np.arange(len(X)) if whole else np.asarray(idx)
+        a, acts, zs = forward(idx)
         m = len(idx)
-        losses.append(cross_entropy(a, y[idx]) * (m if loss_sum else 1))
+        if not loss_after:
+            losses.append(cross_entropy(a, y[idx]) * (m if loss_sum else 1))
         dz = cross_entropy_prime(a, y[idx]) * (1 if grad_scale is None else grad_scale(m))
         if output_relu:
             dz = dz * relu_prime(zs[-1])
@@ -316,6 +344,8 @@ def _epoch_variant(X, y, w, b, lr, batches, hidden="relu", prime=True, grad_scal
             w[l], b[l] = w[l] - lr * dw, b[l] - lr * db
             if l > 0:
                 dz = ((w[l] if early else old).T @ dz) * (act_prime(zs[l - 1]) if prime else 1.0)
+        if loss_after:
+            losses.append(cross_entropy(forward(idx)[0], y[idx]))
     return w, b, losses
 
 
@@ -348,9 +378,20 @@ SGD_EPOCH = Spec(
               Mistake("whole-data", "every step used the whole data set; take one step per index array of "
                       "batches, on X[idx] and y[idx] only.", lambda *args: _epoch_variant(*args, whole=True)),
               Mistake("loss-sum", "your losses are sums over each batch; record the batch's mean loss, "
-                      "cross_entropy(z, y[idx]).", lambda *args: _epoch_variant(*args, loss_sum=True))),
-    hints={"sign": "step against the gradient: θ ← θ − lr·∂loss/∂θ.",
-           "raised:matmul": "inside the network the examples are columns: start from X[idx].T."},
+                      "cross_entropy(z, y[idx]).", lambda *args: _epoch_variant(*args, loss_sum=True)),
+              Mistake("loss-after", "your weights are right, but each loss is measured after the batch's step; "
+                      "record the loss before its step, from the forward pass that the gradient comes from.",
+                      lambda *args: _epoch_variant(*args, loss_after=True)),
+              Mistake("uphill", "you stepped along the gradient, uphill; step against it: θ ← θ − lr·∂loss/∂θ.",
+                      lambda X, y, w, b, lr, batches: _epoch_variant(X, y, w, b, lr, batches,
+                                                                     grad_scale=lambda m: -1.0)),
+              Mistake("one-step", "you took a single step on the whole data set; take one step per index array "
+                      "of batches, in order, each on X[idx] and y[idx] only.",
+                      lambda *args: _epoch_variant(*args, one_step=True))),
+    hints={"raised:matmul|not aligned": "a matrix product met sizes that do not fit. Inside the network the "
+                                        "examples are columns (a batch enters as X[idx].T, (n_in, m)), w[l] is "
+                                        "(n_out, n_in), and each gradient has the shape of what it is the "
+                                        "gradient of (dw like w, da like a)."},
     depends=("dense_forward", "dense_backward", "relu_prime", "softmax", "cross_entropy", "cross_entropy_prime"),
 )
 
@@ -401,6 +442,12 @@ def _momentum_lr_inside(w, dw, v, lr, beta):
     return w - v, v
 
 
+def _momentum_uphill(w, dw, v, lr, beta):
+    w, dw, v = _floats(w, dw, v)
+    v = beta * v + dw
+    return w + lr * v, v
+
+
 MOMENTUM_UPDATE = Spec(
     name="momentum_update",
     signature="momentum_update(w, dw, v, lr, beta)",
@@ -416,7 +463,9 @@ MOMENTUM_UPDATE = Spec(
                       "the new velocity, or the next step starts from the old one.", _momentum_not_carried),
               Mistake("lr-inside", "you put lr inside the velocity (v ← β·v + lr·dw, w ← w − v), the other "
                       "textbook form; here v holds the gradients alone, as PyTorch's does: v ← β·v + dw, "
-                      "w ← w − lr·v.", _momentum_lr_inside)),
+                      "w ← w − lr·v.", _momentum_lr_inside),
+              Mistake("uphill", "your velocity is right but you stepped along it, uphill; step against it: "
+                      "w ← w − lr·v.", _momentum_uphill)),
     hints={"sign": "step against the velocity: w ← w − lr·v.",
            "swapped": "return (w, v): the new weights first."},
 )
@@ -442,12 +491,13 @@ def _rmsprop_random(rng):
 
 
 def _rmsprop_with(w, dw, s, lr, rho, eps, keep_s=False, one_minus=True, root=True, eps_in_root=False,
-                  use_old=False):
+                  use_old=False, no_eps=False, squared=True, uphill=False):
     w, dw, s = _floats(w, dw, s)
-    new = rho * s + ((1 - rho) if one_minus else 1.0) * dw * dw
+    new = rho * s + ((1 - rho) if one_minus else 1.0) * (dw * dw if squared else dw)
     under = s if use_old else new
+    eps = 0.0 if no_eps else eps
     denom = np.sqrt(under + eps) if eps_in_root else (np.sqrt(under) + eps if root else under + eps)
-    return w - lr * dw / denom, (s if keep_s else new)
+    return w + (1 if uphill else -1) * lr * dw / denom, (s if keep_s else new)
 
 
 RMSPROP_UPDATE = Spec(
@@ -468,8 +518,16 @@ RMSPROP_UPDATE = Spec(
                       lambda *args: _rmsprop_with(*args, root=False)),
               Mistake("not-carried", "your w is right but the s you return is the one you were given; return "
                       "the new average, or the next step starts from the old one.",
-                      lambda *args: _rmsprop_with(*args, keep_s=True))),
-    hints={"nan": "add eps to the denominator, √s + eps: where s and the gradient are 0 the step is 0 / 0.",
+                      lambda *args: _rmsprop_with(*args, keep_s=True)),
+              Mistake("no-eps", "you left eps out of the denominator: where s and the gradient are 0 the step is "
+                      "0 / 0, and everywhere the step is a little larger. Divide by √s + eps.",
+                      lambda *args: _rmsprop_with(*args, no_eps=True)),
+              Mistake("not-squared", "s averages the *squared* gradients, (1 − ρ)·dw²; with dw itself s can go "
+                      "below 0, and its root is NaN.", lambda *args: _rmsprop_with(*args, squared=False)),
+              Mistake("uphill", "your s is right but you stepped along the gradient, uphill; step against it: "
+                      "w ← w − lr·dw / (√s + eps).", lambda *args: _rmsprop_with(*args, uphill=True))),
+    hints={"nan": "NaN usually comes from 0 / 0 or from the root of a negative number: s averages squared "
+                  "gradients, so it never goes below 0, and eps keeps the denominator away from 0.",
            "sign": "step against the gradient: w ← w − lr·dw / (√s + eps).",
            "swapped": "return (w, s): the new weights first."},
 )

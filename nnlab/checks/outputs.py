@@ -56,7 +56,7 @@ def first_output(out, case):
 
 def epoch_record(out, case):
     """``sgd_epoch``'s ``(w, b, losses)`` with the losses as a list of numbers, whatever sequence held them."""
-    if not (is_sequence(out) and len(out) == 3 and is_sequence(out[2])):
+    if not (is_sequence(out) and len(out) == 3 and (is_sequence(out[2]) or np.ndim(out[2]) == 1)):
         return out
     try:
         return (out[0], out[1], [np.asarray(x, dtype=float) for x in out[2]])

@@ -68,6 +68,9 @@ class Spec:
         each case's arguments are the backward's incoming gradient followed by the forward's inputs, and the
         ``caller`` builds the cache with the student's own forward pass, so the cache's layout is theirs. The
         forward pass counts as a function this one calls (``depends``) and is never substituted.
+    answer: the reference answer with the challenge's own signature, where ``reference`` is something else (a
+        pair's reference takes a case's arguments); what stands in for the student's function where another
+        challenge that calls it is judged with references (``stand_in``).
     shown: ``(transformed output, case) -> output as written``, the inverse of ``transform`` where one exists
         (``one_step_gd``'s new weights from the gradient its step implies): messages quote those values.
     """
@@ -95,6 +98,7 @@ class Spec:
     explain: Callable[[Any, Case, Any], str | None] | None = None
     shown: Callable[[Any, Case], Any] | None = None
     pair: str | None = None
+    answer: Callable[..., Any] | None = None
 
     def expected(self, case: Case):
         """What the case's output should be, after the transform: the reference's, or the recorded one."""
@@ -114,6 +118,10 @@ class Spec:
         except Exception:
             return NO_OUTPUT
         return self.transform(wrong, case) if self.transform is not None else wrong
+
+    def stand_in(self) -> Callable[..., Any]:
+        """The reference as another challenge's function calls it: ``answer`` where there is one."""
+        return self.reference if self.answer is None else self.answer
 
     def direct(self) -> Spec:
         """This spec for a function of each case's arguments as they stand (the reference, a named mistake):
