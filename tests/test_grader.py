@@ -111,6 +111,14 @@ def test_sample_class_outcomes(graded):
     assert "take the mean" in cells[("kofi", "05_classifier", "cross_entropy_visible")]["message"]
     assert "z >= 0" in cells[("lena", "05_classifier", "relu_prime_visible")]["message"]
     assert cells[("farid", "05_classifier", "cross_entropy_prime_visible")]["message"].startswith("NotImplementedError")
+    assert "dw is transposed" in cells[("ben", "05_classifier", "dense_backward_visible")]["message"]   # own cache
+    assert "the v you return is the one you were given" in cells[("emma", "05_classifier", "momentum_update_visible")]["message"]
+    assert "relu_prime(z)" in cells[("grace", "05_classifier", "sgd_epoch_visible")]["message"]
+    assert "before any activation" in cells[("jun", "05_classifier", "dense_forward_visible")]["message"]
+    assert "Keras" in cells[("kofi", "05_classifier", "rmsprop_update_visible")]["message"]
+    # jun's ReLU inside dense_forward is charged once: the pair with jun's own cache and the epoch built on it pass
+    assert all(cells[("jun", "05_classifier", f"{gid}_{kind}")]["status"] == "passed"
+               for gid in ("dense_backward", "sgd_epoch") for kind in ("visible", "hidden"))
     assert "flipped the kernel" in cells[("dmitri", "06_cnn", "convolution_visible")]["message"]
     assert "without the bias" in cells[("jun", "06_cnn", "conv2d_forward_visible")]["message"]
     assert "squash the cell state" in cells[("emma", "07_lstm", "lstm_cell_forward_visible")]["message"]
