@@ -128,7 +128,7 @@ def _blame(spec: Spec, fn, cases, points, result: Result, dep: str, dep_result) 
         return own
     if spec.substitute and not references and grading():
         print(f"{spec.name}: relies on your {dep}, which fails its own check; {spec.name} is {LEFT_TO_GRADER}, "
-              f"with a correct {' and '.join(used)} in its place.")
+              f"with a correct {' and '.join(used)} in {'their places' if len(used) > 1 else 'its place'}.")
         return None
     return Result(spec.name, False, 0.0, float(points), result.cases,
                   blame=blame_text(spec.name, dep, dep_result, own, used))

@@ -115,7 +115,8 @@ def blame_text(name: str, dep: str, dep_result, own=None, direct=()) -> str:
     else:
         fixed = " and ".join(direct) or dep
         verdict = "passes every case." if own.passed else "still fails:"
-        lines.append(f"With a correct {fixed} in its place, your {name} {verdict}")
+        place = "their places" if len(direct) > 1 else "its place"
+        lines.append(f"With a correct {fixed} in {place}, your {name} {verdict}")
     if own is not None and not own.passed:
         lines += ["  " + line for line in own.report().splitlines()]
     return "\n".join(lines)

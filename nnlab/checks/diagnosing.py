@@ -150,7 +150,9 @@ def named_mistakes(spec: Spec, evidence: list[Evidence]) -> list[str]:
 def _hint(spec: Spec, key: str, **fmt) -> str:
     text = GENERIC_HINTS[key.split(":")[0]].format(**fmt)
     extra = spec.hints.get(key) or spec.hints.get(key.split(":")[0])
-    return f"{text} {extra}" if extra else text
+    if not extra:
+        return text
+    return f"{text} {extra[0].upper() + extra[1:] if text.endswith('.') else extra}"
 
 
 def _examples(spec: Spec, case: Case) -> int | None:

@@ -255,8 +255,8 @@ DENSE_BACKWARD = Spec(
     output="(da, dw, db)",
     caller=with_own_dense_forward,
     pair="dense_forward",
-    mistakes=(Mistake("dw-transposed", "your dw is transposed: it must have w's shape (n_out, n_in), "
-                      "dz @ aᵀ.", lambda dz, a, w, b: _dense_backward_with(dz, a, w, b, dw=lambda g, x, _: x @ g.T)),
+    mistakes=(Mistake("dw-transposed", "your dw is transposed: it must have w's shape (n_out, n_in), the "
+                      "error times the transpose of the layer's input.", lambda dz, a, w, b: _dense_backward_with(dz, a, w, b, dw=lambda g, x, _: x @ g.T)),
               Mistake("db-not-summed", "your db has one column per example; db adds up the examples' "
                       "contributions: the sum of dz over its columns, shape (n_out, 1).",
                       lambda dz, a, w, b: _dense_backward_with(dz, a, w, b, db=lambda g, x, _: g)),
@@ -269,15 +269,23 @@ DENSE_BACKWARD = Spec(
                       lambda dz, a, w, b: _dense_backward_with(
                           dz, a, w, b, dw=lambda g, x, _: g @ x.T / x.shape[1],
                           db=lambda g, x, _: g.sum(axis=1, keepdims=True) / x.shape[1])),
-              Mistake("no-da", "your da is dz itself; the layer below receives wᵀ @ dz, shape (n_in, m).",
+              Mistake("no-da", "your da is dz itself; the layer below receives the error carried back through the "
+                      "weights (BP2's bracket), shape (n_in, m) like a.",
                       lambda dz, a, w, b: _dense_backward_with(dz, a, w, b, da=lambda g, x, _: g)),
+              Mistake("dw-over-m", "your dw is divided by m; dense_backward only sums over the examples, because "
+                      "the 1/m of a mean cost is already inside dz.",
+                      lambda dz, a, w, b: _dense_backward_with(dz, a, w, b, dw=lambda g, x, _: g @ x.T / x.shape[1])),
+              Mistake("relu-inside", "your da is multiplied by a ReLU derivative of the layer's input; the dense "
+                      "layer has no activation of its own: the layer below applies relu_prime to da itself.",
+                      lambda dz, a, w, b: _dense_backward_with(dz, a, w, b, da=lambda g, x, v: (v.T @ g) * (x > 0))),
               *(Mistake(f"order-{''.join('abc'[i] for i in order)}", _ORDER, _reordered(order))
                 for order in ((0, 2, 1), (1, 0, 2), (1, 2, 0), (2, 0, 1), (2, 1, 0)))),
     hints={"raised:which makes the cache": "your dense_forward raised on these inputs, so there was no cache to "
                                            "pass on: make dense_forward pass its own check first.",
            "raised:matmul|not aligned": "a matrix product met inner sizes that do not fit: dz is (n_out, m), a "
                                         "is (n_in, m) and w is (n_out, n_in); da must come out (n_in, m) like a, "
-                                        "and dw (n_out, n_in) like w.",
+                                        "and dw (n_out, n_in) like w. If those are right, check that "
+                                        "dense_backward takes the cache apart in the order dense_forward built it.",
            "raised:values to unpack": "a value was unpacked into the wrong number of names: if it is the cache, "
                                       "dense_backward must take it apart into the same items, in the same order, "
                                       "as your dense_forward puts it together."},
@@ -367,6 +375,10 @@ SGD_EPOCH = Spec(
                       "(cross_entropy_prime) is divided by the batch's size.",
                       lambda X, y, w, b, lr, batches: _epoch_variant(X, y, w, b, lr, batches,
                                                                      grad_scale=lambda m: m)),
+              Mistake("extra-m", "your steps are m times too small: cross_entropy_prime already divides by the "
+                      "batch's size (the loss is the batch's mean), so nothing more divides by m.",
+                      lambda X, y, w, b, lr, batches: _epoch_variant(X, y, w, b, lr, batches,
+                                                                     grad_scale=lambda m: 1 / m)),
               Mistake("m-of-all", "you divided by the size of the whole data set; each batch's loss is the mean "
                       "over that batch, so divide by the batch's size.",
                       lambda X, y, w, b, lr, batches: _epoch_variant(X, y, w, b, lr, batches,
@@ -442,6 +454,12 @@ def _momentum_lr_inside(w, dw, v, lr, beta):
     return w - v, v
 
 
+def _momentum_minus_lr(w, dw, v, lr, beta):
+    w, dw, v = _floats(w, dw, v)
+    v = beta * v - lr * dw
+    return w + v, v
+
+
 def _momentum_uphill(w, dw, v, lr, beta):
     w, dw, v = _floats(w, dw, v)
     v = beta * v + dw
@@ -464,6 +482,8 @@ MOMENTUM_UPDATE = Spec(
               Mistake("lr-inside", "you put lr inside the velocity (v ← β·v + lr·dw, w ← w − v), the other "
                       "textbook form; here v holds the gradients alone, as PyTorch's does: v ← β·v + dw, "
                       "w ← w − lr·v.", _momentum_lr_inside),
+              Mistake("minus-lr", "you used the form v ← β·v − lr·dw, w ← w + v; here v holds the gradients "
+                      "alone, as PyTorch's does: v ← β·v + dw, w ← w − lr·v.", _momentum_minus_lr),
               Mistake("uphill", "your velocity is right but you stepped along it, uphill; step against it: "
                       "w ← w − lr·v.", _momentum_uphill)),
     hints={"sign": "step against the velocity: w ← w − lr·v.",
@@ -507,8 +527,8 @@ RMSPROP_UPDATE = Spec(
     visible=_rmsprop_cases,
     random_case=_rmsprop_random,
     output="(w, s)",
-    mistakes=(Mistake("eps-in-root", "you divided by √(s + eps), Keras's form; this challenge adds eps after the "
-                      "root, √s + eps, as PyTorch does (they differ where s is as small as eps).",
+    mistakes=(Mistake("eps-in-root", "you divided by √(s + eps), as tf.keras and Keras 3 do; this challenge adds eps "
+                      "after the root, √s + eps, as PyTorch does (they differ where s is not much larger than eps).",
                       lambda *args: _rmsprop_with(*args, eps_in_root=True)),
               Mistake("old-s", "you divided by the old s; update s with this gradient first, then divide by "
                       "√s + eps.", lambda *args: _rmsprop_with(*args, use_old=True)),

@@ -76,7 +76,7 @@ class Momentum(Optimizer):
 
 class RMSprop(Optimizer):
     """s ← ρ·s + (1 − ρ)·g²; θ ← θ − lr·g / (√s + eps): each weight gets its own step size (PyTorch's form;
-    Keras divides by √(s + eps), which differs only where s is as small as eps)."""
+    tf.keras and Keras 3 divide by √(s + eps), which differs where s is not much larger than eps)."""
 
     _slots = ("square_avg",)
 

@@ -321,6 +321,26 @@ def dense_backward(dz, cache):
     db = np.sum(dz, axis=1, keepdims=True)
     return da, dw, db
 '''),
+    dict(id="nb05-dense-backward-relu-inside", challenge="dense_backward", expect="fails",
+         keywords=["ReLU derivative", "relu_prime"], code=DENSE_FORWARD + '''
+def dense_backward(dz, cache):
+    a, w = cache
+    da = (w.T @ dz) * (a > 0)          # the ReLU below
+    return da, dz @ a.T, np.sum(dz, axis=1, keepdims=True)
+'''),
+    dict(id="nb05-dense-backward-dw-mean", challenge="dense_backward", expect="fails",
+         keywords=["divided by m"], code=DENSE_FORWARD + '''
+def dense_backward(dz, cache):
+    a, w = cache
+    m = a.shape[1]
+    return w.T @ dz, dz @ a.T / m, np.sum(dz, axis=1, keepdims=True)
+'''),
+    dict(id="nb05-dense-backward-unpacked-backwards", challenge="dense_backward", expect="fails",
+         keywords=["order dense_forward built it"], code=DENSE_FORWARD + '''
+def dense_backward(dz, cache):
+    w, a = cache
+    return w.T @ dz, dz @ a.T, np.sum(dz, axis=1, keepdims=True)
+'''),
     dict(id="nb05-dense-backward-dict-cache-einsum", challenge="dense_backward", expect="passes", code='''
 def dense_forward(a, w, b):
     return np.dot(w, a) + b, {"a": a, "w": w, "b": b}
@@ -561,6 +581,26 @@ def sgd_epoch(X, y, w, b, lr, batches):
             dz, dw, db = dense_backward(dz, caches[l])
             w[l] = w[l] - lr * dw
             b[l] = b[l] - lr * db
+    return w, b, losses
+'''),
+    dict(id="nb05-sgd-epoch-divides-twice", challenge="sgd_epoch", expect="fails",
+         keywords=["m times too small", "already divides"], code=HELPERS + '''
+def sgd_epoch(X, y, w, b, lr, batches):
+    w, b, losses = list(w), list(b), []
+    for idx in batches:
+        a, caches, zs = X[idx].T, [], []
+        for l in range(len(w)):
+            z, cache = dense_forward(a, w[l], b[l])
+            caches.append(cache)
+            zs.append(z)
+            a = np.maximum(z, 0) if l < len(w) - 1 else z
+        losses.append(cross_entropy(z, y[idx]))
+        dz = cross_entropy_prime(z, y[idx]) / len(idx)      # the mean over the batch
+        for l in reversed(range(len(w))):
+            da, dw, db = dense_backward(dz, caches[l])
+            w[l], b[l] = w[l] - lr * dw, b[l] - lr * db
+            if l > 0:
+                dz = da * relu_prime(zs[l - 1])
     return w, b, losses
 '''),
     dict(id="nb05-sgd-epoch-updated-early", challenge="sgd_epoch", expect="fails",
@@ -931,6 +971,12 @@ def sgd_epoch(X, y, w, b, lr, batches):
 def momentum_update(w, dw, v, lr, beta):
     v_new = beta * v + dw
     return w - lr * v_new, v_new
+'''),
+    dict(id="nb05-momentum-cs231n-form", challenge="momentum_update", expect="fails",
+         keywords=["v ← β·v − lr·dw", "gradients alone"], code='''
+def momentum_update(w, dw, v, lr, beta):
+    v = beta * v - lr * dw
+    return w + v, v
 '''),
     dict(id="nb05-momentum-in-place-on-copies", challenge="momentum_update", expect="passes", code='''
 def momentum_update(w, dw, v, lr, beta):
