@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -102,6 +103,8 @@ def main(argv=None) -> int:
         for flag, least in (("cell_timeout", 1), ("notebook_timeout", 1), ("processes", 16)):
             if getattr(args, flag) is not None and getattr(args, flag) < least:
                 raise Failure(f"--{flag.replace('_', '-')} must be at least {least}, got {getattr(args, flag)}")
+        if args.command == "demo":
+            _fresh_demo_course(Path(args.course))
         ws = Workspace(args.course, args.source, cell_timeout=args.cell_timeout, sandbox=use_sandbox, memory=memory,
                        notebook_timeout=args.notebook_timeout, processes=args.processes, db_url=args.db)
         if use_sandbox and sandbox.process_cap()[0] == "none":
@@ -243,6 +246,22 @@ def cmd_report(ws, args) -> int:
     page = write_report(class_records(ws), args.to, title=f"Class report — {ws.course.name}")
     print(f"wrote {page}")
     return 0
+
+
+DEMO_MARKER = ".nnlab-demo"      # in a course folder that the demo made: the next demo may replace it
+
+
+def _fresh_demo_course(course: Path) -> None:
+    """The demo grades the sample class from scratch: a course folder an earlier demo made is replaced, since
+    nbgrader refuses a release whose cells changed over submissions already in the gradebook. Any other
+    existing folder is refused, so that no instructor's course receives the sample class."""
+    if course.exists() and any(course.iterdir()):
+        if not (course / DEMO_MARKER).exists():
+            raise Failure(f"{course} is not empty and was not made by the demo: give the demo a folder of its own")
+        print(f"demo: replacing the earlier demo's course in {course}")
+        shutil.rmtree(course)
+    course.mkdir(parents=True, exist_ok=True)
+    (course / DEMO_MARKER).write_text("made by nnlab-grade demo; the next demo replaces this folder\n")
 
 
 def cmd_demo(ws, args) -> int:
