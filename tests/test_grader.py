@@ -347,3 +347,20 @@ def test_unreachable_database_is_one_clear_line(tmp_path, capsys):
     err = capsys.readouterr().err
     assert err.startswith("nnlab-grade: the gradebook postgresql://nobody@127.0.0.1:9/none cannot be used")
     assert len(err.strip().splitlines()) == 1
+
+
+def test_the_demo_starts_afresh_and_never_into_someone_elses_course(tmp_path, capsys):
+    """A course folder an earlier demo made is replaced (nbgrader would refuse a changed release over its old
+    submissions); a folder the demo did not make is refused before anything is written into it."""
+    from autograder.cli import DEMO_MARKER, _fresh_demo_course, main
+    course = tmp_path / "demo-course"
+    _fresh_demo_course(course)
+    (course / "gradebook.db").write_text("an earlier demo's")
+    _fresh_demo_course(course)
+    assert sorted(p.name for p in course.iterdir()) == [DEMO_MARKER]
+    mine = tmp_path / "my-course"
+    mine.mkdir()
+    (mine / "gradebook.db").write_text("a real course's")
+    assert main(["--course", str(mine), "--no-sandbox", "demo"]) == 1
+    assert "was not made by the demo" in capsys.readouterr().err
+    assert sorted(p.name for p in mine.iterdir()) == ["gradebook.db"]
