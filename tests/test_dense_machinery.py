@@ -150,7 +150,7 @@ def test_the_toolkit_steps_with_the_update_functions(rng):
     """nnlab.Momentum and nnlab.RMSprop take the steps of momentum_update and rmsprop_update, in place."""
     for opt, rule in ((nnlab.Momentum(0.05, 0.8), lambda w, g, s: nnlab.momentum_update(w, g, s, 0.05, 0.8)),
                       (nnlab.RMSprop(0.01, 0.9, 1e-7), lambda w, g, s: nnlab.rmsprop_update(w, g, s, 0.01, 0.9, 1e-7))):
-        params, state = [rng.standard_normal((3, 2))], None
+        params = [rng.standard_normal((3, 2))]
         state, w, s = opt.init(params), params[0].copy(), np.zeros((3, 2))
         for _ in range(3):
             g = rng.standard_normal((3, 2))

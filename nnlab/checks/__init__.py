@@ -33,7 +33,7 @@ from .nb06_cnn import CONV2D_FORWARD, CONVOLUTION, POOLING
 from .nb07_lstm import LSTM_CELL_FORWARD
 from .nb08_jax import GD_STEP, JAX_COST, JAX_GRADIENT, PER_EXAMPLE_COST
 from ..yours import grading, remember
-from .depending import blame_text, first_broken, used_dependencies, with_functions
+from .depending import blame_text, first_broken, in_place, used_dependencies, with_functions
 from .running import run_check
 from .showing import show_reports_plainly
 from .spec import Case, CaseResult, Mistake, Result, Spec
@@ -128,7 +128,7 @@ def _blame(spec: Spec, fn, cases, points, result: Result, dep: str, dep_result) 
         return own
     if spec.substitute and not references and grading():
         print(f"{spec.name}: relies on your {dep}, which fails its own check; {spec.name} is {LEFT_TO_GRADER}, "
-              f"with a correct {' and '.join(used)} in {'their places' if len(used) > 1 else 'its place'}.")
+              f"with a correct {' and '.join(used)} in {in_place(used)}.")
         return None
     return Result(spec.name, False, 0.0, float(points), result.cases,
                   blame=blame_text(spec.name, dep, dep_result, own, used))

@@ -99,6 +99,11 @@ def used_dependencies(spec, fn) -> list[str]:
     return [name for name in spec.depends if name in used]
 
 
+def in_place(names) -> str:
+    """"its place" for one stand-in, "their places" for several."""
+    return "their places" if len(names) > 1 else "its place"
+
+
 def blame_text(name: str, dep: str, dep_result, own=None, direct=()) -> str:
     """What the student reads when ``name`` failed and ``dep``, which it calls (perhaps through another of
     the student's functions), fails its own check.
@@ -115,8 +120,7 @@ def blame_text(name: str, dep: str, dep_result, own=None, direct=()) -> str:
     else:
         fixed = " and ".join(direct) or dep
         verdict = "passes every case." if own.passed else "still fails:"
-        place = "their places" if len(direct) > 1 else "its place"
-        lines.append(f"With a correct {fixed} in {place}, your {name} {verdict}")
+        lines.append(f"With a correct {fixed} in {in_place(direct)}, your {name} {verdict}")
     if own is not None and not own.passed:
         lines += ["  " + line for line in own.report().splitlines()]
     return "\n".join(lines)

@@ -6,10 +6,11 @@ from __future__ import annotations
 import numpy as np
 
 from ..answers.nb02_forward_pass import sigmoid
+from ..answers.nb04_backprop import sigmoid_prime
 from ..answers.nb05_classifier import (cross_entropy, cross_entropy_prime, dense_backward, dense_forward,
                                        momentum_update, relu_prime, rmsprop_update, sgd_epoch, softmax)
 from .calling import with_own_dense_forward
-from .cases import random_sizes
+from .cases import random_network, random_sizes
 from .outputs import epoch_record, first_output, scalar_output
 from .spec import Case, Mistake, Spec
 from .validating import z_and_cache
@@ -256,7 +257,8 @@ DENSE_BACKWARD = Spec(
     caller=with_own_dense_forward,
     pair="dense_forward",
     mistakes=(Mistake("dw-transposed", "your dw is transposed: it must have w's shape (n_out, n_in), the "
-                      "error times the transpose of the layer's input.", lambda dz, a, w, b: _dense_backward_with(dz, a, w, b, dw=lambda g, x, _: x @ g.T)),
+                      "error times the transpose of the layer's input.",
+                      lambda dz, a, w, b: _dense_backward_with(dz, a, w, b, dw=lambda g, x, _: x @ g.T)),
               Mistake("db-not-summed", "your db has one column per example; db adds up the examples' "
                       "contributions: the sum of dz over its columns, shape (n_out, 1).",
                       lambda dz, a, w, b: _dense_backward_with(dz, a, w, b, db=lambda g, x, _: g)),
@@ -297,8 +299,7 @@ DENSE_BACKWARD = Spec(
 
 
 def _epoch_case(rng, sizes, m, batch_sizes, label):
-    from ..answers.nb02_forward_pass import nn_parameter_maker
-    w, b = nn_parameter_maker(sizes, seed=rng)
+    w, b = random_network(rng, sizes)
     X, y = rng.normal(size=(m, sizes[0])), rng.integers(0, sizes[-1], size=m)
     order = rng.permutation(m)
     batches = np.split(order, np.cumsum(batch_sizes)[:-1])
@@ -328,7 +329,7 @@ def _epoch_variant(X, y, w, b, lr, batches, hidden="relu", prime=True, grad_scal
     X, y = np.asarray(X, float), np.asarray(y)
     w, b, losses = [np.asarray(x, float) for x in w], [np.asarray(x, float) for x in b], []
     act = (lambda z: np.maximum(z, 0)) if hidden == "relu" else sigmoid
-    act_prime = relu_prime if hidden == "relu" else (lambda z: sigmoid(z) * (1 - sigmoid(z)))
+    act_prime = relu_prime if hidden == "relu" else sigmoid_prime
 
     def forward(idx):
         a, acts, zs = X[idx].T, [X[idx].T], []
@@ -373,12 +374,10 @@ SGD_EPOCH = Spec(
                       lambda *args: _epoch_variant(*args, early=True)),
               Mistake("no-m", "your steps are m times too large: each batch's loss is its mean, so its gradient "
                       "(cross_entropy_prime) is divided by the batch's size.",
-                      lambda X, y, w, b, lr, batches: _epoch_variant(X, y, w, b, lr, batches,
-                                                                     grad_scale=lambda m: m)),
+                      lambda *args: _epoch_variant(*args, grad_scale=lambda m: m)),
               Mistake("extra-m", "your steps are m times too small: cross_entropy_prime already divides by the "
                       "batch's size (the loss is the batch's mean), so nothing more divides by m.",
-                      lambda X, y, w, b, lr, batches: _epoch_variant(X, y, w, b, lr, batches,
-                                                                     grad_scale=lambda m: 1 / m)),
+                      lambda *args: _epoch_variant(*args, grad_scale=lambda m: 1 / m)),
               Mistake("m-of-all", "you divided by the size of the whole data set; each batch's loss is the mean "
                       "over that batch, so divide by the batch's size.",
                       lambda X, y, w, b, lr, batches: _epoch_variant(X, y, w, b, lr, batches,
@@ -394,9 +393,8 @@ SGD_EPOCH = Spec(
               Mistake("loss-after", "your weights are right, but each loss is measured after the batch's step; "
                       "record the loss before its step, from the forward pass that the gradient comes from.",
                       lambda *args: _epoch_variant(*args, loss_after=True)),
-              Mistake("uphill", "you stepped along the gradient, uphill; step against it: θ ← θ − lr·∂loss/∂θ.",
-                      lambda X, y, w, b, lr, batches: _epoch_variant(X, y, w, b, lr, batches,
-                                                                     grad_scale=lambda m: -1.0)),
+              Mistake("uphill", "you stepped along the gradient, uphill; step against it: "
+                      "θ ← θ − lr·∂loss/∂θ.", lambda *args: _epoch_variant(*args, grad_scale=lambda m: -1.0)),
               Mistake("one-step", "you took a single step on the whole data set; take one step per index array "
                       "of batches, in order, each on X[idx] and y[idx] only.",
                       lambda *args: _epoch_variant(*args, one_step=True))),
@@ -433,37 +431,16 @@ def _floats(*arrays):
     return [np.asarray(x, float) for x in arrays]
 
 
-def _momentum_ema(w, dw, v, lr, beta):
+def _momentum_with(w, dw, v, lr, beta, average=False, step_old=False, keep_v=False, lr_inside=False,
+                   minus_lr=False, uphill=False):
+    """momentum_update with one typical slip (see the mistakes below)."""
     w, dw, v = _floats(w, dw, v)
-    v = beta * v + (1 - beta) * dw
-    return w - lr * v, v
-
-
-def _momentum_old_velocity(w, dw, v, lr, beta):
-    w, dw, v = _floats(w, dw, v)
-    return w - lr * v, beta * v + dw
-
-
-def _momentum_not_carried(w, dw, v, lr, beta):
-    return momentum_update(w, dw, v, lr, beta)[0], np.asarray(v, float)
-
-
-def _momentum_lr_inside(w, dw, v, lr, beta):
-    w, dw, v = _floats(w, dw, v)
-    v = beta * v + lr * dw
-    return w - v, v
-
-
-def _momentum_minus_lr(w, dw, v, lr, beta):
-    w, dw, v = _floats(w, dw, v)
-    v = beta * v - lr * dw
-    return w + v, v
-
-
-def _momentum_uphill(w, dw, v, lr, beta):
-    w, dw, v = _floats(w, dw, v)
-    v = beta * v + dw
-    return w + lr * v, v
+    if lr_inside or minus_lr:                       # the other textbook forms, lr inside the velocity
+        new = beta * v + (-lr if minus_lr else lr) * dw
+        return (w + new if minus_lr else w - new), new
+    new = beta * v + ((1 - beta) if average else 1.0) * dw
+    step = lr * (v if step_old else new)
+    return (w + step if uphill else w - step), (v if keep_v else new)
 
 
 MOMENTUM_UPDATE = Spec(
@@ -474,18 +451,20 @@ MOMENTUM_UPDATE = Spec(
     random_case=lambda rng: _update_random(rng, _velocity),
     output="(w, v)",
     mistakes=(Mistake("ema", "your velocity is an average, β·v + (1 − β)·dw (Adam's first moment); momentum "
-                      "adds the whole gradient: v ← β·v + dw.", _momentum_ema),
+                      "adds the whole gradient: v ← β·v + dw.", lambda *args: _momentum_with(*args, average=True)),
               Mistake("old-velocity", "you stepped with the old velocity; update v first, then step with the "
-                      "new one: w ← w − lr·v.", _momentum_old_velocity),
+                      "new one: w ← w − lr·v.", lambda *args: _momentum_with(*args, step_old=True)),
               Mistake("not-carried", "your w is right but the v you return is the one you were given; return "
-                      "the new velocity, or the next step starts from the old one.", _momentum_not_carried),
+                      "the new velocity, or the next step starts from the old one.",
+                      lambda *args: _momentum_with(*args, keep_v=True)),
               Mistake("lr-inside", "you put lr inside the velocity (v ← β·v + lr·dw, w ← w − v), the other "
                       "textbook form; here v holds the gradients alone, as PyTorch's does: v ← β·v + dw, "
-                      "w ← w − lr·v.", _momentum_lr_inside),
+                      "w ← w − lr·v.", lambda *args: _momentum_with(*args, lr_inside=True)),
               Mistake("minus-lr", "you used the form v ← β·v − lr·dw, w ← w + v; here v holds the gradients "
-                      "alone, as PyTorch's does: v ← β·v + dw, w ← w − lr·v.", _momentum_minus_lr),
+                      "alone, as PyTorch's does: v ← β·v + dw, w ← w − lr·v.",
+                      lambda *args: _momentum_with(*args, minus_lr=True)),
               Mistake("uphill", "your velocity is right but you stepped along it, uphill; step against it: "
-                      "w ← w − lr·v.", _momentum_uphill)),
+                      "w ← w − lr·v.", lambda *args: _momentum_with(*args, uphill=True))),
     hints={"sign": "step against the velocity: w ← w − lr·v.",
            "swapped": "return (w, v): the new weights first."},
 )
