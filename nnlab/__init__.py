@@ -25,8 +25,9 @@ from .answers.nb03_gradient_descent import central_difference_gradient, gradient
 from .answers.nb04_backprop import backprop, sigmoid_prime
 from .answers.nb05_classifier import (DenseCache, cross_entropy, cross_entropy_prime, dense_backward, dense_forward,
                                      log_softmax, momentum_update, relu_prime, rmsprop_update, sgd_epoch, softmax, step)
-from .answers.nb06_cnn import conv2d_forward, convolution, pooling
-from .answers.nb07_lstm import lstm_cell_forward
+from .answers.nb06_cnn import (conv2d_backward, conv2d_forward, convolution, max_pool_backward, max_pool_forward,
+                               pooling)
+from .answers.nb07_lstm import lstm_cell_backward, lstm_cell_forward, rnn_cell_forward
 from .data import loaders as datasets
 from .data.preprocessing import Standardizer, standardize
 from .data.toy import ATTEND_WEIGHTS, SIGN_GATES, attend_table, gate_targets, toy_data, truth_table, two_blobs, xor_data
@@ -40,14 +41,14 @@ from .network.sequential import History, Sequential
 from .network.threshold import sign, threshold_forward
 from .ops.activations import (ACTIVATIONS, leaky_relu, leaky_relu_prime, linear, linear_prime, ramp, ramp_prime, relu,
                               softmax_prime, tanh, tanh_prime)
-from .ops.conv import conv2d_backward, conv_cache
+from .ops.conv import conv_cache
 from .ops.dropout import dropout_backward, dropout_forward
 from .ops.losses import (LOSSES, hinge_loss, hinge_loss_prime, l2_penalty, l2_penalty_prime, logistic_loss,
                          logistic_loss_prime, max_margin_loss, max_margin_loss_prime, regularised_cost, square_loss,
                          square_loss_prime)
-from .ops.lstm import lstm_backward, lstm_cell_backward, lstm_forward, readout_backward, readout_forward
-from .ops.lstm_params import init_lstm_params
-from .ops.pool import avg_pool_backward, avg_pool_forward, max_pool_backward, max_pool_forward
+from .ops.lstm import lstm_backward, lstm_forward, readout_backward, readout_forward
+from .ops.lstm_params import init_lstm_params, init_rnn_params
+from .ops.pool import avg_pool_backward, avg_pool_forward
 from .pictures import live, plots, widgets
 from .pictures.live import LivePlot
 
@@ -62,7 +63,7 @@ _sys.modules.update({f"{__name__}.{name}": module for name, module in
 #: the same signature, shapes and return structure (the optimisers' ``init`` and pure ``update``).
 NUMERIC_API = (
     # parameters and initialisation
-    "nn_parameter_maker", "count_parameters", "xavier_init", "he_init", "init_lstm_params",
+    "nn_parameter_maker", "count_parameters", "xavier_init", "he_init", "init_lstm_params", "init_rnn_params",
     # activations and their derivatives
     "sigmoid", "sigmoid_prime", "tanh", "tanh_prime", "relu", "relu_prime", "leaky_relu", "leaky_relu_prime",
     "ramp", "ramp_prime", "linear", "linear_prime", "softmax", "softmax_prime",
@@ -78,8 +79,8 @@ NUMERIC_API = (
     # convolution and pooling
     "convolution", "pooling", "conv2d_forward", "conv2d_backward", "conv_cache", "max_pool_forward",
     "max_pool_backward", "avg_pool_forward", "avg_pool_backward",
-    # LSTM
-    "lstm_cell_forward", "lstm_cell_backward", "lstm_forward", "lstm_backward", "readout_forward",
+    # recurrent cells: a plain RNN and the LSTM
+    "rnn_cell_forward", "lstm_cell_forward", "lstm_cell_backward", "lstm_forward", "lstm_backward", "readout_forward",
     "readout_backward",
     # training tricks and optimisers
     "dropout_forward", "dropout_backward", "standardize", "SGD", "Momentum", "RMSprop", "Adam",

@@ -1,8 +1,9 @@
 """Pieces of nnlab rebuilt from your own functions, for the student kit while their assignment is open.
 
-Two parts of the toolkit use a piece of a challenge's answer that is not itself a function you write: the
-``Dense`` layer's backward pass needs BP3 and BP4 for one layer (notebook 04's ``backprop``), and the LSTM layer
-needs the cell's gates (notebook 07's ``lstm_cell_forward``). While such a notebook is open, the kit computes
+Some parts of the toolkit use a piece of a challenge's answer that is not itself a function you write: the
+``Dense`` and ``Conv2D`` layers' backward passes for a model's first layer need only the weight gradients
+(notebook 04's ``backprop``, notebook 06's ``conv2d_backward``), and the LSTM over a sequence needs the cell's
+steps on fused gates (notebook 07's ``lstm_cell_forward`` and ``lstm_cell_backward``). While such a notebook is open, the kit computes
 these pieces by calling *your* function on inputs chosen so that its result is the piece (the identities are
 in each docstring), so the layers train on what you wrote and the kit holds no answer. The full library uses
 its references and calls these only in its tests.
@@ -65,3 +66,45 @@ def cell_step(z, c_prev, n_h):
     h, c = (np.split(np.asarray(a, dtype=np.float64), 6, axis=1) for a in (h, c))
     gates = np.vstack([c[2] - c[1], c[4], c[3], h[5] / np.tanh(1.0)])
     return tuple(a.astype(dtype, copy=False) for a in (gates, h[0], c[0], np.tanh(c[0])))
+
+
+def conv2d_weight_grads(dout, cache):
+    """``(dw, db)`` for a convolution's ``dout (N, F, H_out, W_out)``, from your ``conv2d_backward`` (its ``dx``
+    is dropped) and the cache of your ``conv2d_forward``."""
+    from .answers.nb06_cnn import conv2d_backward         # the kit's: yours
+
+    _, dw, db = conv2d_backward(dout, cache)
+    return dw, db
+
+
+def _inverse_gates(gates, n_h):
+    """Pre-activations that give these activated gates: logit for f, i, o, artanh for C̃, within ±SATURATED
+    (where σ and tanh round to exactly 0 or ±1 anyway)."""
+    f_i, g, o = gates[:2 * n_h], gates[2 * n_h:3 * n_h], gates[3 * n_h:]
+    with np.errstate(divide="ignore"):
+        z = np.vstack([np.log(f_i) - np.log1p(-f_i), np.arctanh(g), np.log(o) - np.log1p(-o)])
+    return np.clip(z, -SATURATED, SATURATED)
+
+
+def cell_gradients(dh, dc, gates, tanh_c, c_prev, n_h):
+    """The LSTM's backward step on fused values, ``(dz (4·n_h, m), dc_prev (n_h, m))``, from your
+    ``lstm_cell_forward`` and ``lstm_cell_backward``.
+
+    Your cell runs forwards with identity weights, ``h_{t−1} = 0`` and no bias on the pre-activations that give
+    ``gates`` (so its input ``x_t`` is those pre-activations), then your backward step takes ``dh``, ``dc`` and
+    your own cache: its ``dx`` is then ∂loss/∂(pre-activations) and its ``dc_prev`` the one wanted. ``tanh_c``
+    is not needed (your cell recomputes it from the gates and ``c_prev``).
+    """
+    from .answers.nb07_lstm import lstm_cell_backward, lstm_cell_forward      # the kit's: yours
+
+    dtype = np.result_type(dh, dc, gates, c_prev)
+    dh, dc, gates, c_prev = (np.asarray(a, dtype=np.float64) for a in (dh, dc, gates, c_prev))
+    m = gates.shape[1]
+    eye = np.eye(4 * n_h)
+    params = {}
+    for k, gate in enumerate("fico"):
+        params[f"W{gate}"] = np.hstack([np.zeros((n_h, n_h)), eye[k * n_h:(k + 1) * n_h]])
+        params[f"b{gate}"] = np.zeros((n_h, 1))
+    _, _, cache = lstm_cell_forward(_inverse_gates(gates, n_h), np.zeros((n_h, m)), c_prev, params)
+    dz, _, dc_prev, _ = lstm_cell_backward(dh, dc, cache)
+    return tuple(np.asarray(a, dtype=np.float64).astype(dtype, copy=False) for a in (dz, dc_prev))

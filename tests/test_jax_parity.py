@@ -57,7 +57,7 @@ def _cases(rng):
     Xs, h0, c0 = rng.standard_normal((5, 3, 2)), rng.standard_normal((4, 2)), rng.standard_normal((4, 2))
     cases = {
         "nn_parameter_maker": ([3, 4, 2], 7), "count_parameters": (w, b), "xavier_init": ([3, 4, 2], 7),
-        "he_init": ([3, 4, 2], 7), "init_lstm_params": (3, 4, 7),
+        "he_init": ([3, 4, 2], 7), "init_lstm_params": (3, 4, 7), "init_rnn_params": (3, 4, 7),
         "softmax": (z,), "softmax_prime": (z,),
         "square_loss": (s, s[::-1]), "square_loss_prime": (s, s[::-1]),
         "logistic_loss": (z[:1], signs[:5]), "logistic_loss_prime": (z[:1], signs[:5]),
@@ -70,7 +70,7 @@ def _cases(rng):
         "one_step_gd": (X, y, w, b, 0.5), "GD": (X, y, w, b, 4, 0.5), "minibatch_gd": (X, y, w, b, 3, 0.5, 4, 9),
         "convolution": (img, ker, 2, 1), "pooling": (img, 3, 2, "max"),
         "conv2d_forward": (x4, w4, b4, 2, 1), "max_pool_forward": (pool_x, 3, 2), "avg_pool_forward": (pool_x, 2, 1),
-        "lstm_cell_forward": (Xs[0], h0, c0, params), "lstm_forward": (Xs, h0, c0, params),
+        "lstm_cell_forward": (Xs[0], h0, c0, params), "rnn_cell_forward": (Xs[0], h0, nnlab.init_rnn_params(3, 4, 2)), "lstm_forward": (Xs, h0, c0, params),
         "readout_forward": (rng.standard_normal((5, 4, 2)), rng.standard_normal((2, 4)), rng.standard_normal((2, 1))),
         "standardize": (X,),
         "dense_forward": (X.T, w[0], b[0]),

@@ -12,7 +12,8 @@ GRADED = {
     "04_backprop": ("sigmoid_prime", "backprop"),
     "05_classifier": ("relu_prime", "softmax", "cross_entropy", "cross_entropy_prime", "dense_forward",
                       "dense_backward", "sgd_epoch", "momentum_update", "rmsprop_update"),
-    "06_cnn": ("convolution", "pooling", "conv2d_forward"),
-    "07_lstm": ("lstm_cell_forward",),
+    "06_cnn": ("convolution", "pooling", "conv2d_forward", "max_pool_forward", "conv2d_backward",
+               "max_pool_backward"),
+    "07_lstm": ("rnn_cell_forward", "lstm_cell_forward", "lstm_cell_backward"),
     "08_jax": ("jax_cost", "jax_gradient", "per_example_cost", "gd_step"),
 }

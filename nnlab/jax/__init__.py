@@ -23,8 +23,9 @@ from .answers.nb03_gradient_descent import gradient_estimator, one_step_gd
 from .answers.nb04_backprop import backprop, sigmoid_prime
 from .answers.nb05_classifier import (cross_entropy, cross_entropy_prime, dense_backward, dense_forward, log_softmax,
                                      momentum_update, relu_prime, rmsprop_update, sgd_epoch, softmax)
-from .answers.nb06_cnn import conv2d_forward, convolution, pooling
-from .answers.nb07_lstm import lstm_cell_forward
+from .answers.nb06_cnn import (conv2d_backward, conv2d_forward, convolution, max_pool_backward, max_pool_forward,
+                               pooling)
+from .answers.nb07_lstm import lstm_cell_backward, lstm_cell_forward, rnn_cell_forward
 from .answers.nb08_jax import backprop_autodiff, cost_function
 from .data.preprocessing import standardize
 from .device import describe_devices, gpu_available
@@ -35,26 +36,27 @@ from .network.optimizers import SGD, Adam, Momentum, RMSprop
 from .network.sequential import Sequential
 from .ops.activations import (ACTIVATIONS, leaky_relu, leaky_relu_prime, linear, linear_prime, ramp, ramp_prime, relu,
                               softmax_prime, tanh, tanh_prime)
-from .ops.conv import conv2d_backward, conv_cache
+from .ops.conv import conv_cache
 from .ops.dropout import dropout_backward, dropout_forward
 from .ops.losses import (LOSSES, hinge_loss, hinge_loss_prime, l2_penalty, l2_penalty_prime, logistic_loss,
                          logistic_loss_prime, max_margin_loss, max_margin_loss_prime, regularised_cost, square_loss,
                          square_loss_prime)
-from .ops.lstm import lstm_backward, lstm_cell_backward, lstm_forward, readout_backward, readout_forward
-from .ops.lstm_params import init_lstm_params
-from .ops.pool import avg_pool_backward, avg_pool_forward, max_pool_backward, max_pool_forward
+from .ops.lstm import lstm_backward, lstm_forward, readout_backward, readout_forward
+from .ops.lstm_params import init_lstm_params, init_rnn_params
+from .ops.pool import avg_pool_backward, avg_pool_forward
 
 __all__ = [
     "ACTIVATIONS", "Adam", "GD", "LOSSES", "Momentum", "RMSprop", "SGD", "Sequential", "avg_pool_backward",
     "avg_pool_forward", "backprop", "backprop_autodiff", "central_difference_gradient", "conv2d_backward",
     "conv2d_forward", "conv_cache", "convolution", "cost_function", "count_parameters", "cross_entropy",
     "cross_entropy_prime", "dense_backward", "dense_forward", "describe_devices", "dropout_backward", "dropout_forward", "forward_pass", "gpu_available",
-    "gradient_estimator", "he_init", "hinge_loss", "hinge_loss_prime", "init_lstm_params", "l2_penalty",
+    "gradient_estimator", "he_init", "hinge_loss", "hinge_loss_prime", "init_lstm_params", "init_rnn_params",
+    "l2_penalty",
     "l2_penalty_prime", "leaky_relu", "leaky_relu_prime", "linear", "linear_prime", "log_softmax", "logistic_loss",
     "logistic_loss_prime", "lstm_backward", "lstm_cell_backward", "lstm_cell_forward", "lstm_forward",
     "max_margin_loss", "max_margin_loss_prime", "max_pool_backward", "max_pool_forward", "minibatch_gd",
     "momentum_update", "rmsprop_update", "sgd_epoch",
     "nn_parameter_maker", "one_step_gd", "pooling", "predict", "ramp", "ramp_prime", "readout_backward",
-    "readout_forward", "regularised_cost", "relu", "relu_prime", "sigmoid", "sigmoid_prime", "softmax",
+    "readout_forward", "regularised_cost", "relu", "relu_prime", "rnn_cell_forward", "sigmoid", "sigmoid_prime", "softmax",
     "softmax_prime", "square_loss", "square_loss_prime", "standardize", "tanh", "tanh_prime", "xavier_init",
 ]

@@ -18,11 +18,11 @@ import numpy as np
 
 from ..answers.nb04_backprop import layer_gradients
 from ..answers.nb05_classifier import dense_backward, dense_forward, softmax
-from ..answers.nb06_cnn import conv2d_forward
+from ..answers.nb06_cnn import (conv2d_backward, conv2d_forward, conv2d_weight_grads, max_pool_backward,
+                                max_pool_forward)
 from ..ops.activations import ACTIVATIONS
-from ..ops.conv import ConvCache, conv2d_backward, conv2d_weight_grads, conv_cache
 from ..ops.dropout import dropout_forward
-from ..ops.pool import avg_pool_backward, avg_pool_forward, max_pool_backward, max_pool_forward
+from ..ops.pool import avg_pool_backward, avg_pool_forward
 from .initializers import glorot_uniform
 
 
@@ -75,6 +75,11 @@ def _activation_backward(name, dout, z, out):
     return np.multiply(dout, ACTIVATIONS[name][1](z), out=dout)
 
 
+def _in_dtype(arrays, dtype) -> list:
+    """The arrays in the layer's dtype (a student's pass may compute in float64); no copy when they already are."""
+    return [np.asarray(a, dtype=dtype) for a in arrays]
+
+
 def _check_activation(activation):
     name = "linear" if activation is None else activation
     if name != "softmax" and name not in ACTIVATIONS:
@@ -111,8 +116,8 @@ class Dense(Layer):
             dz = _activation_backward(self.activation, dout, z, out)
         if not need_dx:
             return None, list(layer_gradients(dz, a))                               # BP4, BP3
-        da, dw, db = dense_backward(dz, dense)                                      # BP2's wᵀδ; BP4, BP3
-        return np.asarray(da, dtype=a.dtype), [np.asarray(dw, dtype=a.dtype), np.asarray(db, dtype=a.dtype)]
+        da, dw, db = _in_dtype(dense_backward(dz, dense), a.dtype)                  # BP2's wᵀδ; BP4, BP3
+        return da, [dw, db]
 
     def describe(self):
         return f"Dense({self.units}" + ("" if self.activation == "linear" else f", {self.activation}") + ")"
@@ -192,18 +197,15 @@ class Conv2D(Layer):
 
     def forward(self, x, training, rng):
         z, cache = conv2d_forward(x, *self.params, stride=self.stride, padding=self.padding)
-        if not isinstance(cache, ConvCache):        # your conv2d_forward (the student kit): a cache of your own
-            cache = conv_cache(x, *self.params, stride=self.stride, padding=self.padding)
-            z = np.asarray(z, dtype=x.dtype)
-        out, z_kept = _activate_owned(self.activation, z)
+        out, z_kept = _activate_owned(self.activation, np.asarray(z, dtype=x.dtype))   # yours may give float64
         return out, (cache, z_kept, out)
 
     def backward(self, dout, cache, need_dx=True):
-        forward, z, out = cache
+        forward, z, out = cache        # the cache of conv2d_forward goes to conv2d_backward, whoever wrote them
         dz = _activation_backward(self.activation, dout, z, out)
         if not need_dx:
-            return None, list(conv2d_weight_grads(dz, forward)[1:])
-        dx, dw, db = conv2d_backward(dz, forward)
+            return None, _in_dtype(conv2d_weight_grads(dz, forward), out.dtype)
+        dx, dw, db = _in_dtype(conv2d_backward(dz, forward), out.dtype)
         return dx, [dw, db]
 
     def describe(self):
@@ -226,10 +228,11 @@ class _Pool2D(Layer):
         return C, (H - self.size) // self.stride + 1, (W - self.size) // self.stride + 1
 
     def forward(self, x, training, rng):
-        return type(self)._forward(x, self.size, self.stride)
+        out, cache = type(self)._forward(x, self.size, self.stride)
+        return np.asarray(out, dtype=x.dtype), cache
 
     def backward(self, dout, cache):
-        return type(self)._backward(dout, cache), []
+        return np.asarray(type(self)._backward(dout, cache), dtype=dout.dtype), []
 
     def describe(self):
         return f"{type(self).__name__}({self.size}×{self.size})"

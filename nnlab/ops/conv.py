@@ -1,7 +1,8 @@
 """Convolution's toolkit: the input checks, the receptive fields as columns, and the backward pass.
 
-The forward passes (deck 000's single-image example and the batched ``conv2d_forward``) are notebook 06's
-challenges and live with its answers; ``conv2d_backward`` here takes the cache they leave.
+The passes themselves (deck 000's single-image example, the batched ``conv2d_forward`` and
+``conv2d_backward``) are notebook 06's challenges and live with its answers; this module gathers the input
+for them.
 
 As in every framework (and deck 000's example), "convolution" here is cross-correlation: the kernel slides
 over the input without being flipped. Images are NCHW ``x (N, C, H, W)``, filters ``w (F, C, kh, kw)``,
@@ -9,7 +10,7 @@ biases ``b (F,)``; the output is ``(N, F, H_out, W_out)`` with H_out = (H + 2·p
 
 How it is fast: every receptive field is gathered once into columns ``cols (N, C·kh·kw, H_out·W_out)`` (a
 strided view of the padded input, copied once: ``im2col``), so the forward pass is one batched matrix product
-``w.reshape(F, C·kh·kw) @ cols`` whose result is already NCHW. The backward pass is two more products and a
+``w.reshape(F, C·kh·kw) @ cols`` whose result is already NCHW; the backward pass is two more products and a
 scatter of kh·kw strided slices back onto the input.
 """
 from __future__ import annotations
@@ -63,44 +64,8 @@ def im2col(xp, kh, kw, stride, out_hw):
 
 def conv_cache(x, w, b, stride=1, padding=0) -> ConvCache:
     """What ``conv2d_backward`` needs from a forward pass of ``x (N, C, H, W)`` through ``w (F, C, kh, kw)`` and
-    ``b (F,)``: the input's receptive fields as columns. The layers build it themselves where
-    ``conv2d_forward`` is yours (the student kit), since your forward pass keeps a cache of your own."""
+    ``b (F,)``: the input's receptive fields as columns (the reference ``conv2d_forward``'s cache)."""
     x, w, b, stride, padding, out_hw = check_conv_inputs(x, w, b, stride, padding)
     kh, kw = w.shape[2:]
     xp = np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding))) if padding else x
     return ConvCache(x.shape, im2col(xp, kh, kw, stride, out_hw), w, stride, padding, out_hw)
-
-
-def conv2d_backward(dout, cache: ConvCache):
-    """Gradients of a loss through ``conv2d_forward``.
-
-    Args: dout ``(N, F, H_out, W_out)``: ∂loss/∂out; cache from the forward pass.
-    Returns: ``(dx, dw, db)`` shaped like ``x (N, C, H, W)``, ``w (F, C, kh, kw)`` and ``b (F,)``.
-    """
-    d, dw, db = conv2d_weight_grads(dout, cache)
-    x_shape, cols, w, stride, padding, out_hw = cache
-    N, C, H, W = x_shape
-    F, _, kh, kw = w.shape
-    dcols = np.matmul(w.reshape(F, -1).T, d).reshape(N, C, kh, kw, *out_hw)
-    dxp = np.zeros((N, C, H + 2 * padding, W + 2 * padding), dtype=cols.dtype)
-    h_span, w_span = stride * (out_hw[0] - 1) + 1, stride * (out_hw[1] - 1) + 1
-    for i in range(kh):                                          # each kernel offset touches one strided slice
-        for j in range(kw):
-            dxp[:, :, i:i + h_span:stride, j:j + w_span:stride] += dcols[:, :, i, j]
-    dx = dxp[:, :, padding:padding + H, padding:padding + W] if padding else dxp
-    return np.ascontiguousarray(dx), dw, db
-
-
-def conv2d_weight_grads(dout, cache: ConvCache):
-    """``(d, dw, db)``: the part of ``conv2d_backward`` a model's first layer needs (no ∂x), with ``d`` the
-    upstream gradient flattened to ``(N, F, H_out·W_out)``."""
-    x_shape, cols, w, stride, padding, out_hw = cache
-    N, F = x_shape[0], w.shape[0]
-    if np.shape(dout) != (N, F, *out_hw):
-        raise ValueError(f"conv2d_backward: dout must be the output's shape {(N, F, *out_hw)}, "
-                         f"got {np.shape(dout)}")
-    d = np.asarray(dout, dtype=cols.dtype).reshape(N, F, out_hw[0] * out_hw[1])
-    # ∂w = Σ_n d[n] @ cols[n]ᵀ: a batched product, then a sum over the batch (2–3× faster than tensordot,
-    # which would first copy cols into a (N·positions, C·kh·kw) matrix).
-    dw = np.matmul(d, cols.transpose(0, 2, 1)).sum(axis=0).reshape(w.shape)
-    return d, dw, d.sum(axis=(0, 2))

@@ -1,10 +1,10 @@
-"""The LSTM's toolkit: the cell's backward pass, whole sequences with backpropagation through time, a readout.
+"""The LSTM's toolkit: whole sequences with backpropagation through time, and a readout.
 
 Everything is in columns: ``x_t (n_x, m)``, ``h, c (n_h, m)``, sequences ``X (T, n_x, m)``; ``params`` as in
-``nnlab.ops.lstm_params``. The forward step is notebook 07's challenge (``lstm_cell_forward``, with its
-answers); ``lstm_forward`` runs that step over a sequence, with the input's share of every step computed in
-one product before the loop, and ``lstm_backward`` gets the weight gradients of all steps in two products
-after it.
+``nnlab.ops.lstm_params``. The cell's forward and backward steps are notebook 07's challenges
+(``lstm_cell_forward`` and ``lstm_cell_backward``, with its answers); ``lstm_forward`` runs the forward step
+over a sequence, with the input's share of every step computed in one product before the loop, and
+``lstm_backward`` runs the backward step and gets the weight gradients of all steps in two products after it.
 """
 from __future__ import annotations
 
@@ -12,34 +12,9 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ..answers.nb07_lstm import CellCache, cell_step
+from ..answers.nb07_lstm import cell_gradients, cell_step
 from ..backend import NUMPY, Backend, as_float_array
 from .lstm_params import fuse_gates, split_gates
-
-
-def _cell_dz(dh, dc, gates, tanh_c, c_prev, n_h):
-    """∂loss/∂(fused pre-activations) ``(4·n_h, m)`` and ∂loss/∂c_{t−1}, from ∂h_t and ∂c_t."""
-    f, i, g, o = (gates[k * n_h:(k + 1) * n_h] for k in range(4))
-    dc = dc + dh * o * (1 - tanh_c * tanh_c)        # c_t reaches the loss directly and through h_t
-    dz = np.empty_like(gates)
-    dz[:n_h] = dc * c_prev * f * (1 - f)
-    dz[n_h:2 * n_h] = dc * g * i * (1 - i)
-    dz[2 * n_h:3 * n_h] = dc * i * (1 - g * g)
-    dz[3 * n_h:] = dh * tanh_c * o * (1 - o)
-    return dz, dc * f
-
-
-def lstm_cell_backward(dh, dc, cache: CellCache):
-    """Backward through one step. Args: ``dh``, ``dc`` ``(n_h, m)``: ∂loss/∂h_t and ∂loss/∂c_t from above.
-
-    Returns ``(dx, dh_prev, dc_prev, grads)``: ``dx (n_x, m)``, ``dh_prev``/``dc_prev (n_h, m)``, and
-    ``grads`` keyed like ``params``.
-    """
-    hx, c_prev, gates, tanh_c, W = cache
-    n_h = W.shape[0] // 4
-    dz, dc_prev = _cell_dz(np.asarray(dh), np.asarray(dc), gates, tanh_c, c_prev, n_h)
-    dhx = W.T @ dz
-    return dhx[n_h:], dhx[:n_h], dc_prev, split_gates(dz @ hx.T, dz.sum(axis=1, keepdims=True), n_h)
 
 
 class SequenceCache(NamedTuple):
@@ -96,7 +71,7 @@ def lstm_backward(dH, cache: SequenceCache, dc_last=None):
     dh = np.zeros_like(H[0])
     dc = np.zeros_like(C[0]) if dc_last is None else np.asarray(dc_last, dtype=H.dtype)
     for t in range(T - 1, -1, -1):
-        dZ[t], dc = _cell_dz(dh + dH[t], dc, gates[t], tanh_C[t], C[t], n_h)
+        dZ[t], dc = cell_gradients(dh + dH[t], dc, gates[t], tanh_C[t], C[t], n_h)
         dh = Wh_T @ dZ[t]
     # Weight gradients over all steps at once: Σ_t dZ_t [h_{t−1}; x_t]ᵀ as two products.
     flat = dZ.transpose(1, 0, 2).reshape(4 * n_h, -1)

@@ -1,4 +1,7 @@
-"""The LSTM's parameters: the gate names, their initial values, and the fused form the passes compute with.
+"""The recurrent cells' parameters: the plain RNN's, and the LSTM's gate names, initial values and the fused
+form its passes compute with.
+
+A plain RNN cell's ``params`` is a dict ``Wh (n_h, n_h + n_x), bh (n_h, 1)``, acting on ``[h_{t−1}; x_t]``.
 
 ``params`` is a dict ``Wf, bf, Wi, bi, Wc, bc, Wo, bo``: each ``W`` ``(n_h, n_h + n_x)`` acts on the stacked
 ``[h_{t−1}; x_t]``, each ``b`` is ``(n_h, 1)``. Inside, the four gates are one fused ``(4·n_h, n_h + n_x)``
@@ -22,6 +25,27 @@ def init_lstm_params(n_x: int, n_h: int, seed=None, dtype=np.float64) -> dict:
         params[f"W{g}"] = rng.uniform(-limit, limit, (n_h, n_h + n_x)).astype(dtype)
         params[f"b{g}"] = np.full((n_h, 1), 1.0 if g == "f" else 0.0, dtype=dtype)
     return params
+
+
+def init_rnn_params(n_x: int, n_h: int, seed=None, dtype=np.float64) -> dict:
+    """A plain RNN cell's ``{"Wh": (n_h, n_h + n_x), "bh": (n_h, 1)}``: Glorot-uniform weights, zero bias."""
+    rng = np.random.default_rng(seed)
+    limit = np.sqrt(6.0 / (n_h + n_h + n_x))
+    return {"Wh": rng.uniform(-limit, limit, (n_h, n_h + n_x)).astype(dtype), "bh": np.zeros((n_h, 1), dtype)}
+
+
+def check_rnn_inputs(x_t, h_prev, params, backend: Backend = NUMPY):
+    """``rnn_cell_forward``'s arguments checked: ``(x_t (n_x, m), h_prev (n_h, m), Wh (n_h, n_h + n_x), bh (n_h, 1))``."""
+    if not {"Wh", "bh"} <= set(params):
+        raise ValueError(f"rnn_cell_forward: params needs Wh and bh, got {sorted(params)}")
+    x_t, h_prev, Wh, bh = (backend.as_float(a, "rnn_cell_forward", n) for a, n in
+                           ((x_t, "x_t"), (h_prev, "h_prev"), (params["Wh"], "Wh"), (params["bh"], "bh")))
+    n_h = Wh.shape[0] if Wh.ndim == 2 else None
+    if (Wh.ndim != 2 or x_t.ndim != 2 or h_prev.ndim != 2 or Wh.shape[1] != n_h + x_t.shape[0]
+            or h_prev.shape != (n_h, x_t.shape[1]) or bh.shape != (n_h, 1)):
+        raise ValueError(f"rnn_cell_forward: expected x_t (n_x, m), h_prev (n_h, m), Wh (n_h, n_h + n_x) and "
+                         f"bh (n_h, 1); got {x_t.shape}, {h_prev.shape}, {Wh.shape}, {bh.shape}")
+    return x_t, h_prev, Wh, bh
 
 
 def fuse_gates(params, backend: Backend = NUMPY):

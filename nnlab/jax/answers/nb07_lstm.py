@@ -1,5 +1,6 @@
-"""Notebook 07's answer in JAX: one step of deck 000's LSTM cell, in columns (equations as in
-``nnlab.answers.nb07_lstm``). ``lstm_forward`` scans these same two steps over a sequence."""
+"""Notebook 07's answers in JAX: one step of a plain RNN cell, and one step of deck 000's LSTM cell forwards and
+backwards, in columns (equations as in ``nnlab.answers.nb07_lstm``). ``lstm_forward`` scans the LSTM's forward
+steps over a sequence and ``lstm_backward`` its backward step (``cell_gradients``)."""
 from __future__ import annotations
 
 from typing import NamedTuple
@@ -7,9 +8,31 @@ from typing import NamedTuple
 import jax
 import jax.numpy as jnp
 
-from ...ops.lstm_params import check_cell_inputs, fuse_gates
+from ...ops.lstm_params import check_cell_inputs, check_rnn_inputs, fuse_gates, split_gates
 from ..backend import JAX
 from .nb02_forward_pass import sigmoid_of
+
+
+class RNNCache(NamedTuple):
+    """One plain RNN step's values for its backward pass."""
+    hx: jax.Array           # [h_{t−1}; x_t]  (n_h + n_x, m)
+    h_t: jax.Array          # (n_h, m)
+    Wh: jax.Array           # (n_h, n_h + n_x)
+
+
+@jax.jit
+def _rnn_cell(x_t, h_prev, Wh, bh):
+    hx = jnp.concatenate([h_prev, x_t])
+    h_t = jnp.tanh(Wh @ hx + bh)
+    return h_t, RNNCache(hx, h_t, Wh)
+
+
+def rnn_cell_forward(x_t, h_prev, params):
+    """One plain RNN step, h_t = tanh(Wh [h_prev; x_t] + bh): ``(h_t (n_h, m), cache)``; ``x_t (n_x, m)``,
+    ``h_prev (n_h, m)``, ``params`` ``{"Wh": (n_h, n_h + n_x), "bh": (n_h, 1)}``."""
+    x_t, h_prev, Wh, bh = check_rnn_inputs(x_t, h_prev, params, JAX)
+    dtype = jnp.result_type(x_t, h_prev, Wh, bh)
+    return _rnn_cell(*(a.astype(dtype) for a in (x_t, h_prev, Wh, bh)))
 
 
 class CellCache(NamedTuple):
@@ -48,3 +71,32 @@ def lstm_cell_forward(x_t, h_prev, c_prev, params):
     """One step: ``(h_t, c_t, cache)`` with both states ``(n_h, m)``; ``x_t (n_x, m)``."""
     W, b, n_h = fuse_gates(params, JAX)
     return cell_compiled(*check_cell_inputs(x_t, h_prev, c_prev, W, n_h, JAX), W, b)
+
+
+def cell_gradients(dh, dc, gates, tanh_c, c_prev, n_h):
+    """The backward step on fused values: ``(dz (4·n_h, m), dc_prev (n_h, m))`` from ∂loss/∂h_t and ∂loss/∂C_t;
+    C_t reaches the loss directly and through h_t."""
+    f, i, g, o = (gates[k * n_h:(k + 1) * n_h] for k in range(4))
+    dc = dc + dh * o * (1 - tanh_c * tanh_c)
+    dz = jnp.concatenate([dc * c_prev * f * (1 - f), dc * g * i * (1 - i), dc * i * (1 - g * g),
+                          dh * tanh_c * o * (1 - o)])
+    return dz, dc * f
+
+
+@jax.jit
+def _cell_backward(dh, dc, cache):
+    hx, c_prev, gates, tanh_c, W = cache
+    n_h = W.shape[0] // 4
+    dz, dc_prev = cell_gradients(dh, dc, gates, tanh_c, c_prev, n_h)
+    dhx = W.T @ dz
+    return dhx[n_h:], dhx[:n_h], dc_prev, split_gates(dz @ hx.T, dz.sum(axis=1, keepdims=True), n_h)
+
+
+def lstm_cell_backward(dh, dc, cache: CellCache):
+    """``(dx (n_x, m), dh_prev, dc_prev (n_h, m), grads)`` from ∂loss/∂h_t and ∂loss/∂C_t ``(n_h, m)``; ``grads``
+    keyed like ``params``."""
+    dtype = cache.gates.dtype
+    if jnp.shape(dh) != cache.c_prev.shape or jnp.shape(dc) != cache.c_prev.shape:
+        raise ValueError(f"lstm_cell_backward: dh and dc must be (n_h, m) = {cache.c_prev.shape}, got "
+                         f"{jnp.shape(dh)} and {jnp.shape(dc)}")
+    return _cell_backward(jnp.asarray(dh, dtype), jnp.asarray(dc, dtype), cache)

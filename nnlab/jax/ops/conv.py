@@ -1,20 +1,17 @@
-"""Convolution's toolkit in JAX: XLA's convolution and the backward pass (the forward passes are notebook 06's
-challenges, with its answers in ``nnlab.jax.answers.nb06_cnn``).
+"""Convolution's toolkit in JAX: the checked cache and XLA's convolution (the forward and backward passes are
+notebook 06's challenges, with its answers in ``nnlab.jax.answers.nb06_cnn``).
 
 Cross-correlation, as in nnlab.ops.conv: ``x (N, C, H, W)``, filters ``w (F, C, kh, kw)``, bias ``b (F,)`` →
-``(N, F, H_out, W_out)``. The forward pass is XLA's convolution (``lax.conv_general_dilated``); the backward
-pass is that convolution's vector–Jacobian product, which XLA compiles to the transposed convolution (∂x)
-and the correlation of the input with ∂out (∂w).
+``(N, F, H_out, W_out)``, computed by XLA's convolution (``lax.conv_general_dilated``).
 """
 from __future__ import annotations
 
-from functools import partial
 from typing import NamedTuple
 
 import jax
 import jax.numpy as jnp
 
-from ...ops.conv import check_conv_inputs, check_geometry
+from ...ops.conv import check_conv_inputs
 from ..backend import JAX
 
 
@@ -43,19 +40,3 @@ def conv_nchw(x, w, b, stride, padding):
 
 
 conv_compiled = jax.jit(conv_nchw, static_argnames=("stride", "padding"))
-
-
-@partial(jax.jit, static_argnames=("stride", "padding"))
-def _conv_backward(dout, x, w, stride, padding):
-    _, vjp = jax.vjp(lambda x, w, b: conv_nchw(x, w, b, stride, padding), x, w, jnp.zeros(w.shape[0], x.dtype))
-    return vjp(dout.astype(x.dtype))
-
-
-def conv2d_backward(dout, cache: ConvCache):
-    """``(dx, dw, db)`` shaped like ``x``, ``w`` and ``b`` from ∂loss/∂out ``(N, F, H_out, W_out)``."""
-    x, w, stride, padding = cache
-    out_hw = check_geometry("conv2d_backward", x.shape[2], x.shape[3], w.shape[2], w.shape[3], stride, padding)
-    if jnp.shape(dout) != (x.shape[0], w.shape[0], *out_hw):
-        raise ValueError(f"conv2d_backward: dout must be the output's shape {(x.shape[0], w.shape[0], *out_hw)}, "
-                         f"got {jnp.shape(dout)}")
-    return _conv_backward(jnp.asarray(dout), x, w, stride, padding)

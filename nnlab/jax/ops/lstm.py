@@ -1,10 +1,9 @@
-"""The LSTM's toolkit in JAX: the cell's backward pass, whole sequences with ``lax.scan``, backpropagation through
-time, a readout.
+"""The LSTM's toolkit in JAX: whole sequences with ``lax.scan``, backpropagation through time, a readout.
 
 Shapes and equations as in nnlab.ops.lstm: ``x_t (n_x, m)``, ``h, c (n_h, m)``, ``X (T, n_x, m)``; ``params``
-holds ``Wf, bf, Wi, bi, Wc, bc, Wo, bo`` acting on ``[h_{t−1}; x_t]``. The forward step is notebook 07's answer
-(``nnlab.jax.answers.nb07_lstm``), which ``lstm_forward`` scans over the sequence; the backward passes are the
-hand-written equations of the numpy backend, run backwards in time by a second scan.
+holds ``Wf, bf, Wi, bi, Wc, bc, Wo, bo`` acting on ``[h_{t−1}; x_t]``. The cell's steps are notebook 07's answers
+(``nnlab.jax.answers.nb07_lstm``): ``lstm_forward`` scans the forward step over the sequence, and
+``lstm_backward`` the hand-written backward step of the numpy backend, backwards in time, in a second scan.
 """
 from __future__ import annotations
 
@@ -15,31 +14,8 @@ import jax.numpy as jnp
 
 from ...ops.lstm import check_readout_inputs
 from ...ops.lstm_params import fuse_gates, split_gates
-from ..answers.nb07_lstm import CellCache, activate_gates, update_state
+from ..answers.nb07_lstm import activate_gates, cell_gradients, update_state
 from ..backend import JAX
-
-
-def _cell_dz(dh, dc, gates, tanh_c, c_prev, n_h):
-    f, i, g, o = (gates[k * n_h:(k + 1) * n_h] for k in range(4))
-    dc = dc + dh * o * (1 - tanh_c * tanh_c)
-    dz = jnp.concatenate([dc * c_prev * f * (1 - f), dc * g * i * (1 - i), dc * i * (1 - g * g),
-                          dh * tanh_c * o * (1 - o)])
-    return dz, dc * f
-
-
-@jax.jit
-def _cell_backward(dh, dc, cache):
-    hx, c_prev, gates, tanh_c, W = cache
-    n_h = W.shape[0] // 4
-    dz, dc_prev = _cell_dz(dh, dc, gates, tanh_c, c_prev, n_h)
-    dhx = W.T @ dz
-    return dhx[n_h:], dhx[:n_h], dc_prev, split_gates(dz @ hx.T, dz.sum(axis=1, keepdims=True), n_h)
-
-
-def lstm_cell_backward(dh, dc, cache: CellCache):
-    """``(dx, dh_prev, dc_prev, grads)`` from ∂loss/∂h_t and ∂loss/∂c_t ``(n_h, m)``."""
-    dtype = cache.gates.dtype
-    return _cell_backward(jnp.asarray(dh, dtype), jnp.asarray(dc, dtype), cache)
 
 
 class SequenceCache(NamedTuple):
@@ -91,7 +67,7 @@ def _bptt(dH, dc_last, cache):
     def step(carry, t_values):
         dh, dc = carry
         dH_t, gates_t, tanh_t, c_prev = t_values
-        dz, dc = _cell_dz(dh + dH_t, dc, gates_t, tanh_t, c_prev, n_h)
+        dz, dc = cell_gradients(dh + dH_t, dc, gates_t, tanh_t, c_prev, n_h)
         return (Wh_T @ dz, dc), dz
 
     (dh, dc), dZ = jax.lax.scan(step, (jnp.zeros_like(H[0]), dc_last), (dH, gates, tanh_C, C[:-1]), reverse=True)

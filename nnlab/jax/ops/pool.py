@@ -1,9 +1,8 @@
-"""Pooling in JAX: batched max / average pooling with backward passes (NCHW); deck 000's example on one array is
-notebook 06's challenge (``nnlab.jax.answers.nb06_cnn``).
+"""Pooling in JAX: batched average pooling with its backward pass (NCHW), and the compiled pooling, window
+slices and reassembly that max pooling shares (deck 000's example on one array and max pooling's two passes are
+notebook 06's challenges, in ``nnlab.jax.answers.nb06_cnn``).
 
-Like nnlab.ops.pool, the forward pass combines the size² strided slices ``x[:, :, i::stride, j::stride]``, and
-the max backward pass gives each window's gradient to its *first* maximal entry in row-major order (PyTorch's
-rule on ties) — autodiff through ``max`` would split or place it differently.
+Like nnlab.ops.pool, the forward pass combines the size² strided slices ``x[:, :, i::stride, j::stride]``.
 """
 from __future__ import annotations
 
@@ -24,11 +23,13 @@ class PoolCache(NamedTuple):
     stride: int
 
 
-def _geometry(func, x, size, stride):
+def pool_geometry(func, x, size, stride):
+    """``(x, size, stride)`` checked (as nnlab.ops.pool checks them)."""
     return check_pool_inputs(func, x, size, stride, JAX)[:3]
 
 
-def _slices(size, stride, Ho, Wo):
+def window_slices(size, stride, Ho, Wo):
+    """For each position (i, j) inside the window, the slice of x that position sees in every window."""
     for i in range(size):
         for j in range(size):
             yield (slice(None), slice(None), slice(i, i + stride * (Ho - 1) + 1, stride),
@@ -42,7 +43,7 @@ def _out_hw(x, size, stride):
 @partial(jax.jit, static_argnames=("size", "stride", "mode"))
 def pool_compiled(x, size, stride, mode):
     """Max (``mode="max"``) or average pooling of NCHW ``x``, compiled: ``(N, C, H_out, W_out)``."""
-    parts = [x[s] for s in _slices(size, stride, *_out_hw(x, size, stride))]
+    parts = [x[s] for s in window_slices(size, stride, *_out_hw(x, size, stride))]
     if mode == "max":
         out = parts[0]
         for p in parts[1:]:
@@ -51,7 +52,7 @@ def pool_compiled(x, size, stride, mode):
     return sum(parts[1:], parts[0]) / (size * size)
 
 
-def _assemble(parts, x, size, stride):
+def assemble(parts, x, size, stride):
     """Put one array per window position (each ``(N, C, H_out, W_out)``) back onto ``x``'s grid, adding
     where windows overlap. Windows that tile ``x`` exactly are interleaved by a reshape — XLA's strided
     scatter-add is several times slower on the CPU."""
@@ -61,50 +62,28 @@ def _assemble(parts, x, size, stride):
         grid = jnp.stack(parts, axis=-1).reshape(N, C, Ho, Wo, size, size)
         return grid.transpose(0, 1, 2, 4, 3, 5).reshape(N, C, H, W)
     dx = jnp.zeros_like(x)
-    for s, part in zip(_slices(size, stride, Ho, Wo), parts):
+    for s, part in zip(window_slices(size, stride, Ho, Wo), parts):
         dx = dx.at[s].add(part)
     return dx
 
 
 @partial(jax.jit, static_argnames=("size", "stride"))
-def _max_backward(dout, x, out, size, stride):
-    parts, unclaimed = [], jnp.ones(out.shape, bool)
-    for s in _slices(size, stride, *out.shape[2:]):
-        hit = (x[s] == out) & unclaimed
-        parts.append(jnp.where(hit, dout, 0).astype(x.dtype))
-        unclaimed = unclaimed & ~hit
-    return _assemble(parts, x, size, stride)
-
-
-@partial(jax.jit, static_argnames=("size", "stride"))
 def _avg_backward(dout, x, size, stride):
     share = (dout / (size * size)).astype(x.dtype)
-    return _assemble([share] * (size * size), x, size, stride)
+    return assemble([share] * (size * size), x, size, stride)
 
 
-def _check_dout(func, dout, out):
+def check_dout(func, dout, out):
+    """``dout`` as an array of the output's dtype, checked to have its shape."""
     dout = jnp.asarray(dout, dtype=out.dtype)
     if dout.shape != out.shape:
         raise ValueError(f"{func}: dout must have the output's shape {out.shape}, got {dout.shape}")
     return dout
 
 
-def max_pool_forward(x, size=2, stride=2):
-    """Maximum over each window: ``(out (N, C, H_out, W_out), cache)``."""
-    x, size, stride = _geometry("max_pool_forward", x, size, stride)
-    out = pool_compiled(x, size, stride, "max")
-    return out, PoolCache(x, out, size, stride)
-
-
-def max_pool_backward(dout, cache: PoolCache):
-    """Each window's gradient to its first maximal entry; ``dx`` shaped like ``x``."""
-    x, out, size, stride = cache
-    return _max_backward(_check_dout("max_pool_backward", dout, out), x, out, size, stride)
-
-
 def avg_pool_forward(x, size=2, stride=2):
     """Mean over each window: ``(out (N, C, H_out, W_out), cache)``."""
-    x, size, stride = _geometry("avg_pool_forward", x, size, stride)
+    x, size, stride = pool_geometry("avg_pool_forward", x, size, stride)
     out = pool_compiled(x, size, stride, "avg")
     return out, PoolCache(x, out, size, stride)
 
@@ -112,4 +91,4 @@ def avg_pool_forward(x, size=2, stride=2):
 def avg_pool_backward(dout, cache: PoolCache):
     """Each entry of a window gets 1/size² of the window's gradient."""
     x, out, size, stride = cache
-    return _avg_backward(_check_dout("avg_pool_backward", dout, out), x, size, stride)
+    return _avg_backward(check_dout("avg_pool_backward", dout, out), x, size, stride)
