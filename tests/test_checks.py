@@ -22,6 +22,9 @@ REFERENCE = {
     "conv2d_forward": nnlab.conv2d_forward, "lstm_cell_forward": nnlab.lstm_cell_forward,
     "dense_forward": nnlab.dense_forward, "dense_backward": nnlab.dense_backward, "sgd_epoch": nnlab.sgd_epoch,
     "momentum_update": nnlab.momentum_update, "rmsprop_update": nnlab.rmsprop_update,
+    "max_pool_forward": nnlab.max_pool_forward, "conv2d_backward": nnlab.conv2d_backward,
+    "max_pool_backward": nnlab.max_pool_backward, "rnn_cell_forward": nnlab.rnn_cell_forward,
+    "lstm_cell_backward": nnlab.lstm_cell_backward,
 }
 
 

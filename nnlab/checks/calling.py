@@ -59,14 +59,16 @@ def same_value(a, b) -> bool:
         return a == b
 
 
-def with_own_forward(fn, forward: str):
+def with_own_forward(fn, forward: str, upstream: int = 1):
     """A backward pass checked as a pair with the student's own forward pass (a Spec's ``pair``): the returned
-    function takes ``(dout, *forward_args)``, runs ``forward(*forward_args)`` (the function of that name beside
-    ``fn``, in the student's namespace) for its cache and returns ``fn(dout, cache)``. So the cache is laid out
-    as the student's forward pass lays it out, whatever that is."""
+    function takes ``(*gradients, *forward_args)`` — the ``upstream`` gradients arriving from above, then the
+    forward pass's arguments — runs ``forward(*forward_args)`` (the function of that name beside ``fn``, in the
+    student's namespace) for its cache, its last output, and returns ``fn(*gradients, cache)``. So the cache is
+    laid out as the student's forward pass lays it out, whatever that is."""
     namespace = getattr(inspect.unwrap(fn), "__globals__", {})
 
-    def backward_after_own_forward(dout, *forward_args, **forward_kwargs):
+    def backward_after_own_forward(*args, **forward_kwargs):
+        gradients, forward_args = args[:upstream], args[upstream:]
         own = namespace.get(forward)
         if not callable(own):
             raise NameError(f"{forward} is not defined in your notebook: run its cell first (its cache is what "
@@ -80,10 +82,28 @@ def with_own_forward(fn, forward: str):
         if not (isinstance(out, (tuple, list)) and len(out) >= 2):
             raise RuntimeError(f"your {forward} did not return its output and a cache, so there is no cache to "
                                "pass on")
-        return fn(dout, out[-1])
+        return fn(*gradients, out[-1])
     return backward_after_own_forward
 
 
 def with_own_dense_forward(fn):
     """``dense_backward``'s caller: ``(dz, a, w, b)`` → ``fn(dz, cache)``, the cache from your dense_forward."""
     return with_own_forward(fn, "dense_forward")
+
+
+def with_own_conv2d_forward(fn):
+    """``conv2d_backward``'s caller: ``(dout, x, w, b, stride=, padding=)`` → ``fn(dout, cache)``, the cache from
+    your conv2d_forward."""
+    return with_own_forward(fn, "conv2d_forward")
+
+
+def with_own_max_pool_forward(fn):
+    """``max_pool_backward``'s caller: ``(dout, x, size=, stride=)`` → ``fn(dout, cache)``, the cache from your
+    max_pool_forward."""
+    return with_own_forward(fn, "max_pool_forward")
+
+
+def with_own_lstm_cell_forward(fn):
+    """``lstm_cell_backward``'s caller: ``(dh, dc, x_t, h_prev, c_prev, params)`` → ``fn(dh, dc, cache)``, the
+    cache from your lstm_cell_forward."""
+    return with_own_forward(fn, "lstm_cell_forward", upstream=2)

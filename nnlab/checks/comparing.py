@@ -13,9 +13,12 @@ def is_sequence(x) -> bool:
 
 
 def leaves(x, path="") -> list[tuple[str, Any]]:
-    """Flatten nested lists/tuples into (path, leaf) pairs, e.g. ``[("[0][1]", array), …]``."""
+    """Flatten nested lists/tuples/dicts into (path, leaf) pairs, e.g. ``[("[0][1]", array), ("[3]['Wf']", …)]``
+    (a dict's entries in its own key order)."""
     if is_sequence(x):
         return [item for i, v in enumerate(x) for item in leaves(v, f"{path}[{i}]")]
+    if isinstance(x, dict):
+        return [item for k, v in x.items() for item in leaves(v, f"{path}[{k!r}]")]
     return [(path, x)]
 
 
@@ -23,6 +26,8 @@ def shape_of(x):
     """Shapes of a nested structure, for messages: ``[(3, 2), (1, 3)]``."""
     if is_sequence(x):
         return [shape_of(v) for v in x]
+    if isinstance(x, dict):
+        return {k: shape_of(v) for k, v in x.items()}
     return np.shape(x)
 
 
@@ -42,6 +47,15 @@ def structure_problems(got, want, where: str) -> list[str]:
         if len(got) != len(want):
             return [f"{where} should have {len(want)} items, got {len(got)}"]
         return [p for i, (g, w) in enumerate(zip(got, want)) for p in structure_problems(g, w, f"{where}[{i}]")]
+    if isinstance(want, dict):
+        if not isinstance(got, dict):
+            return [f"{where} should be a dict keyed {', '.join(want)}, got {type(got).__name__}"]
+        missing, extra = [k for k in want if k not in got], [k for k in got if k not in want]
+        if missing or extra:
+            return [f"{where} should have the keys {', '.join(map(str, want))}"
+                    + (f"; missing {', '.join(map(str, missing))}" if missing else "")
+                    + (f"; unexpected {', '.join(map(str, extra))}" if extra else "")]
+        return [p for k, w in want.items() for p in structure_problems(got[k], w, f"{where}[{k!r}]")]
     try:
         g = to_array(got)
     except TypeError as exc:
@@ -79,6 +93,8 @@ def conform(got, want):
     """``got`` with the nesting of ``want``: where ``want`` holds an array, ``got``'s list becomes an array."""
     if is_sequence(want):
         return [conform(g, w) for g, w in zip(got, want)]
+    if isinstance(want, dict):
+        return {k: conform(got[k], w) for k, w in want.items()}       # in want's key order, like its leaves
     return to_array(got)
 
 

@@ -1,11 +1,15 @@
-"""Specs for notebook 06: convolution and pooling on one 2-D array (deck 000's examples), and the batched
-conv2d_forward on NCHW (its ``out`` is compared; that it returns ``(out, cache)`` is checked, the cache's
-contents are the student's own business)."""
+"""Specs for notebook 06: convolution and pooling on one 2-D array (deck 000's examples); the batched
+conv2d_forward and max_pool_forward on NCHW (their ``out`` is compared; that they return ``(out, cache)`` is
+checked, the cache's contents are the student's own business); and their backward passes, each checked as a
+pair with the student's own forward pass, whose cache it takes."""
 from __future__ import annotations
 
 import numpy as np
 
-from ..answers.nb06_cnn import conv2d_forward, convolution, pooling
+from ..answers.nb06_cnn import (conv2d_backward, conv2d_forward, convolution, max_pool_backward, max_pool_forward,
+                                pooling)
+from ..ops.pool import avg_pool_forward
+from .calling import with_own_conv2d_forward, with_own_max_pool_forward
 from .outputs import first_output
 from .spec import Case, Mistake, Spec
 from .validating import out_and_cache
@@ -155,4 +159,257 @@ CONV2D_FORWARD = Spec(
     hints={"transposed": "the output is NCHW: (N, F, H_out, W_out).", "axes": "the output is NCHW: (N, F, H_out, "
            "W_out), the filters before the rows and columns.", "shape": "the output is NCHW, (N, F, H_out, "
            "W_out), where " + CONV_SIZE},
+)
+
+# ------------------------------------------------------------------------------------------ max_pool_forward
+
+
+def _max_pool_cases():
+    rng = np.random.default_rng(64)
+    return [Case("deck 000's 4×4 example as NCHW (1, 1, 4, 4)", (DECK_POOL[None, None],)),
+            Case("a batch of 2 images with 3 channels", (rng.normal(size=(2, 3, 6, 6)),)),
+            Case("3×3 windows with stride 2 overlap, on a 7×5 input", (rng.normal(size=(1, 2, 7, 5)),),
+                 {"size": 3, "stride": 2}),
+            Case("a 5×5 input: the last row and column fit no window", (rng.normal(size=(2, 1, 5, 5)),))]
+
+
+def _max_pool_random(rng):
+    N, C = (int(n) for n in rng.integers(1, 4, size=2))
+    size = int(rng.integers(1, 4))
+    H, W = (int(n) for n in rng.integers(size, size + 6, size=2))
+    return Case("random", (rng.normal(size=(N, C, H, W)),), {"size": size, "stride": int(rng.integers(1, 4))})
+
+
+MAX_POOL_FORWARD = Spec(
+    name="max_pool_forward",
+    signature="max_pool_forward(x, size=2, stride=2)",
+    reference=max_pool_forward,
+    visible=_max_pool_cases,
+    random_case=_max_pool_random,
+    output="out",
+    transform=first_output,
+    validate=out_and_cache,
+    mistakes=(Mistake("average", "your output is each window's mean; max pooling keeps each window's largest "
+                      "entry.", avg_pool_forward),
+              Mistake("stride-is-size", "your windows move by their size; they move by stride (which may differ "
+                      "from size, and windows may then overlap).",
+                      lambda x, size=2, stride=2: max_pool_forward(x, size, size))),
+    hints={"shape": "the output is (N, C, H_out, W_out): every image and channel is pooled on its own, and "
+                    + POOL_SIZE,
+           "axes": "the output keeps x's axis order (N, C, H_out, W_out): pool each image's channels in place."},
+)
+
+# ------------------------------------------------------------------------------------------ conv2d_backward
+
+
+def _conv_pair(dout, x, w, b, stride=1, padding=0):
+    """What the check compares with: the reference backward pass on the reference forward pass's cache."""
+    return conv2d_backward(dout, conv2d_forward(x, w, b, stride, padding)[1])
+
+
+def _with_dout(rng, case):
+    out = conv2d_forward(*case.args, **case.kwargs)[0]
+    return Case(case.label, (rng.normal(size=out.shape), *case.args), case.kwargs)
+
+
+def _conv_pair_cases():
+    rng = np.random.default_rng(65)
+    return [_with_dout(rng, c) for c in _conv2d_cases()]
+
+
+def _conv_pair_random(rng):
+    return _with_dout(rng, _conv2d_random(rng))
+
+
+def _conv_backward_by_windows(dout, x, w, b, stride=1, padding=0, step=None, accumulate=True, flip=False):
+    """The backward pass written window by window, with the slips students make: windows placed ``step``
+    apart instead of ``stride`` apart, ∂x written (=) instead of added (+=) where windows overlap, ∂x sent back
+    through the flipped kernel."""
+    dout, x, w = (np.asarray(a, float) for a in (dout, x, w))
+    step = stride if step is None else step
+    xp = np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding)))
+    kh, kw = w.shape[2:]
+    back = w[:, :, ::-1, ::-1] if flip else w
+    dxp, dw = np.zeros_like(xp), np.zeros_like(w)
+    for i in range(dout.shape[2]):
+        for j in range(dout.shape[3]):
+            window = np.s_[:, :, i * step:i * step + kh, j * step:j * step + kw]
+            if xp[window].shape[2:] != (kh, kw):
+                continue
+            dw += np.tensordot(dout[:, :, i, j], xp[window], axes=([0], [0]))
+            share = np.tensordot(dout[:, :, i, j], back, axes=([1], [0]))
+            if accumulate:
+                dxp[window] += share
+            else:
+                dxp[window] = share
+    H, W = x.shape[2:]
+    return dxp[:, :, padding:padding + H, padding:padding + W], dw, dout.sum(axis=(0, 2, 3))
+
+
+def _conv_dx_padded(dout, x, w, b, stride=1, padding=0):
+    dx, dw, db = _conv_backward_by_windows(dout, x, w, b, stride, padding)
+    xp_shape = (x.shape[0], x.shape[1], x.shape[2] + 2 * padding, x.shape[3] + 2 * padding)
+    full = np.zeros(xp_shape)
+    full[:, :, padding:padding + x.shape[2], padding:padding + x.shape[3]] = dx
+    return full, dw, db
+
+
+def _conv_first_image(dout, x, w, b, stride=1, padding=0):
+    """dx right, dw and db from the batch's first image only."""
+    _, dw, db = _conv_pair(np.asarray(dout)[:1], np.asarray(x)[:1], w, b, stride, padding)
+    return _conv_pair(dout, x, w, b, stride, padding)[0], dw, db
+
+
+def _conv_replace(which, value):
+    """The right three gradients with one of them (0 = dx, 1 = dw, 2 = db) replaced by ``value(dout, x, w)``."""
+    def wrong(dout, x, w, b, stride=1, padding=0):
+        good = list(_conv_pair(dout, x, w, b, stride, padding))
+        good[which] = value(np.asarray(dout, float), np.asarray(x, float), np.asarray(w, float))
+        return tuple(good)
+    return wrong
+
+
+CONV2D_BACKWARD = Spec(
+    name="conv2d_backward",
+    signature="conv2d_backward(dout, cache)",
+    reference=_conv_pair,
+    answer=conv2d_backward,
+    visible=_conv_pair_cases,
+    random_case=_conv_pair_random,
+    output="(dx, dw, db)",
+    caller=with_own_conv2d_forward,
+    pair="conv2d_forward",
+    mistakes=(Mistake("dx-assigned", "where windows overlap your dx keeps only the last window's share: each "
+                      "output position sends gradient to its whole window, and an input in several windows adds "
+                      "them up (+=, not =).",
+                      lambda *a, **k: _conv_backward_by_windows(*a, **k, accumulate=False)),
+              Mistake("dx-flipped", "your dx goes back through the flipped kernel: input x_p[n, c, i·s + u, j·s + v] "
+                      "met weight w[f, c, u, v] on the way forward, so it gets dout[n, f, i, j] · w[f, c, u, v] "
+                      "back, with the same (u, v) — no flip.",
+                      lambda *a, **k: _conv_backward_by_windows(*a, **k, flip=True)),
+              Mistake("no-stride", "your backward pass places window (i, j) at row i and column j; on the way "
+                      "forward it started at row i·stride and column j·stride, and it must be the same window on "
+                      "the way back.",
+                      lambda dout, x, w, b, stride=1, padding=0:
+                      _conv_backward_by_windows(dout, x, w, b, stride, padding, step=1)),
+              Mistake("dx-padded", "your dx has the padded input's shape: the zeros added by the padding are not "
+                      "inputs, so cut padding rows and columns off each side of dx at the end.", _conv_dx_padded),
+              Mistake("db-mean", "your db is the mean of dout over the images and positions; b_f is added at every "
+                      "position of every image, so its gradient is their sum.",
+                      _conv_replace(2, lambda dout, x, w: dout.mean(axis=(0, 2, 3)))),
+              Mistake("dw-first-image", "your dw counts the first image only: the same weights serve every image "
+                      "of the batch, so dw adds up the contributions of all N images (and so does db).",
+                      _conv_first_image)),
+    hints={"raised:which makes the cache": "your conv2d_forward raised on these inputs, so there was no cache to "
+                                           "pass on: make conv2d_forward pass its own check first.",
+           "raised:values to unpack": "a value was unpacked into the wrong number of names: if it is the cache, "
+                                      "conv2d_backward must take it apart into the same items, in the same "
+                                      "order, as your conv2d_forward puts it together.",
+           "raised:could not be broadcast": "two arrays whose shapes do not fit met in an entry-by-entry "
+                                            "operation: dout is (N, F, H_out, W_out), a window of the padded input "
+                                            "(N, C, kh, kw) and a filter (F, C, kh, kw); contract over F to get a "
+                                            "window's dx, over N to get dw.",
+           "shape": "dx, dw and db have the shapes of x (N, C, H, W), w (F, C, kh, kw) and b (F,)."},
+    depends=("conv2d_forward",),
+    substitute=False,
+)
+
+# ------------------------------------------------------------------------------------------ max_pool_backward
+
+
+def _pool_pair(dout, x, size=2, stride=2):
+    """The reference backward pass on the reference forward pass's cache."""
+    return max_pool_backward(dout, max_pool_forward(x, size, stride)[1])
+
+
+def _pool_dout(rng, x, size=2, stride=2):
+    return rng.normal(size=max_pool_forward(x, size, stride)[0].shape)
+
+
+def _pool_pair_cases():
+    rng = np.random.default_rng(66)
+    deck = DECK_POOL[None, None]
+    ties = rng.integers(0, 3, size=(2, 2, 4, 6)).astype(float)
+    overlap = rng.normal(size=(1, 2, 7, 7))
+    ragged = rng.normal(size=(2, 1, 5, 5))
+    tied_overlap = rng.integers(0, 2, size=(1, 1, 5, 5)).astype(float)
+    return [Case("deck 000's example, dout [[1, 2], [3, 4]]", (np.array([[[[1.0, 2.0], [3.0, 4.0]]]]), deck)),
+            Case("ties: small integers, so several entries share a window's maximum",
+                 (_pool_dout(rng, ties), ties)),
+            Case("3×3 windows with stride 2: an entry can be the maximum of two windows",
+                 (_pool_dout(rng, overlap, 3, 2), overlap), {"size": 3, "stride": 2}),
+            Case("a 5×5 input: the last row and column get no gradient", (_pool_dout(rng, ragged), ragged)),
+            Case("ties and overlapping windows (2×2, stride 1)", (_pool_dout(rng, tied_overlap, 2, 1), tied_overlap),
+                 {"size": 2, "stride": 1})]
+
+
+def _pool_pair_random(rng):
+    """Windows of 2 or 3 that overlap (stride < size) as often as not; half the cases have ties."""
+    N, C, size = int(rng.integers(1, 4)), int(rng.integers(1, 4)), int(rng.integers(2, 4))
+    H, W = (int(n) for n in rng.integers(size, size + 6, size=2))
+    kwargs = {"size": size, "stride": int(rng.integers(1, size + 1))}
+    x = rng.normal(size=(N, C, H, W))
+    x = np.round(x * 2) if rng.random() < 0.5 else x
+    return Case("random", (_pool_dout(rng, x, **kwargs), x), kwargs)
+
+
+def _pool_backward_by_windows(dout, x, size=2, stride=2, pick="first", accumulate=True):
+    """The backward pass window by window: the gradient to the ``first`` maximum, the ``last``, ``every`` tied
+    maximum, or ``spread`` over the window; added (+=) or written (=) where windows overlap."""
+    dout, x = np.asarray(dout, float), np.asarray(x, float)
+    dx = np.zeros_like(x)
+    for n, c, i, j in np.ndindex(dout.shape):
+        rows, cols = slice(i * stride, i * stride + size), slice(j * stride, j * stride + size)
+        window = x[n, c, rows, cols]
+        if pick == "spread":
+            share = np.full(window.shape, dout[n, c, i, j] / window.size)
+        else:
+            hits = np.flatnonzero(window.ravel() == window.max())
+            chosen = {"first": hits[:1], "last": hits[-1:], "every": hits}[pick]
+            share = np.zeros(window.size)
+            share[chosen] = dout[n, c, i, j]
+            share = share.reshape(window.shape)
+        if accumulate:
+            dx[n, c, rows, cols] += share
+        else:
+            dx[n, c, rows, cols] = np.where(share != 0, share, dx[n, c, rows, cols])
+    return dx
+
+
+MAX_POOL_BACKWARD = Spec(
+    name="max_pool_backward",
+    signature="max_pool_backward(dout, cache)",
+    reference=_pool_pair,
+    answer=max_pool_backward,
+    visible=_pool_pair_cases,
+    random_case=_pool_pair_random,
+    output="dx",
+    caller=with_own_max_pool_forward,
+    pair="max_pool_forward",
+    mistakes=(Mistake("every-tie", "where several entries share a window's maximum, you gave the gradient to each "
+                      "of them, so it counts twice; it goes to one entry only: the first maximum in row-major "
+                      "order (what np.argmax finds, and what PyTorch does).",
+                      lambda *a, **k: _pool_backward_by_windows(*a, **k, pick="every")),
+              Mistake("last-tie", "where several entries share a window's maximum, you gave the gradient to the "
+                      "last of them; the convention is the first in row-major order (what np.argmax finds).",
+                      lambda *a, **k: _pool_backward_by_windows(*a, **k, pick="last")),
+              Mistake("spread", "you shared each window's gradient over the whole window (average pooling's "
+                      "backward pass); only the maximum influenced the output, so it alone gets the gradient.",
+                      lambda *a, **k: _pool_backward_by_windows(*a, **k, pick="spread")),
+              Mistake("assigned", "where windows overlap, an entry that is the maximum of two windows keeps only "
+                      "one window's gradient; it gets both: add (+=) rather than assign.",
+                      lambda *a, **k: _pool_backward_by_windows(*a, **k, accumulate=False)),
+              Mistake("whole-window", "every entry of a window got the window's whole gradient; only the maximum "
+                      "influenced the output, so the others get 0.",
+                      lambda dout, x, size=2, stride=2: _pool_backward_by_windows(dout, x, size, stride, "spread")
+                      * size * size)),
+    hints={"raised:which makes the cache": "your max_pool_forward raised on these inputs, so there was no cache "
+                                           "to pass on: make max_pool_forward pass its own check first.",
+           "raised:values to unpack": "a value was unpacked into the wrong number of names: if it is the cache, "
+                                      "max_pool_backward must take it apart as your max_pool_forward puts it "
+                                      "together.",
+           "shape": "dx has x's shape (N, C, H, W): entries that no window reaches, or that are no window's "
+                    "maximum, get 0."},
+    depends=("max_pool_forward",),
+    substitute=False,
 )

@@ -125,6 +125,11 @@ def out_and_cache(got, case, call_again):
     return _with_cache(got, 2, "(out, cache)")
 
 
+def h_and_cache(got, case, call_again):
+    """rnn_cell_forward returns ``(h_t, cache)``: later cells unpack two values."""
+    return _with_cache(got, 2, "(h_t, cache)")
+
+
 def states_and_cache(got, case, call_again):
     """lstm_cell_forward returns ``(h_t, c_t, cache)``: later cells unpack three values."""
     return _with_cache(got, 3, "(h_t, c_t, cache)")
