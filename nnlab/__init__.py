@@ -12,7 +12,7 @@ Where things live (``docs/library.md`` has the whole map):
 - ``network/``  initialisers, threshold units, layers, ``Sequential``, optimisers, batching, training loops,
   gradient checking;
 - ``data/``     toy sets, offline loaders of real data sets (``nnlab.datasets``), preprocessing;
-- ``pictures/`` plots, live training curves, widgets;
+- ``pictures/`` plots, diagrams, live training curves, widgets;
 - ``checks/``   each challenge's check as data; ``jax/`` the numerical API on JAX, in the same tree.
 
 Everything below is importable from ``nnlab`` itself, e.g. ``nnlab.sigmoid`` or ``nnlab.Sequential``.
@@ -49,7 +49,7 @@ from .ops.losses import (LOSSES, hinge_loss, hinge_loss_prime, l2_penalty, l2_pe
 from .ops.lstm import lstm_backward, lstm_forward, readout_backward, readout_forward
 from .ops.lstm_params import init_lstm_params, init_rnn_params
 from .ops.pool import avg_pool_backward, avg_pool_forward
-from .pictures import live, plots, widgets
+from .pictures import diagrams, live, plots, widgets
 from .pictures.live import LivePlot
 
 __version__ = "0.3.0"
@@ -57,7 +57,8 @@ __version__ = "0.3.0"
 # The public modules keep their import paths (``import nnlab.datasets``, ``from nnlab.widgets import playground``)
 # though they live in data/ and pictures/. (The widgets import ipywidgets only when one is built.)
 _sys.modules.update({f"{__name__}.{name}": module for name, module in
-                     (("datasets", datasets), ("live", live), ("plots", plots), ("widgets", widgets))})
+                     (("datasets", datasets), ("diagrams", diagrams), ("live", live), ("plots", plots),
+                      ("widgets", widgets))})
 
 #: nnlab's public numerical functions and optimisers: ``nnlab.jax`` implements every one of these names with
 #: the same signature, shapes and return structure (the optimisers' ``init`` and pure ``update``).
@@ -99,6 +100,6 @@ __all__ = [
     "Sequential", "History", "Dense", "Activation", "Dropout", "Conv2D", "MaxPool2D", "AvgPool2D", "Flatten",
     # data, preprocessing and pictures
     "Standardizer", "attend_table", "gate_targets", "toy_data", "truth_table", "two_blobs", "xor_data",
-    "datasets", "live", "plots", "widgets", "LivePlot",
+    "datasets", "diagrams", "live", "plots", "widgets", "LivePlot",
 ]
 

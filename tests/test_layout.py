@@ -149,7 +149,7 @@ def test_star_import_gives_the_public_api_and_no_submodules():
     namespace = {}
     exec("from nnlab import *", namespace)
     modules = sorted(k for k, v in namespace.items() if isinstance(v, types.ModuleType))
-    assert modules == ["datasets", "live", "plots", "widgets"]
+    assert modules == ["datasets", "diagrams", "live", "plots", "widgets"]
     assert set(nnlab.NUMERIC_API) <= set(namespace)
     assert len(nnlab.__all__) == len(set(nnlab.__all__))
     for name in nnlab.__all__:
@@ -158,12 +158,14 @@ def test_star_import_gives_the_public_api_and_no_submodules():
 
 def test_public_modules_keep_their_import_paths():
     import nnlab.datasets
+    import nnlab.diagrams
     import nnlab.live
     import nnlab.plots
     import nnlab.widgets
     from nnlab.widgets import Playground
     assert nnlab.datasets.load_digits_split is importlib.import_module("nnlab.data.loaders").load_digits_split
     assert callable(nnlab.plots.plot_loss) and nnlab.live.LivePlot is nnlab.LivePlot
+    assert nnlab.diagrams.network is importlib.import_module("nnlab.pictures.diagrams").network
     assert Playground is importlib.import_module("nnlab.pictures.widgets").Playground
 
 

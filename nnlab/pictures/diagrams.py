@@ -42,6 +42,16 @@ def _new_figure(width, height):
     return fig, fig.add_axes((0, 0, 1, 1))
 
 
+def _fit_text(ax, xlim, ylim, first=0):
+    """Shrink the texts drawn into a given Axes (from ``ax.texts[first]`` on) by as much as the Axes is smaller
+    than the picture's natural size, one data unit an inch, so that they keep their places among the shapes."""
+    fig = ax.figure
+    box = ax.get_position().transformed(fig.transFigure).transformed(fig.dpi_scale_trans.inverted())
+    scale = min(1.0, box.width / (xlim[1] - xlim[0]), box.height / (abs(ylim[1] - ylim[0])))
+    for text in ax.texts[first:]:
+        text.set_fontsize(text.get_fontsize() * scale)
+
+
 def _frame(ax, xlim, ylim):
     ax.set_xlim(*xlim)
     ax.set_ylim(*ylim)
@@ -87,8 +97,9 @@ def network(sizes=(2, 3, 1), ax=None):
     height = max((s - 1) * dy + (1.5 * dy if s < n else 0) for s, n in zip(shown, sizes))
     top, bottom = height / 2 + radius, -height / 2 - radius
     xlim, ylim = (-0.95, last * dx + 0.95), (bottom - 0.85, top + 1.25)
+    given, first = ax is not None, 0 if ax is None else len(ax.texts)
     if ax is None:
-        fig, ax = _new_figure(xlim[1] - xlim[0], ylim[1] - ylim[0])
+        _, ax = _new_figure(xlim[1] - xlim[0], ylim[1] - ylim[0])
     _frame(ax, xlim, ylim)
     from matplotlib.collections import LineCollection
     from matplotlib.patches import Circle
@@ -125,6 +136,8 @@ def network(sizes=(2, 3, 1), ax=None):
     biases = sum(sizes[1:])
     ax.text(sum(xlim) / 2, ylim[1] - 0.12, f"sizes {sizes}: {weights} weights + {biases} biases = "
             f"{weights + biases} parameters", ha="center", va="top", fontsize=10, color=MUTED)
+    if given:
+        _fit_text(ax, xlim, ylim, first)
     return ax.figure
 
 
@@ -231,7 +244,7 @@ def _conv_panel(ax, image, kernel, values, geometry, position, font):
     i, j = position
     r0, c0 = i * stride, j * stride
     ox, oy = Wp + 2.0, (Hp - H_out) / 2                              # the output grid's top-left corner
-    small = max(5.0, 0.62 * font)
+    small = max(6.0, 0.62 * font)
 
     for r in range(Hp):
         for c in range(Wp):
@@ -281,7 +294,7 @@ def _conv_panel(ax, image, kernel, values, geometry, position, font):
 
 
 # --------------------------------------------------------------------------------------- recurrent cells
-def _arrow(ax, points, head=True, lw=1.6, color=INK, zorder=3, halo=None):
+def _arrow(ax, points, head=True, lw=1.6, color=INK, zorder=3):
     """A line through ``points`` (data coordinates), with an arrowhead at the end when ``head``."""
     from matplotlib.patches import FancyArrowPatch
     from matplotlib.path import Path
@@ -289,10 +302,6 @@ def _arrow(ax, points, head=True, lw=1.6, color=INK, zorder=3, halo=None):
     arrow = FancyArrowPatch(path=Path(np.asarray(points, dtype=float)), arrowstyle="-|>" if head else "-",
                             mutation_scale=13, linewidth=lw, color=color, zorder=zorder, capstyle="butt",
                             joinstyle="miter")
-    if halo is not None:
-        import matplotlib.patheffects as effects
-
-        arrow.set_path_effects([effects.Stroke(linewidth=lw + 6, foreground=halo), effects.Normal()])
     ax.add_patch(arrow)
     return arrow
 
@@ -302,8 +311,8 @@ def _box(ax, centre, width, height, text, face, edge, fontsize=12, role=None):
     from matplotlib.patches import FancyBboxPatch
 
     x, y = centre
-    ax.add_patch(FancyBboxPatch((x - width / 2, y - height / 2), width, height, boxstyle="round,pad=0,rounding_size=0.08",
-                                facecolor=face, edgecolor=edge, linewidth=1.3, zorder=4))
+    ax.add_patch(FancyBboxPatch((x - width / 2, y - height / 2), width, height, facecolor=face, edgecolor=edge,
+                                boxstyle="round,pad=0,rounding_size=0.08", linewidth=1.3, zorder=4))
     if role is None:
         ax.text(x, y, text, ha="center", va="center", fontsize=fontsize, color=INK, zorder=5)
     else:
@@ -341,8 +350,9 @@ def rnn_cell(ax=None):
     next step) and up (to the output). The caption gives the equation and the shapes.
     """
     xlim, ylim = (-0.1, 8.7), (-1.05, 3.95)
+    given, first = ax is not None, 0 if ax is None else len(ax.texts)
     if ax is None:
-        fig, ax = _new_figure(xlim[1] - xlim[0], ylim[1] - ylim[0])
+        _, ax = _new_figure(xlim[1] - xlim[0], ylim[1] - ylim[0])
     _frame(ax, xlim, ylim)
     y, join, box_x, box_w, split = 1.5, 2.2, 4.75, 2.7, 7.0
     _cell_frame(ax, 1.45, 0.7, 7.6, 2.95, "RNN cell, step t")
@@ -367,6 +377,8 @@ def rnn_cell(ax=None):
     ax.text(4.3, -0.45, "hₜ = tanh(Wₕ [hₜ₋₁; xₜ] + bₕ)", ha="center", va="center", fontsize=13, color=INK)
     ax.text(4.3, -0.85, "hₜ₋₁, hₜ (nₕ, m)    xₜ (nₓ, m)    Wₕ (nₕ, nₕ + nₓ)    bₕ (nₕ, 1)", ha="center",
             va="center", fontsize=9, color=MUTED)
+    if given:
+        _fit_text(ax, xlim, ylim, first)
     return ax.figure
 
 
@@ -379,8 +391,9 @@ def lstm_cell(ax=None):
     (to the next step) and up (to the output). The caption gives the two state equations and the shapes.
     """
     xlim, ylim = (-0.15, 9.55), (-1.35, 6.05)
+    given, first = ax is not None, 0 if ax is None else len(ax.texts)
     if ax is None:
-        fig, ax = _new_figure(xlim[1] - xlim[0], ylim[1] - ylim[0])
+        _, ax = _new_figure(xlim[1] - xlim[0], ylim[1] - ylim[0])
     _frame(ax, xlim, ylim)
     top, bus, gate_y, gate_w, gate_h = 4.5, 1.25, 2.3, 0.98, 0.66
     fx, ix, cx, ox = 2.5, 3.8, 5.0, 6.3                     # the gates' columns; the "+" sits above C̃ₜ
@@ -391,8 +404,10 @@ def lstm_cell(ax=None):
     # the cell state along the top
     _arrow(ax, [(0.75, top), (fx - r, top)], head=False)
     ax.text(0.7, top, "Cₜ₋₁", ha="right", va="center", fontsize=13, color=INK)
+    ax.text(0.05, top - 0.32, "from step t−1", ha="left", va="center", fontsize=8, color=MUTED)
     _arrow(ax, [(fx + r, top), (cx - r, top)], head=False)
-    _arrow(ax, [(cx + r, top), (8.95, top)])
+    _arrow(ax, [(cx + r, top), (hx - 0.1, top)], head=False)          # a gap where hₜ crosses on its way up
+    _arrow(ax, [(hx + 0.1, top), (8.95, top)])
     ax.text(9.0, top, "Cₜ", ha="left", va="center", fontsize=13, color=INK)
     _op(ax, (fx, top), "×")
     _op(ax, (cx, top), "+")
@@ -438,11 +453,15 @@ def lstm_cell(ax=None):
     _dot(ax, (hx, out_y))
     _arrow(ax, [(hx, out_y), (hx, bus), (8.95, bus)])
     ax.text(9.0, bus, "hₜ", ha="left", va="center", fontsize=13, color=INK)
-    _arrow(ax, [(hx, out_y), (hx, 5.55)], zorder=6, halo=CELL_FACE)                # up, over the cell state
+    ax.text(9.0, bus - 0.32, "to step t+1", ha="left", va="center", fontsize=8, color=MUTED)
+    _arrow(ax, [(hx, out_y), (hx, 5.55)])                                           # up, over the cell state
     ax.text(hx, 5.62, "hₜ", ha="center", va="bottom", fontsize=13, color=INK)
+    ax.text(hx + 0.12, 5.3, "output", ha="left", va="center", fontsize=8, color=MUTED)
 
     ax.text(4.7, -0.5, "Cₜ = fₜ ⊙ Cₜ₋₁ + iₜ ⊙ C̃ₜ          hₜ = oₜ ⊙ tanh(Cₜ)", ha="center", va="center",
             fontsize=13, color=INK)
     ax.text(4.7, -0.95, "each gate: σ or tanh of W [hₜ₋₁; xₜ] + b, its own W (nₕ, nₕ + nₓ) and b (nₕ, 1); "
             "every state (nₕ, m)", ha="center", va="center", fontsize=9, color=MUTED)
+    if given:
+        _fit_text(ax, xlim, ylim, first)
     return ax.figure
