@@ -349,7 +349,7 @@ def rnn_cell(ax=None):
     top), which goes through one layer, tanh(Wₕ [hₜ₋₁; xₜ] + bₕ). The new state hₜ leaves to the right (to the
     next step) and up (to the output). The caption gives the equation and the shapes.
     """
-    xlim, ylim = (-0.1, 8.7), (-1.05, 3.95)
+    xlim, ylim = (-0.1, 8.95), (-1.05, 3.95)
     given, first = ax is not None, 0 if ax is None else len(ax.texts)
     if ax is None:
         _, ax = _new_figure(xlim[1] - xlim[0], ylim[1] - ylim[0])
@@ -390,7 +390,7 @@ def lstm_cell(ax=None):
     σ (iₜ, input), tanh (C̃ₜ, candidate) and σ (oₜ, output). tanh(Cₜ) times oₜ gives hₜ, which leaves to the right
     (to the next step) and up (to the output). The caption gives the two state equations and the shapes.
     """
-    xlim, ylim = (-0.15, 9.55), (-1.35, 6.05)
+    xlim, ylim = (-0.15, 9.75), (-1.35, 6.05)
     given, first = ax is not None, 0 if ax is None else len(ax.texts)
     if ax is None:
         _, ax = _new_figure(xlim[1] - xlim[0], ylim[1] - ylim[0])
