@@ -23,8 +23,21 @@ STUDENTS: dict[str, dict] = {
     "ada": {},
     # predict forgets to transpose the result back into rows (cost_function inherits the mistake);
     # softmax normalises the rows instead of the columns; writes notebook 08's cost with numpy (fails under jit);
-    # keeps a (cache of its own) but transposes dw in dense_backward
-    "ben": {"05_classifier": {"softmax": """
+    # keeps a (cache of its own) but transposes dw in dense_backward; max_pool_backward writes (=) where
+    # overlapping windows should add up
+    "ben": {"06_cnn": {"max_pool_backward": """
+                x, size, stride = cache
+                dx = np.zeros(x.shape)
+                N, C, H_out, W_out = dout.shape
+                for n in range(N):
+                    for c in range(C):
+                        for i in range(H_out):
+                            for j in range(W_out):
+                                window = x[n, c, i * stride:i * stride + size, j * stride:j * stride + size]
+                                u, v = np.unravel_index(np.argmax(window), window.shape)
+                                dx[n, c, i * stride + u, j * stride + v] = dout[n, c, i, j]
+                return dx"""},
+            "05_classifier": {"softmax": """
                 e = np.exp(z - z.max(axis=1, keepdims=True))
                 return e / e.sum(axis=1, keepdims=True)""", "dense_forward": """
                 return w @ a + b, {"input": a, "weights": w}""", "dense_backward": """
@@ -36,10 +49,16 @@ STUDENTS: dict[str, dict] = {
                     a = 1 / (1 + np.exp(-(np.asarray(w_l) @ a + np.asarray(b_l))))
                 return float(np.sum((a.T - y) ** 2) / a.shape[1])"""},
             "02_forward_pass": {"predict": "return forward_pass(np.transpose(X), w, b)"}},
-    # the textbook sigmoid: overflows (RuntimeWarning) at z = -1000 but the values are right
-    "chloe": {"02_forward_pass": {"sigmoid": "return 1 / (1 + np.exp(-z))"}},
+    # the textbook sigmoid: overflows (RuntimeWarning) at z = -1000 but the values are right;
+    # stacks [x_t; h_prev] the other way round in the RNN cell
+    "chloe": {"02_forward_pass": {"sigmoid": "return 1 / (1 + np.exp(-z))"},
+              "07_lstm": {"rnn_cell_forward": """
+                  xh = np.vstack([x_t, h_prev])
+                  h_t = np.tanh(params["Wh"] @ xh + params["bh"])
+                  return h_t, (xh, h_t)"""}},
     # steps uphill in one_step_gd, flips the sign of the cost derivative in backprop, flips the kernel (the
-    # textbook's convolution) in notebook 06, and steps uphill again in notebook 08's gd_step
+    # textbook's convolution) in notebook 06's convolution and in its backward pass, and steps uphill again in
+    # notebook 08's gd_step
     "dmitri": {
         "08_jax": {"gd_step": """
             w_grads, b_grads = jax_gradient(X, y, w, b)
@@ -52,7 +71,18 @@ STUDENTS: dict[str, dict] = {
             for i in range(out.shape[0]):
                 for j in range(out.shape[1]):
                     out[i, j] = np.sum(image[i * stride:i * stride + kh, j * stride:j * stride + kw] * kernel)
-            return out"""},
+            return out""", "conv2d_backward": """
+            x, w, b, stride, padding = cache
+            xp = np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding)))
+            F, C, kh, kw = w.shape
+            flipped = w[:, :, ::-1, ::-1]
+            dxp, dw = np.zeros(xp.shape), np.zeros(w.shape)
+            for i in range(dout.shape[2]):
+                for j in range(dout.shape[3]):
+                    rows, cols = slice(i * stride, i * stride + kh), slice(j * stride, j * stride + kw)
+                    dw += np.tensordot(dout[:, :, i, j], xp[:, :, rows, cols], axes=([0], [0]))
+                    dxp[:, :, rows, cols] += np.tensordot(dout[:, :, i, j], flipped, axes=([1], [0]))
+            return dxp[:, :, padding:padding + x.shape[2], padding:padding + x.shape[3]], dw, dout.sum(axis=(0, 2, 3))"""},
         "03_gradient_descent": {"one_step_gd": """
             new_w = [w_l + lr * g for w_l, g in zip(w, w_pds)]
             new_b = [b_l + lr * g for b_l, g in zip(b, b_pds)]
@@ -107,7 +137,7 @@ STUDENTS: dict[str, dict] = {
               "05_classifier": {name: TODO for name in ("cross_entropy_prime", "dense_forward", "dense_backward",
                                                         "sgd_epoch", "momentum_update", "rmsprop_update")}},
     # a syntax error in the perceptron cell: perceptron is never defined
-    # (and left the LSTM notebook and notebook 08's gradient unsolved: gd_step, which calls it, fails too);
+    # (and left the recurrent notebook and notebook 08's gradient unsolved: gd_step, which calls it, fails too);
     # sgd_epoch sends the error back without ReLU's derivative
     "grace": {"05_classifier": {"sgd_epoch": """
                  w, b, losses = list(w), list(b), []
@@ -124,7 +154,7 @@ STUDENTS: dict[str, dict] = {
                          w[l], b[l] = w[l] - lr * dw, b[l] - lr * db
                  return w, b, losses"""},
               "01_perceptron": {"perceptron": "return (np.asarray(X) @ w + b > 0).astype(int"},
-              "07_lstm": {"lstm_cell_forward": TODO},
+              "07_lstm": {name: TODO for name in ("rnn_cell_forward", "lstm_cell_forward", "lstm_cell_backward")},
               "08_jax": {"jax_gradient": TODO}},
     # an infinite training loop in an ungraded cell: that cell times out, the graded cells still count
     "hiro": {"03_gradient_descent": {EDITS: [("w, b, errors = GD(X, y, w0, b0, epoch=1000, lr=2.0, callback=live)",
@@ -156,8 +186,19 @@ STUDENTS: dict[str, dict] = {
                 return a"""}},
     # halves the cost (the ½ convention), drops the 2 in backprop's BP1, sums the cross-entropy over examples,
     # and calls jax.grad without argnums (the gradient with respect to X);
-    # puts RMSprop's eps under the square root, as Keras does
-    "kofi": {"08_jax": {"jax_gradient": "return jax.grad(jax_cost)(X, y, w, b)"},"02_forward_pass": {"cost_function": "return np.sum((predict(X, w, b) - y) ** 2) / (2 * np.shape(y)[0])"},
+    # puts RMSprop's eps under the square root, as Keras does; returns the padded dx from conv2d_backward
+    "kofi": {"06_cnn": {"conv2d_backward": """
+                x, w, b, stride, padding = cache
+                xp = np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding)))
+                F, C, kh, kw = w.shape
+                dxp, dw = np.zeros(xp.shape), np.zeros(w.shape)
+                for i in range(dout.shape[2]):
+                    for j in range(dout.shape[3]):
+                        rows, cols = slice(i * stride, i * stride + kh), slice(j * stride, j * stride + kw)
+                        dw += np.tensordot(dout[:, :, i, j], xp[:, :, rows, cols], axes=([0], [0]))
+                        dxp[:, :, rows, cols] += np.tensordot(dout[:, :, i, j], w, axes=([1], [0]))
+                return dxp, dw, dout.sum(axis=(0, 2, 3))"""},
+             "08_jax": {"jax_gradient": "return jax.grad(jax_cost)(X, y, w, b)"},"02_forward_pass": {"cost_function": "return np.sum((predict(X, w, b) - y) ** 2) / (2 * np.shape(y)[0])"},
              "05_classifier": {"cross_entropy": """
                 z = np.asarray(z, dtype=float)
                 top = z.max(axis=0)
@@ -180,8 +221,19 @@ STUDENTS: dict[str, dict] = {
                     w_grads[l] = delta @ activations[l].T
                 return w_grads, b_grads"""}},
     # nudges the caller's arrays in place (and never puts them back); sigmoid_prime returns σ itself;
-    # relu_prime is 1 at z = 0; averages notebook 08's per-example cost over the outputs
-    "lena": {"08_jax": {"per_example_cost": """
+    # relu_prime is 1 at z = 0; averages notebook 08's per-example cost over the outputs; sends C_t's gradient
+    # back without what it receives through h_t
+    "lena": {"07_lstm": {"lstm_cell_backward": """
+                 hx, c_prev, f, i, c_tilde, o, c_t, params = cache
+                 n_h = c_t.shape[0]
+                 dz = {"f": dc * c_prev * f * (1 - f), "i": dc * c_tilde * i * (1 - i),
+                       "c": dc * i * (1 - c_tilde ** 2), "o": dh * np.tanh(c_t) * o * (1 - o)}
+                 grads, dhx = {}, np.zeros_like(hx)
+                 for gate, g in dz.items():
+                     grads["W" + gate], grads["b" + gate] = g @ hx.T, g.sum(axis=1, keepdims=True)
+                     dhx = dhx + params["W" + gate].T @ g
+                 return dhx[n_h:], dhx[:n_h], dc * f, grads"""},
+             "08_jax": {"per_example_cost": """
                  def one(x, t, w, b):
                      a = x[:, None]
                      for w_l, b_l in zip(w, b):
