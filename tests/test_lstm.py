@@ -1,5 +1,5 @@
-"""LSTM cell and sequence: forward and BPTT against PyTorch's LSTMCell / LSTM (weights mapped), finite
-differences, and the cell agreeing with the sequence."""
+"""A plain RNN cell against PyTorch's RNNCell; the LSTM cell and sequence: forward and BPTT against PyTorch's
+LSTMCell / LSTM (weights mapped), finite differences, and the cell agreeing with the sequence."""
 import numpy as np
 import pytest
 
@@ -31,6 +31,31 @@ def _from_torch(module, n_h, suffix=""):
         out[f"W{g}"] = np.concatenate([wh[rows], wi[rows]], axis=1)
         out[f"b{g}"] = bi[rows, None]
     return out
+
+
+def test_rnn_cell_matches_torch_rnncell(nn, torch, rng):
+    n_x, n_h, m = 3, 4, 5
+    params = nnlab.init_rnn_params(n_x, n_h, seed=rng)
+    params["bh"] = params["bh"] + rng.standard_normal((n_h, 1))
+    x, h = rng.standard_normal((n_x, m)), rng.standard_normal((n_h, m))
+    h_t, _ = nn.rnn_cell_forward(x, h, params)
+    cell = torch.nn.RNNCell(n_x, n_h, nonlinearity="tanh", dtype=torch.float64)
+    with torch.no_grad():
+        cell.weight_ih.copy_(torch.tensor(params["Wh"][:, n_h:]))      # Wh acts on [h; x]: h's columns first
+        cell.weight_hh.copy_(torch.tensor(params["Wh"][:, :n_h]))
+        cell.bias_ih.copy_(torch.tensor(params["bh"][:, 0]))
+        cell.bias_hh.zero_()
+    expected = cell(torch.tensor(x.T.copy()), torch.tensor(h.T.copy())).detach().numpy().T
+    np.testing.assert_allclose(np.asarray(h_t), expected, rtol=1e-13, atol=1e-15)
+    assert np.shape(h_t) == (n_h, m)
+
+
+def test_rnn_cell_refuses_mismatched_shapes(nn, rng):
+    params = nnlab.init_rnn_params(3, 4, seed=0)
+    with pytest.raises(ValueError, match=r"Wh \(n_h, n_h \+ n_x\)"):
+        nn.rnn_cell_forward(rng.standard_normal((2, 5)), np.zeros((4, 5)), params)
+    with pytest.raises(ValueError, match="needs Wh and bh"):
+        nn.rnn_cell_forward(rng.standard_normal((3, 5)), np.zeros((4, 5)), {"W": params["Wh"]})
 
 
 def test_cell_matches_torch_lstmcell(nn, torch, rng):
