@@ -53,6 +53,16 @@ CELLS = f"""() => {{
   return out;
 }}"""
 
+WRITTEN = f"""() => {{
+  const cells = {PANEL}.content.model.cells, out = [];
+  for (let i = 0; i < cells.length; i++) {{
+    const c = cells.get(i), text = c.sharedModel.getSource();
+    if (c.type === 'markdown' && (text.startsWith('### Written question') || text === 'YOUR ANSWER HERE'))
+      out.push({{question: text.startsWith('###'), editable: c.getMetadata('editable') !== false}});
+  }}
+  return out;
+}}"""
+
 IMAGES = """() => Array.from(document.querySelectorAll(
   '.jp-OutputArea-output.jp-RenderedImage img, .jp-OutputArea-output img.widget-image'
 )).map(img => ({src: img.src.slice(0, 40), width: img.naturalWidth, widget: img.classList.contains('widget-image')}))"""
@@ -165,6 +175,10 @@ def test_release_notebook_fails_only_where_students_write_code(aid, lab, lab_pag
     assert errors == {"NotImplementedError"}, errors
     stderr = [(i, o["text"][:200]) for i, o in outputs(cells) if o.get("name") == "stderr"]
     assert not stderr, stderr
+    # the written questions: each a read-only question followed by an answer cell the student can edit
+    written = page.evaluate(WRITTEN)
+    assert len(written) >= 4 and written == [{"question": True, "editable": False},
+                                             {"question": False, "editable": True}] * (len(written) // 2), written
     screenshot(page, f"release-{aid}")
     shut_down_kernels(lab)
 
