@@ -170,7 +170,10 @@ def _max_pool_cases():
             Case("a batch of 2 images with 3 channels", (rng.normal(size=(2, 3, 6, 6)),)),
             Case("3×3 windows with stride 2 overlap, on a 7×5 input", (rng.normal(size=(1, 2, 7, 5)),),
                  {"size": 3, "stride": 2}),
-            Case("a 5×5 input: the last row and column fit no window", (rng.normal(size=(2, 1, 5, 5)),))]
+            Case("a 5×5 input: the last row and column fit no window", (rng.normal(size=(2, 1, 5, 5)),)),
+            Case("2×2 windows with stride 1: each overlaps the next", (rng.normal(size=(1, 2, 4, 5)),),
+                 {"size": 2, "stride": 1}),
+            Case("1×1 windows with stride 2: every other entry", (rng.normal(size=(2, 1, 5, 4)),), {"size": 1})]
 
 
 def _max_pool_random(rng):
@@ -178,6 +181,12 @@ def _max_pool_random(rng):
     size = int(rng.integers(1, 4))
     H, W = (int(n) for n in rng.integers(size, size + 6, size=2))
     return Case("random", (rng.normal(size=(N, C, H, W)),), {"size": size, "stride": int(rng.integers(1, 4))})
+
+
+def _whole_block_max(x, size=2, stride=2):
+    """Each window's maximum taken over every image and channel at once (the max without its axes)."""
+    out = max_pool_forward(x, size, stride)[0]
+    return np.broadcast_to(out.max(axis=(0, 1), keepdims=True), out.shape).copy(), None
 
 
 MAX_POOL_FORWARD = Spec(
@@ -193,9 +202,17 @@ MAX_POOL_FORWARD = Spec(
                       "entry.", avg_pool_forward),
               Mistake("stride-is-size", "your windows move by their size; they move by stride (which may differ "
                       "from size, and windows may then overlap).",
-                      lambda x, size=2, stride=2: max_pool_forward(x, size, size))),
+                      lambda x, size=2, stride=2: max_pool_forward(x, size, size)),
+              Mistake("whole-block", "each of your maxima is the same for every image and channel: it is taken "
+                      "over the whole block x[:, :, rows, columns]. Each image and channel has its own maximum "
+                      "per window: take the max over the window's rows and columns only (axis=(2, 3)).",
+                      _whole_block_max)),
     hints={"shape": "the output is (N, C, H_out, W_out): every image and channel is pooled on its own, and "
                     + POOL_SIZE,
+           "raised:out of bounds": "an index went past the edge of an array: out has (H − size) // stride + 1 "
+                                   "rows (and likewise columns), and out[:, :, i, j] is the window that starts "
+                                   "at row i·stride and column j·stride of x, so index out by the window's "
+                                   "number, not by the row or column where it starts.",
            "axes": "the output keeps x's axis order (N, C, H_out, W_out): pool each image's channels in place."},
 )
 
@@ -221,10 +238,11 @@ def _conv_pair_random(rng):
     return _with_dout(rng, _conv2d_random(rng))
 
 
-def _conv_backward_by_windows(dout, x, w, b, stride=1, padding=0, step=None, accumulate=True, flip=False):
+def _conv_backward_by_windows(dout, x, w, b, stride=1, padding=0, step=None, accumulate=True, flip=False,
+                              crop=True):
     """The backward pass written window by window, with the slips students make: windows placed ``step``
     apart instead of ``stride`` apart, ∂x written (=) instead of added (+=) where windows overlap, ∂x sent back
-    through the flipped kernel."""
+    through the flipped kernel, ∂x of the padded input returned uncropped."""
     dout, x, w = (np.asarray(a, float) for a in (dout, x, w))
     step = stride if step is None else step
     xp = np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding)))
@@ -243,21 +261,20 @@ def _conv_backward_by_windows(dout, x, w, b, stride=1, padding=0, step=None, acc
             else:
                 dxp[window] = share
     H, W = x.shape[2:]
-    return dxp[:, :, padding:padding + H, padding:padding + W], dw, dout.sum(axis=(0, 2, 3))
-
-
-def _conv_dx_padded(dout, x, w, b, stride=1, padding=0):
-    dx, dw, db = _conv_backward_by_windows(dout, x, w, b, stride, padding)
-    xp_shape = (x.shape[0], x.shape[1], x.shape[2] + 2 * padding, x.shape[3] + 2 * padding)
-    full = np.zeros(xp_shape)
-    full[:, :, padding:padding + x.shape[2], padding:padding + x.shape[3]] = dx
-    return full, dw, db
+    dx = dxp[:, :, padding:padding + H, padding:padding + W] if crop else dxp
+    return dx, dw, dout.sum(axis=(0, 2, 3))
 
 
 def _conv_first_image(dout, x, w, b, stride=1, padding=0):
     """dx right, dw and db from the batch's first image only."""
     _, dw, db = _conv_pair(np.asarray(dout)[:1], np.asarray(x)[:1], w, b, stride, padding)
     return _conv_pair(dout, x, w, b, stride, padding)[0], dw, db
+
+
+def _conv_last_image_dw(dout, x, w, b, stride=1, padding=0):
+    """dx and db right, dw from the batch's last image only (dw reset inside the loop over the images)."""
+    dx, _, db = _conv_pair(dout, x, w, b, stride, padding)
+    return dx, _conv_pair(np.asarray(dout)[-1:], np.asarray(x)[-1:], w, b, stride, padding)[1], db
 
 
 def _conv_replace(which, value):
@@ -292,14 +309,28 @@ CONV2D_BACKWARD = Spec(
                       "the way back.",
                       lambda dout, x, w, b, stride=1, padding=0:
                       _conv_backward_by_windows(dout, x, w, b, stride, padding, step=1)),
+              Mistake("stride-padding-ignored", "your backward pass uses stride 1 and no padding whatever the "
+                      "forward pass used: keep stride and padding in the cache, pad x as on the way forward and "
+                      "place window (i, j) at row i·stride and column j·stride.",
+                      lambda dout, x, w, b, stride=1, padding=0: _conv_backward_by_windows(dout, x, w, b)),
               Mistake("dx-padded", "your dx has the padded input's shape: the zeros added by the padding are not "
-                      "inputs, so cut padding rows and columns off each side of dx at the end.", _conv_dx_padded),
+                      "inputs, so cut padding rows and columns off each side of dx at the end.",
+                      lambda *a, **k: _conv_backward_by_windows(*a, **k, crop=False)),
               Mistake("db-mean", "your db is the mean of dout over the images and positions; b_f is added at every "
                       "position of every image, so its gradient is their sum.",
                       _conv_replace(2, lambda dout, x, w: dout.mean(axis=(0, 2, 3)))),
+              Mistake("db-keepdims", "your db has shape (1, F, 1, 1); b is (F,), one number per filter: sum dout "
+                      "over the images, rows and columns without keeping those axes.",
+                      _conv_replace(2, lambda dout, x, w: dout.sum(axis=(0, 2, 3), keepdims=True))),
+              Mistake("db-per-image", "your db has one row per image, (N, F): b serves every image of the batch, so "
+                      "its gradient adds up over the images as well as over the rows and columns, one number per "
+                      "filter (F,).", _conv_replace(2, lambda dout, x, w: dout.sum(axis=(2, 3)))),
               Mistake("dw-first-image", "your dw counts the first image only: the same weights serve every image "
                       "of the batch, so dw adds up the contributions of all N images (and so does db).",
-                      _conv_first_image)),
+                      _conv_first_image),
+              Mistake("dw-last-image", "your dw counts the last image only (is dw reset inside the loop over the "
+                      "images?): the same weights serve every image of the batch, so dw adds up the contributions "
+                      "of all N images.", _conv_last_image_dw)),
     hints={"raised:which makes the cache": "your conv2d_forward raised on these inputs, so there was no cache to "
                                            "pass on: make conv2d_forward pass its own check first.",
            "raised:values to unpack": "a value was unpacked into the wrong number of names: if it is the cache, "
@@ -308,7 +339,9 @@ CONV2D_BACKWARD = Spec(
            "raised:could not be broadcast": "two arrays whose shapes do not fit met in an entry-by-entry "
                                             "operation: dout is (N, F, H_out, W_out), a window of the padded input "
                                             "(N, C, kh, kw) and a filter (F, C, kh, kw); contract over F to get a "
-                                            "window's dx, over N to get dw.",
+                                            "window's dx, over N to get dw. A window comes out smaller than "
+                                            "kh × kw where it runs off the input: cut it from x padded as on the "
+                                            "way forward, at row i·stride and column j·stride.",
            "shape": "dx, dw and db have the shapes of x (N, C, H, W), w (F, C, kh, kw) and b (F,)."},
     depends=("conv2d_forward",),
     substitute=False,
@@ -333,14 +366,23 @@ def _pool_pair_cases():
     overlap = rng.normal(size=(1, 2, 7, 7))
     ragged = rng.normal(size=(2, 1, 5, 5))
     tied_overlap = rng.integers(0, 2, size=(1, 1, 5, 5)).astype(float)
-    return [Case("deck 000's example, dout [[1, 2], [3, 4]]", (np.array([[[[1.0, 2.0], [3.0, 4.0]]]]), deck)),
-            Case("ties: small integers, so several entries share a window's maximum",
-                 (_pool_dout(rng, ties), ties)),
-            Case("3×3 windows with stride 2: an entry can be the maximum of two windows",
-                 (_pool_dout(rng, overlap, 3, 2), overlap), {"size": 3, "stride": 2}),
-            Case("a 5×5 input: the last row and column get no gradient", (_pool_dout(rng, ragged), ragged)),
-            Case("ties and overlapping windows (2×2, stride 1)", (_pool_dout(rng, tied_overlap, 2, 1), tied_overlap),
-                 {"size": 2, "stride": 1})]
+    cases = [Case("deck 000's example, dout [[1, 2], [3, 4]]", (np.array([[[[1.0, 2.0], [3.0, 4.0]]]]), deck)),
+             Case("ties: small integers, so several entries share a window's maximum",
+                  (_pool_dout(rng, ties), ties)),
+             Case("3×3 windows with stride 2: an entry can be the maximum of two windows",
+                  (_pool_dout(rng, overlap, 3, 2), overlap), {"size": 3, "stride": 2}),
+             Case("a 5×5 input: the last row and column get no gradient", (_pool_dout(rng, ragged), ragged)),
+             Case("ties and overlapping windows (2×2, stride 1)", (_pool_dout(rng, tied_overlap, 2, 1), tied_overlap),
+                  {"size": 2, "stride": 1})]
+    ragged_rows = rng.normal(size=(1, 2, 5, 4))
+    exact_overlap = rng.normal(size=(2, 1, 4, 6))
+    ragged_columns = rng.normal(size=(2, 2, 4, 5))
+    return cases + [
+        Case("a 5×4 input: only the last row gets no gradient", (_pool_dout(rng, ragged_rows), ragged_rows)),
+        Case("a 4×5 input: only the last column gets no gradient",
+             (_pool_dout(rng, ragged_columns), ragged_columns)),
+        Case("2×2 windows with stride 1 on a 4×6 input: they overlap and reach every edge",
+             (_pool_dout(rng, exact_overlap, 2, 1), exact_overlap), {"size": 2, "stride": 1})]
 
 
 def _pool_pair_random(rng):
@@ -355,7 +397,8 @@ def _pool_pair_random(rng):
 
 def _pool_backward_by_windows(dout, x, size=2, stride=2, pick="first", accumulate=True):
     """The backward pass window by window: the gradient to the ``first`` maximum, the ``last``, ``every`` tied
-    maximum, or ``spread`` over the window; added (+=) or written (=) where windows overlap."""
+    maximum, or ``spread`` over the window; added (+=) or written (=) where windows overlap: at the chosen entry
+    only (``accumulate=False``), or the whole window's share, zeros included (``accumulate="window"``)."""
     dout, x = np.asarray(dout, float), np.asarray(x, float)
     dx = np.zeros_like(x)
     for n, c, i, j in np.ndindex(dout.shape):
@@ -369,7 +412,9 @@ def _pool_backward_by_windows(dout, x, size=2, stride=2, pick="first", accumulat
             share = np.zeros(window.size)
             share[chosen] = dout[n, c, i, j]
             share = share.reshape(window.shape)
-        if accumulate:
+        if accumulate == "window":
+            dx[n, c, rows, cols] = share
+        elif accumulate:
             dx[n, c, rows, cols] += share
         else:
             dx[n, c, rows, cols] = np.where(share != 0, share, dx[n, c, rows, cols])
@@ -399,6 +444,18 @@ MAX_POOL_BACKWARD = Spec(
               Mistake("assigned", "where windows overlap, an entry that is the maximum of two windows keeps only "
                       "one window's gradient; it gets both: add (+=) rather than assign.",
                       lambda *a, **k: _pool_backward_by_windows(*a, **k, accumulate=False)),
+              Mistake("window-assigned", "where windows overlap, each window's share was written (=) over the whole "
+                      "window, zeros included, so a later window wiped out the gradient an earlier one gave to "
+                      "their common entries; add (+=) each window's share rather than assign it.",
+                      lambda *a, **k: _pool_backward_by_windows(*a, **k, accumulate="window")),
+              Mistake("no-stride", "your backward pass places window (i, j) at row i·size and column j·size; on "
+                      "the way forward it started at row i·stride and column j·stride, and it must be the same "
+                      "window on the way back.",
+                      lambda dout, x, size=2, stride=2: _pool_backward_by_windows(dout, x, size, size)),
+              Mistake("window-defaults", "your backward pass uses 2 × 2 windows with stride 2 whatever the forward "
+                      "pass used: keep size and stride in the cache, so that the backward pass walks the forward "
+                      "pass's windows.",
+                      lambda dout, x, size=2, stride=2: _pool_backward_by_windows(dout, x, 2, 2)),
               Mistake("whole-window", "every entry of a window got the window's whole gradient; only the maximum "
                       "influenced the output, so the others get 0.",
                       lambda dout, x, size=2, stride=2: _pool_backward_by_windows(dout, x, size, stride, "spread")
@@ -408,6 +465,10 @@ MAX_POOL_BACKWARD = Spec(
            "raised:values to unpack": "a value was unpacked into the wrong number of names: if it is the cache, "
                                       "max_pool_backward must take it apart as your max_pool_forward puts it "
                                       "together.",
+           "raised:empty sequence|zero-size array": "a window came out empty: the backward pass looked for a "
+                                                    "maximum past the input's edge. Window (i, j) starts at row "
+                                                    "i·stride and column j·stride with the forward pass's size "
+                                                    "and stride: keep both in the cache.",
            "shape": "dx has x's shape (N, C, H, W): entries that no window reaches, or that are no window's "
                     "maximum, get 0."},
     depends=("max_pool_forward",),

@@ -153,7 +153,10 @@ RNN_CELL_FORWARD = Spec(
                       lambda x_t, h_prev, params: _rnn_with(x_t, h_prev, params, order="xh")),
               Mistake("no-bias", "your h_t leaves out the bias: h_t = tanh(Wh [h_prev; x_t] + bh).",
                       lambda x_t, h_prev, params: _rnn_with(x_t, h_prev, params, bias=False))),
-    hints={"raised:could not be broadcast|matmul|not aligned":
+    hints={"raised:KeyError": "params holds two entries, Wh (n_h, n_h + n_x) and bh (n_h, 1): one matrix acts on "
+                              "the stacked [h_prev; x_t] (its first n_h columns meet h_prev, the others x_t), so "
+                              "there are no separate weights for h and x.",
+           "raised:could not be broadcast|matmul|not aligned":
            "shapes that do not fit met: Wh is (n_h, n_h + n_x) and acts on the column stack [h_prev; x_t] of shape "
            "(n_h + n_x, m) (np.concatenate along axis 0, or np.vstack); bh (n_h, 1) is added to every column."},
 )
@@ -181,10 +184,10 @@ def _lstm_pair_random(rng):
 
 
 def _lstm_backward_with(dh, dc, x_t, h_prev, c_prev, params, through_h=True, into_c_prev="f", gate_slip=None,
-                        stack="hx", mean=False):
+                        stack="hx", mean=False, swapped=False):
     """The backward step written gate by gate, with the slips students make: C_t's gradient without the path
     through h_t, ∂L/∂C_{t−1} without the forget gate, a gate's derivative slip, [x; h] split the wrong way round,
-    bias gradients averaged instead of summed."""
+    bias gradients averaged instead of summed, dx and dh_prev returned in each other's places."""
     dh, dc, x_t, h_prev, c_prev = (np.asarray(a, float) for a in (dh, dc, x_t, h_prev, c_prev))
     hx = np.concatenate([h_prev, x_t])
     z = {g: params[f"W{g}"] @ hx + params[f"b{g}"] for g in "fico"}
@@ -196,6 +199,11 @@ def _lstm_backward_with(dh, dc, x_t, h_prev, c_prev, params, through_h=True, int
           "c": dC * i * (1 - g ** 2)}
     if gate_slip == "candidate-sigmoid":
         dz["c"] = dC * i * g * (1 - g)
+    elif gate_slip == "forget-new-cell":
+        dz["f"] = dC * c_t * f * (1 - f)
+    elif gate_slip == "sigmoid-of-gates":
+        dz.update(o=dh * tanh_c * sigmoid(o) * (1 - sigmoid(o)), f=dC * c_prev * sigmoid(f) * (1 - sigmoid(f)),
+                  i=dC * g * sigmoid(i) * (1 - sigmoid(i)))
     elif gate_slip == "tanh-prime-of-c-missing":
         dz["o"] = dh * tanh_c * o * (1 - o)
         dC = dc + dh * o
@@ -208,7 +216,7 @@ def _lstm_backward_with(dh, dc, x_t, h_prev, c_prev, params, through_h=True, int
     for k in "fico":
         grads[f"W{k}"], grads[f"b{k}"] = dz[k] @ hx.T, reduce(dz[k])
     dc_prev = {"f": dC * f, "none": dC, "c": dc * f}[into_c_prev]
-    return dx, dh_prev, dc_prev, grads
+    return (dh_prev, dx, dc_prev, grads) if swapped else (dx, dh_prev, dc_prev, grads)
 
 
 def _slip(**kind):
@@ -241,12 +249,23 @@ LSTM_CELL_BACKWARD = Spec(
               Mistake("x-first", "you split d[h_{t−1}; x_t] as if x_t were on top; the forward pass stacked h_{t−1} "
                       "first, so its first n_h rows are dh_prev and the rest dx.", _slip(stack="xh")),
               Mistake("b-mean", "your bias gradients are means over the m examples; like the weights', they are "
-                      "sums (each example adds its share).", _slip(mean=True))),
+                      "sums (each example adds its share).", _slip(mean=True)),
+              Mistake("forget-new-cell", "your forget gate's gradient uses C_t; f_t multiplies the previous cell "
+                      "state, so ∂C_t/∂f_t = C_{t−1}.", _slip(gate_slip="forget-new-cell")),
+              Mistake("sigmoid-of-gates", "your gates' derivatives apply σ once more to gates that are already σ's "
+                      "outputs: with f_t = σ(z), σ'(z) = f_t ⊙ (1 − f_t), read off the gate itself (and likewise "
+                      "for i_t and o_t).", _slip(gate_slip="sigmoid-of-gates")),
+              Mistake("dx-dh-swapped", "dx and dh_prev come back in each other's places: return (dx, dh_prev, "
+                      "dc_prev, grads), dx first.", _slip(swapped=True))),
     hints={"raised:which makes the cache": "your lstm_cell_forward raised on these inputs, so there was no cache "
                                            "to pass on: make lstm_cell_forward pass its own check first.",
            "raised:values to unpack": "a value was unpacked into the wrong number of names: if it is the cache, "
                                       "lstm_cell_backward must take it apart into the same items, in the same "
                                       "order, as your lstm_cell_forward puts it together.",
+           "raised:NameError: name '": "lstm_cell_backward used a name it does not define (a variable of your "
+                                       "notebook, perhaps): it is called with dh, dc and the cache alone, so "
+                                       "anything else it needs (the weights, say) must travel in the cache your "
+                                       "lstm_cell_forward returns.",
            "shape": "dx is (n_x, m), dh_prev and dc_prev (n_h, m), and each grads entry has its parameter's "
                     "shape: W (n_h, n_h + n_x), b (n_h, 1)."},
     depends=("lstm_cell_forward",),

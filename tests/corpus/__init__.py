@@ -1,4 +1,4 @@
-"""A corpus of realistic student answers to the 25 graded challenges, one data module per notebook.
+"""A corpus of realistic student answers to the 35 graded challenges, one data module per notebook.
 
 Each module holds ``ENTRIES``, a list of dicts:
 

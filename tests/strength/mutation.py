@@ -446,7 +446,22 @@ def judge(ch: Challenge, mutant: Mutant) -> dict:
             "exposed": exposed}
 
 
+def _poison_uninitialised_memory() -> None:
+    """In a worker: ``np.empty`` and ``np.empty_like`` fill float arrays with NaN, so a mutant that leaves part
+    of an uninitialised result unwritten (e.g. a fast path taken where it does not cover every entry) is judged
+    by what it computed, not by whatever the memory held (tiny denormals, often within tolerance)."""
+    def poisoned(make):
+        def make_poisoned(*args, **kwargs):
+            out = make(*args, **kwargs)
+            if out.dtype.kind in "fc":
+                out.fill(np.nan)
+            return out
+        return make_poisoned
+    np.empty, np.empty_like = poisoned(np.empty), poisoned(np.empty_like)
+
+
 def _child(work, job, conn) -> None:
+    _poison_uninitialised_memory()
     soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     with open("/proc/self/statm") as f:                  # cap memory: 2 GiB above what the fork inherits
         size = int(f.read().split()[0]) * resource.getpagesize()
