@@ -52,6 +52,52 @@ def solution_lines(aid) -> set[str]:
     return lines
 
 
+def _toolkit_text() -> str:
+    """Every toolkit module of nnlab (outside answers/ and the checks' spec modules), as one text."""
+    return "".join(p.read_text(encoding="utf-8") for p in sorted((REPO / "nnlab").rglob("*.py"))
+                   if "answers" not in p.parts and not (p.parent.name == "checks" and p.name.startswith("nb")))
+
+
+#: lines the reference answers share with toolkit modules: loops, unpacking and set-up, no maths of an answer
+#: (a copy of an answer's maths in the toolkit would add lines here, and fail the test below instead)
+SHARED_WITH_TOOLKIT = frozenset({
+    "for _ in range(int(epochs)):", "rng = np.random.default_rng(seed)", "if a.shape[0] != w[0].shape[1]:",
+    "for wl, bl in zip(w, b):", "return g / x.shape[1]", "caches.append(cache)",
+    "parts = window_slices(size, stride, Ho, Wo)", "out = x[next(parts)].copy()",
+    "return out, PoolCache(x, out, size, stride)", "x, out, size, stride = cache",
+    "for s in window_slices(size, stride, *out.shape[2:]):", "W, b, n_h = fuse_gates(params)",
+    "n_h = W.shape[0] // 4", "W, b, n_h = fuse_gates(params, JAX)",
+})
+
+
+def answer_lines(aid) -> set[str]:
+    """The lines of an assignment's reference answers, numpy and JAX: every function its answers modules define,
+    graded or helper, without docstrings and comments, of at least 20 characters."""
+    import ast
+    lines = set()
+    for tree_root in (REPO / "nnlab" / "answers", REPO / "nnlab" / "jax" / "answers"):
+        path = tree_root / f"nb{aid}.py"
+        if not path.exists():
+            continue
+        source = path.read_text(encoding="utf-8")
+        for node in ast.parse(source).body:
+            if isinstance(node, ast.FunctionDef):
+                body = node.body[1:] if ast.get_docstring(node) else node.body
+                text = "\n".join(ast.get_source_segment(source, stmt) for stmt in body)
+                lines |= {line.strip() for line in text.splitlines()
+                          if len(line.strip()) >= 20 and not line.strip().startswith("#")}
+    return lines
+
+
+def test_the_toolkit_shares_no_maths_with_the_answers():
+    """The toolkit (which the kit holds) repeats no line of an answer but a few lines of set-up: a layer or a
+    sequence function that needs an answer's maths calls the answer (Dense's, Conv2D's and MaxPool2D's passes,
+    lstm_forward's and lstm_backward's steps, their JAX twins)."""
+    toolkit = _toolkit_text()
+    shared = {line for aid in GRADED for line in answer_lines(aid) if line in toolkit}
+    assert shared <= SHARED_WITH_TOOLKIT, sorted(shared - SHARED_WITH_TOOLKIT)
+
+
 @pytest.fixture(scope="module", params=list(KITS))
 def kit(request, tmp_path_factory):
     closed = KITS[request.param]
@@ -186,6 +232,21 @@ def test_no_file_of_the_kit_holds_a_hidden_seed_or_a_solution_line(kit):
             holders = [p for p, t in texts.items() if line in t]
             assert not holders, (aid, line, holders)
     assert not (report.path / "solutions").exists() and not (report.path / "autograder").exists()
+
+
+def test_no_file_of_the_kit_holds_an_open_assignments_reference_answer(kit):
+    """Nor the reference answers' own lines: the toolkit calls the answers (above), so while a notebook is open
+    the kit has the student's functions there and no copy."""
+    name, report = kit
+    closed = {f"nb{aid}.py" for aid in GRADED if aid not in report.open}     # answers the kit may hold in full
+    texts = {p: p.read_text(encoding="utf-8") for p in report.path.rglob("*.py")
+             if not (p.parent.name == "answers" and p.name in closed)}
+    for aid in report.open:
+        lines = answer_lines(aid) - SHARED_WITH_TOOLKIT
+        assert lines, aid
+        for line in lines:
+            holders = [p.relative_to(report.path) for p, t in texts.items() if line in t]
+            assert not holders, (aid, line, holders)
 
 
 def test_the_kit_gives_the_full_librarys_messages_for_every_named_mistake(kit):
