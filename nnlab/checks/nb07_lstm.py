@@ -194,7 +194,8 @@ def _lstm_backward_with(dh, dc, x_t, h_prev, c_prev, params, through_h=True, int
     f, i, o, g = sigmoid(z["f"]), sigmoid(z["i"]), sigmoid(z["o"]), np.tanh(z["c"])
     c_t = f * c_prev + i * g
     tanh_c = np.tanh(c_t)
-    dC = dc + dh * o * (1 - tanh_c ** 2) if through_h else dc
+    tanh_prime = 1 if gate_slip == "tanh-prime-of-c-missing" else 1 - tanh_c ** 2
+    dC = dc + dh * o * tanh_prime if through_h else dc
     dz = {"o": dh * tanh_c * o * (1 - o), "f": dC * c_prev * f * (1 - f), "i": dC * g * i * (1 - i),
           "c": dC * i * (1 - g ** 2)}
     if gate_slip == "candidate-sigmoid":
@@ -204,10 +205,6 @@ def _lstm_backward_with(dh, dc, x_t, h_prev, c_prev, params, through_h=True, int
     elif gate_slip == "sigmoid-of-gates":
         dz.update(o=dh * tanh_c * sigmoid(o) * (1 - sigmoid(o)), f=dC * c_prev * sigmoid(f) * (1 - sigmoid(f)),
                   i=dC * g * sigmoid(i) * (1 - sigmoid(i)))
-    elif gate_slip == "tanh-prime-of-c-missing":
-        dz["o"] = dh * tanh_c * o * (1 - o)
-        dC = dc + dh * o
-        dz.update(f=dC * c_prev * f * (1 - f), i=dC * g * i * (1 - i), c=dC * i * (1 - g ** 2))
     dhx = sum(params[f"W{k}"].T @ dz[k] for k in "fico")
     n_h = h_prev.shape[0]
     dh_prev, dx = (dhx[:n_h], dhx[n_h:]) if stack == "hx" else (dhx[-n_h:], dhx[:-n_h])
