@@ -39,6 +39,24 @@ def to_array(x):
     return arr
 
 
+def item_name(where: str, i: int, count: int) -> str:
+    """How messages name item ``i`` of an output: by its own name where the output is named as a tuple of
+    ``count`` names (item 1 of ``"(dx, dw, db)"`` is ``dw``), else by its index (``"w[1]"``)."""
+    if where.startswith("(") and where.endswith(")"):
+        names = [n.strip() for n in where[1:-1].split(",")]
+        if len(names) == count and all(n.isidentifier() for n in names):
+            return names[i]
+    return f"{where}[{i}]"
+
+
+def leaf_name(where: str, path: str, count: int) -> str:
+    """A leaf's name in messages: ``where`` and the leaf's ``path``, its first index read by ``item_name``."""
+    head, bracket, rest = path[1:].partition("]")
+    if path.startswith("[") and bracket and head.isdigit():
+        return item_name(where, int(head), count) + rest
+    return where + path
+
+
 def structure_problems(got, want, where: str) -> list[str]:
     """Problems with the *structure* of ``got`` (lengths, shapes, types); empty when it matches ``want``."""
     if is_sequence(want):
@@ -46,7 +64,8 @@ def structure_problems(got, want, where: str) -> list[str]:
             return [f"{where} should be a {type(want).__name__} of {len(want)} items, got {type(got).__name__}"]
         if len(got) != len(want):
             return [f"{where} should have {len(want)} items, got {len(got)}"]
-        return [p for i, (g, w) in enumerate(zip(got, want)) for p in structure_problems(g, w, f"{where}[{i}]")]
+        return [p for i, (g, w) in enumerate(zip(got, want))
+                for p in structure_problems(g, w, item_name(where, i, len(want)))]
     if isinstance(want, dict):
         if not isinstance(got, dict):
             return [f"{where} should be a dict keyed {', '.join(want)}, got {type(got).__name__}"]
@@ -130,34 +149,53 @@ def close(got, want, rtol, atol_scale, atol_floor=0.0, equal_nan=False) -> bool:
 
 
 def value_problem(got, want, where, tol, hidden, shown=None) -> str | None:
-    """Describe the worst mismatch between two same-structure outputs, or None when they agree.
+    """Describe the mismatch between two same-structure outputs, or None when they agree.
 
+    The first wrong leaf is described in full (its worst entry); the other wrong leaves are then named, so that
+    a student whose backward pass returns five arrays learns which of them are off, not only the first.
     ``tol`` is ``(rtol, atol_scale, atol)``. ``shown``: the same two outputs in the form the student wrote them
     (e.g. new weights where ``got`` holds the gradient a step implies); the message then quotes those values.
     """
     rtol, atol_scale, atol_floor = tol
     atol = atol_scale * magnitude(want) + atol_floor
     shown_leaves = None if shown is None else (leaves(shown[0]), leaves(shown[1]))
+    first, others = None, []
+    count = len(want) if is_sequence(want) else 0
     for i, ((path, g), (_, w)) in enumerate(zip(leaves(got), leaves(want))):
-        g, w = to_array(g).astype(float), to_array(w).astype(float)
-        name = f"{where}{path}"
-        if not np.all(np.isfinite(g)) and np.all(np.isfinite(w)):
-            bad = "NaN" if np.any(np.isnan(g)) else "inf"
-            return f"{name} contains {bad} where finite values were expected"
-        err = np.abs(g - w) - (atol + rtol * np.abs(w))
-        if np.any(err > 0):
-            idx = np.unravel_index(int(np.argmax(err)), err.shape) if err.ndim else ()
-            at = f" at index {tuple(int(i) for i in idx)}" if idx else ""
-            diff = float(np.abs(g[idx] - w[idx]))
-            if abs(float(w[idx])) <= atol:          # an expected 0, or below the tolerance's absolute part
-                error = f"absolute error {diff:.1e}"
-            else:
-                error = f"relative error {diff / abs(float(w[idx])):.1e}, tolerance {rtol:.0e}"
-            if hidden:
-                return f"{name} has wrong values{at} ({error})"
-            if shown_leaves is not None:
-                sg = to_array(shown_leaves[0][i][1]).astype(float)
-                sw = to_array(shown_leaves[1][i][1]).astype(float)
-                return f"{name} has wrong values{at}: got {sg[idx]:.10g}, expected {sw[idx]:.10g}"
-            return f"{name} has wrong values{at}: got {g[idx]:.10g}, expected {w[idx]:.10g} ({error})"
-    return None
+        name = leaf_name(where, path, count)
+        issue = _leaf_problem(to_array(g).astype(float), to_array(w).astype(float), name, rtol, atol, hidden,
+                              None if shown_leaves is None else (shown_leaves[0][i][1], shown_leaves[1][i][1]))
+        if issue is None:
+            continue
+        if first is None:
+            first = issue
+        else:
+            others.append(name)
+    if first is None:
+        return None
+    if others:
+        return f"{first}; also wrong: {', '.join(others)}"
+    return first
+
+
+def _leaf_problem(g, w, name, rtol, atol, hidden, shown) -> str | None:
+    """The worst mismatch of one output array ``g`` against ``w``, in words, or None when it is within tolerance."""
+    if not np.all(np.isfinite(g)) and np.all(np.isfinite(w)):
+        bad = "NaN" if np.any(np.isnan(g)) else "inf"
+        return f"{name} contains {bad} where finite values were expected"
+    err = np.abs(g - w) - (atol + rtol * np.abs(w))
+    if not np.any(err > 0):
+        return None
+    idx = np.unravel_index(int(np.argmax(err)), err.shape) if err.ndim else ()
+    at = f" at index {tuple(int(i) for i in idx)}" if idx else ""
+    diff = float(np.abs(g[idx] - w[idx]))
+    if abs(float(w[idx])) <= atol:          # an expected 0, or below the tolerance's absolute part
+        error = f"absolute error {diff:.1e}"
+    else:
+        error = f"relative error {diff / abs(float(w[idx])):.1e}, tolerance {rtol:.0e}"
+    if hidden:
+        return f"{name} has wrong values{at} ({error})"
+    if shown is not None:
+        sg, sw = to_array(shown[0]).astype(float), to_array(shown[1]).astype(float)
+        return f"{name} has wrong values{at}: got {sg[idx]:.10g}, expected {sw[idx]:.10g}"
+    return f"{name} has wrong values{at}: got {g[idx]:.10g}, expected {w[idx]:.10g} ({error})"

@@ -3,13 +3,13 @@
 A named mistake (``Mistake``) is given when its implementation reproduces the student's output on every failing
 case it can be computed on; where two fit equally, both are offered as alternatives, never as two findings.
 Then, in order, the first that applies: an explanation read from the output itself (``Spec.explain``), when
-every failing case agrees; one generic relation (swapped pair, transpose, permuted axes, sign, constant factor),
-only when the whole output of every failing case fits it with the same factor, from at least two numbers, the
-factor not ≈ 1; a size formula when every failure is an array of the wrong size. Facts come with them or last:
-a float32 answer where float64 is needed, NaN after an overflow warning, a warning. Calls that raised are read
-by their errors (``_from_errors``), and ``only_when`` states which keyword argument separates failing from
-passing cases when nothing else was said. A wrong hint costs a student more than none, so anything less than a
-fit everywhere says nothing.
+every failing case agrees; one generic relation (swapped pair, results in another order, transpose, permuted
+axes, sign, constant factor), only when the whole output of every failing case fits it with the same factor,
+from at least two numbers, the factor not ≈ 1; a size formula when every failure is an array of the wrong
+size. Facts come with them or last: a float32 answer where float64 is needed, NaN after an overflow warning, a
+warning. Calls that raised are read by their errors (``_from_errors``), and ``only_when`` states which keyword
+argument separates failing from passing cases when nothing else was said. A wrong hint costs a student more
+than none, so anything less than a fit everywhere says nothing.
 """
 from __future__ import annotations
 
@@ -30,6 +30,8 @@ GENERIC_HINTS = {
             "gives.",
     "sign": "your result has the right size but the wrong sign everywhere — check the direction of a subtraction.",
     "swapped": "the two results come back in the wrong order — return them in the order the docstring gives.",
+    "order": "your results are right but come back in another order — return them in the order the docstring "
+             "gives.",
     "factor": "your result is off by a constant factor of {factor} in every case — look for a missing or extra "
               "{what}.",
     "nan": "your result contains NaN or inf, and numpy warned while it ran ({warning}).",
@@ -171,6 +173,10 @@ def _relation(e: Evidence):
     got, want, tol = e.got, e.want, e.tol
     if is_sequence(want) and is_sequence(got) and len(want) == 2 == len(got) and _fits([got[1], got[0]], want, tol):
         return "swapped", None, 2
+    if is_sequence(want) and is_sequence(got) and 3 <= len(want) == len(got) <= 4 and any(
+            _fits([got[i] for i in order], want, tol)
+            for order in itertools.permutations(range(len(want))) if list(order) != sorted(order)):
+        return "order", None, 2
     flat_g, flat_w = leaves(got), leaves(want)
     if len(flat_g) != len(flat_w):
         return None

@@ -277,6 +277,12 @@ def _conv_last_image_dw(dout, x, w, b, stride=1, padding=0):
     return dx, _conv_pair(np.asarray(dout)[-1:], np.asarray(x)[-1:], w, b, stride, padding)[1], db
 
 
+def _conv_over_batch(dout, x, w, b, stride=1, padding=0):
+    """dx right, dw and db divided by the number of images N (a batch mean where the loss already averaged)."""
+    dx, dw, db = _conv_pair(dout, x, w, b, stride, padding)
+    return dx, dw / np.shape(x)[0], db / np.shape(x)[0]
+
+
 def _conv_replace(which, value):
     """The right three gradients with one of them (0 = dx, 1 = dw, 2 = db) replaced by ``value(dout, x, w)``."""
     def wrong(dout, x, w, b, stride=1, padding=0):
@@ -325,6 +331,10 @@ CONV2D_BACKWARD = Spec(
               Mistake("db-per-image", "your db has one row per image, (N, F): b serves every image of the batch, so "
                       "its gradient adds up over the images as well as over the rows and columns, one number per "
                       "filter (F,).", _conv_replace(2, lambda dout, x, w: dout.sum(axis=(2, 3)))),
+              Mistake("over-N", "your dw and db are divided by the number of images N: dout is already the "
+                      "loss's gradient (any averaging over the batch happened in the loss), so dw and db are "
+                      "plain sums over the images and positions.",
+                      lambda dout, x, w, b, stride=1, padding=0: _conv_over_batch(dout, x, w, b, stride, padding)),
               Mistake("dw-first-image", "your dw counts the first image only: the same weights serve every image "
                       "of the batch, so dw adds up the contributions of all N images (and so does db).",
                       _conv_first_image),
@@ -342,7 +352,8 @@ CONV2D_BACKWARD = Spec(
                                             "window's dx, over N to get dw. A window comes out smaller than "
                                             "kh × kw where it runs off the input: cut it from x padded as on the "
                                             "way forward, at row i·stride and column j·stride.",
-           "shape": "dx, dw and db have the shapes of x (N, C, H, W), w (F, C, kh, kw) and b (F,)."},
+           "shape": "dx, dw and db have the shapes of x (N, C, H, W), w (F, C, kh, kw) and b (F,).",
+           "order": "The order is (dx, dw, db): dx first, then dw, then db."},
     depends=("conv2d_forward",),
     substitute=False,
 )
@@ -469,6 +480,9 @@ MAX_POOL_BACKWARD = Spec(
                                                     "maximum past the input's edge. Window (i, j) starts at row "
                                                     "i·stride and column j·stride with the forward pass's size "
                                                     "and stride: keep both in the cache.",
+           "raised:out of bounds": "an index ran past the end of an array: the backward pass walks dout's "
+                                   "positions, H_out × W_out of them (not H × W), and window (i, j) starts at "
+                                   "row i·stride and column j·stride of x.",
            "shape": "dx has x's shape (N, C, H, W): entries that no window reaches, or that are no window's "
                     "maximum, get 0."},
     depends=("max_pool_forward",),

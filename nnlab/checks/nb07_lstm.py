@@ -127,10 +127,12 @@ def _rnn_random(rng):
     return _rnn_case(rng, *(int(n) for n in rng.integers(1, 6, size=3)))
 
 
-def _rnn_with(x_t, h_prev, params, order="hx", act=np.tanh, bias=True):
+def _rnn_with(x_t, h_prev, params, order="hx", act=np.tanh, bias="inside"):
+    """The RNN step with the slips students make: [x; h] stacked the other way round, another squashing
+    function, the bias left out (``bias=None``) or added after the tanh (``bias="outside"``)."""
     hx = np.concatenate([h_prev, x_t] if order == "hx" else [x_t, h_prev])
-    z = params["Wh"] @ hx + (params["bh"] if bias else 0)
-    return act(z), None
+    z = params["Wh"] @ hx + (params["bh"] if bias == "inside" else 0)
+    return act(z) + (params["bh"] if bias == "outside" else 0), None
 
 
 RNN_CELL_FORWARD = Spec(
@@ -148,15 +150,18 @@ RNN_CELL_FORWARD = Spec(
               Mistake("sigmoid", "you squashed with σ; the plain RNN cell uses tanh, so its state can be negative "
                       "as well as positive.",
                       lambda x_t, h_prev, params: _rnn_with(x_t, h_prev, params, act=sigmoid)),
-              Mistake("x-first", "you stacked [x_t; h_prev]; Wh acts on [h_prev; x_t] (h_prev on top), its first n_h "
-                      "columns meeting the previous state.",
+              Mistake("x-first", "your h_t is what the stack [x_t; h_prev] gives: Wh's first n_h columns are "
+                      "the weights of the previous state, so stack h_prev on top, [h_prev; x_t].",
                       lambda x_t, h_prev, params: _rnn_with(x_t, h_prev, params, order="xh")),
               Mistake("no-bias", "your h_t leaves out the bias: h_t = tanh(Wh [h_prev; x_t] + bh).",
-                      lambda x_t, h_prev, params: _rnn_with(x_t, h_prev, params, bias=False))),
+                      lambda x_t, h_prev, params: _rnn_with(x_t, h_prev, params, bias=None)),
+              Mistake("bias-outside", "your bias is added after the tanh; it belongs inside, to the pre-activation: "
+                      "h_t = tanh(Wh [h_prev; x_t] + bh), so the state stays between −1 and 1.",
+                      lambda x_t, h_prev, params: _rnn_with(x_t, h_prev, params, bias="outside"))),
     hints={"raised:KeyError": "params holds two entries, Wh (n_h, n_h + n_x) and bh (n_h, 1): one matrix acts on "
                               "the stacked [h_prev; x_t] (its first n_h columns meet h_prev, the others x_t), so "
                               "there are no separate weights for h and x.",
-           "raised:could not be broadcast|matmul|not aligned":
+           "raised:could not be broadcast|matmul|not aligned|concatenation axis":
            "shapes that do not fit met: Wh is (n_h, n_h + n_x) and acts on the column stack [h_prev; x_t] of shape "
            "(n_h + n_x, m) (np.concatenate along axis 0, or np.vstack); bh (n_h, 1) is added to every column."},
 )
@@ -184,10 +189,11 @@ def _lstm_pair_random(rng):
 
 
 def _lstm_backward_with(dh, dc, x_t, h_prev, c_prev, params, through_h=True, into_c_prev="f", gate_slip=None,
-                        stack="hx", mean=False, swapped=False):
+                        stack="hx", mean=False, over_m=False, swapped=False):
     """The backward step written gate by gate, with the slips students make: C_t's gradient without the path
     through h_t, ∂L/∂C_{t−1} without the forget gate, a gate's derivative slip, [x; h] split the wrong way round,
-    bias gradients averaged instead of summed, dx and dh_prev returned in each other's places."""
+    bias gradients averaged instead of summed, every parameter's gradient divided by m, dx and dh_prev returned
+    in each other's places."""
     dh, dc, x_t, h_prev, c_prev = (np.asarray(a, float) for a in (dh, dc, x_t, h_prev, c_prev))
     hx = np.concatenate([h_prev, x_t])
     z = {g: params[f"W{g}"] @ hx + params[f"b{g}"] for g in "fico"}
@@ -212,6 +218,8 @@ def _lstm_backward_with(dh, dc, x_t, h_prev, c_prev, params, through_h=True, int
     grads = {}
     for k in "fico":
         grads[f"W{k}"], grads[f"b{k}"] = dz[k] @ hx.T, reduce(dz[k])
+    if over_m:
+        grads = {k: v / hx.shape[1] for k, v in grads.items()}
     dc_prev = {"f": dC * f, "none": dC, "c": dc * f}[into_c_prev]
     return (dh_prev, dx, dc_prev, grads) if swapped else (dx, dh_prev, dc_prev, grads)
 
@@ -247,6 +255,9 @@ LSTM_CELL_BACKWARD = Spec(
                       "first, so its first n_h rows are dh_prev and the rest dx.", _slip(stack="xh")),
               Mistake("b-mean", "your bias gradients are means over the m examples; like the weights', they are "
                       "sums (each example adds its share).", _slip(mean=True)),
+              Mistake("over-m", "your parameters' gradients are divided by the number of examples m: dh and "
+                      "dc are already the loss's gradients (any averaging over the batch happened in the loss), "
+                      "so each W and b gradient is a plain sum over the m columns.", _slip(over_m=True)),
               Mistake("forget-new-cell", "your forget gate's gradient uses C_t; f_t multiplies the previous cell "
                       "state, so ∂C_t/∂f_t = C_{t−1}.", _slip(gate_slip="forget-new-cell")),
               Mistake("sigmoid-of-gates", "your gates' derivatives apply σ once more to gates that are already σ's "

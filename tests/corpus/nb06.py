@@ -562,6 +562,12 @@ def conv2d_backward(dout, cache):
          keywords=["last image"], code=CONV_BACKWARD_SIX_LOOPS.replace(
              "    dw = np.zeros_like(w)\n    db = np.zeros_like(b)\n    for n in range(N):\n",
              "    db = np.zeros_like(b)\n    for n in range(N):\n        dw = np.zeros_like(w)\n")),
+    dict(id="nb06-conv-backward-returns-dw-first", challenge="conv2d_backward", expect="fails",
+         keywords=["(dx, dw, db)"], code=CONV_BACKWARD.replace("return dx, dw, db", "return dw, dx, db")),
+    dict(id="nb06-conv-backward-batch-mean", challenge="conv2d_backward", expect="fails",
+         keywords=["divided by the number of images"], code=CONV_BACKWARD.replace(
+             "    db = dout.sum(axis=(0, 2, 3))\n    return dx, dw, db",
+             "    N = x.shape[0]\n    db = dout.sum(axis=(0, 2, 3)) / N\n    return dx, dw / N, db")),
     dict(id="nb06-conv-backward-cache-unpacked-as-four", challenge="conv2d_backward", expect="fails",
          keywords=["unpack"], code=CONV_BACKWARD.replace(
              "x, w, b, stride, padding = cache", "x, w, b, conv_param = cache\n    stride, padding = conv_param")),
@@ -577,6 +583,21 @@ def conv2d_backward(dout, cache):
 
     # ------------------------------------------------------------------------------------------ max_pool_backward
     dict(id="nb06-pool-backward-argmax-loops", challenge="max_pool_backward", expect="passes", code=POOL_BACKWARD),
+    dict(id="nb06-pool-backward-window-start-as-index", challenge="max_pool_backward", expect="fails",
+         keywords=["H_out"], code=POOL_FORWARD + '''
+def max_pool_backward(dout, cache):
+    x, size, stride = cache
+    N, C, H, W = x.shape
+    dx = np.zeros_like(x)
+    for n in range(N):
+        for c in range(C):
+            for i in range(0, H - size + 1, stride):
+                for j in range(0, W - size + 1, stride):
+                    window = x[n, c, i:i + size, j:j + size]
+                    r, s = np.unravel_index(np.argmax(window), window.shape)
+                    dx[n, c, i + r, j + s] += dout[n, c, i, j]
+    return dx
+'''),
     dict(id="nb06-pool-backward-argmax-in-cache", challenge="max_pool_backward", expect="passes", code='''
 def max_pool_forward(x, size=2, stride=2):
     N, C, H, W = x.shape

@@ -167,6 +167,10 @@ def rnn_cell_forward(x_t, h_prev, params):
     h_t = np.tanh(params["Waa"] @ h_prev + params["Wax"] @ x_t + params["ba"])
     return h_t, (h_t, h_prev, x_t, params)
 '''),
+    dict(id="nb07-rnn-bias-after-tanh", challenge="rnn_cell_forward", expect="fails", keywords=["after the tanh"],
+         code=RNN.replace('np.tanh(params["Wh"] @ hx + params["bh"])', 'np.tanh(params["Wh"] @ hx) + params["bh"]')),
+    dict(id="nb07-rnn-concatenate-along-columns", challenge="rnn_cell_forward", expect="fails", keywords=["axis 0"],
+         code=RNN.replace("axis=0", "axis=1")),
     dict(id="nb07-rnn-no-cache", challenge="rnn_cell_forward", expect="fails", keywords=["cache"],
          code=RNN.replace("return h_t, (hx, h_t, params)", "return h_t")),
     dict(id="nb07-rnn-returns-new-and-old-state", challenge="rnn_cell_forward", expect="fails",
@@ -283,6 +287,10 @@ def lstm_cell_backward(dh, dc, cache):
              "dc_total = dc + dh * o * (1 - tanh_c ** 2)", "dc_total = dc + dh * o")),
     dict(id="nb07-lstm-backward-x-on-top", challenge="lstm_cell_backward", expect="fails", keywords=["x_t were on top"],
          code=CELL_BACKWARD.replace("dh_prev, dx = dhx[:n_h], dhx[n_h:]", "dx, dh_prev = dhx[:-n_h], dhx[-n_h:]")),
+    dict(id="nb07-lstm-backward-over-m", challenge="lstm_cell_backward", expect="fails",
+         keywords=["divided by the number of examples m"], code=CELL_BACKWARD.replace(
+             "    return dx, dh_prev, dc_prev, grads",
+             "    m = dh.shape[1]\n    grads = {k: v / m for k, v in grads.items()}\n    return dx, dh_prev, dc_prev, grads")),
     dict(id="nb07-lstm-backward-dx-dh-swapped", challenge="lstm_cell_backward", expect="fails",
          keywords=["dx first"], code=CELL_BACKWARD.replace("return dx, dh_prev, dc_prev, grads",
                                                           "return dh_prev, dx, dc_prev, grads")),
