@@ -1,0 +1,18 @@
+"""nnlab's grader (``nnlab-grade``): nbgrader, made safe and informative for a class of bootcamp notebooks.
+
+A submission's way. ``collect`` (``commands/collect.py``, with ``commands/lms.py`` for Canvas and Moodle
+downloads) copies each student's notebooks into the course workspace (``course/workspace.py``), keeping the
+kit's manifest and flagging what does not match it. ``autograde`` (``pipeline/parallel.py``) walks the class:
+for each submission, ``pipeline/grading.py`` runs the intake (``pipeline/intake.py``: a notebook that cannot
+be read fails here; tampered test cells are flagged) and packs a self-contained task (``pipeline/task.py``).
+The task runs anywhere — in the grader, in a local worker process or on a Dask worker: nbgrader's autograde in
+a scratch course, every kernel inside the sandbox (``trust/sandbox.py``), executed by the crash-safe
+``integration/execute.py``; then the out-of-kernel check (``trust/verify.py``) replays the student's code in a
+second sandboxed process (``trust/replay.py``, speaking plain data through ``trust/wire.py``) and judges each
+checked function again with the full checks, which the sandbox cannot see. Back in the grader, the only
+process that writes the gradebook, ``finish`` stores the grades and a record per submission (the lower of the
+kernel's and the outside verdict per cell). ``export`` (``commands/export.py``) writes ``grades.csv`` and
+``cells.csv`` from those records, ``feedback`` the students' pages (``integration/feedback_page.py``) and
+``report`` the instructor's class report (``commands/report.py``). Everything that reaches into nbgrader's or
+nbclient's internals is in ``integration/``.
+"""

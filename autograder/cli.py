@@ -16,7 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from .config import RELEASE, SOURCE
+from autograder.integration.config import RELEASE, SOURCE
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -80,15 +80,15 @@ def main(argv=None) -> int:
         if args.command == "kit":
             return cmd_kit(args)
         if args.command == "release":
-            from .release import release
+            from autograder.commands.release import release
             done = release(args.source, args.to)
             print(f"released {len(done)} assignments into {args.to}: {', '.join(done)}")
-            from .kit import PLAYGROUND_RUNS, record_playground
+            from autograder.commands.kit import PLAYGROUND_RUNS, record_playground
             if record_playground():
                 print(f"recorded the playground's runs for the student kit into {PLAYGROUND_RUNS}")
             return 0
-        from . import sandbox
-        from .workspace import Workspace
+        from autograder.trust import sandbox
+        from autograder.course.workspace import Workspace
         try:
             memory = sandbox.parse_size(args.memory)
         except ValueError as exc:
@@ -127,7 +127,7 @@ def main(argv=None) -> int:
 def cmd_kit(args) -> int:
     from nnlab.answers import GRADED
 
-    from .kit import build_kit, parse_ids
+    from autograder.commands.kit import build_kit, parse_ids
     known = sorted(GRADED)
     try:
         report = build_kit(args.to, parse_ids(args.assignments, known, "--assignments"),
@@ -143,8 +143,8 @@ def cmd_kit(args) -> int:
 
 
 def cmd_collect(ws, args) -> int:
-    from .collect import collect
-    from .lms import RosterError
+    from autograder.commands.collect import collect
+    from autograder.commands.lms import RosterError
     if not args.path.exists():
         raise Failure(f"{args.path} does not exist")
     lms = getattr(args, "lms", None)
@@ -177,7 +177,7 @@ def cmd_collect(ws, args) -> int:
 def cmd_autograde(ws, args) -> int:
     from tqdm import tqdm
 
-    from .grading import needs_grading
+    from autograder.pipeline.grading import needs_grading
     known = ws.assignments()
     unknown = [a for a in args.assignments if a not in known]
     if unknown:
@@ -193,7 +193,7 @@ def cmd_autograde(ws, args) -> int:
     if not todo:
         print("nothing to grade: every collected submission is graded and unchanged (use --force to regrade)")
         return 0
-    from .parallel import default_workers, grade_all
+    from autograder.pipeline.parallel import default_workers, grade_all
     workers = default_workers() if args.workers is None else args.workers
     if workers < 1:
         raise Failure(f"--workers must be at least 1, got {workers}")
@@ -219,7 +219,7 @@ def cmd_autograde(ws, args) -> int:
     with tqdm(total=len(left), desc="grading", unit="student", file=sys.stderr, dynamic_ncols=True) as bar:
         grade_all(ws, todo, lambda record: done(record, bar), workers=workers, dask=dask)
     if ws.sandbox:
-        from .sandbox import remove_empty_cgroups
+        from autograder.trust.sandbox import remove_empty_cgroups
         remove_empty_cgroups()
     print("graded " + ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
           + (f" (on the Dask cluster at {dask})" if dask else f" ({workers} workers)" if workers > 1 else ""))
@@ -227,22 +227,22 @@ def cmd_autograde(ws, args) -> int:
 
 
 def cmd_feedback(ws, args) -> int:
-    from .report import class_records, feedback
+    from autograder.commands.export import class_records, feedback
     pages = feedback(ws, ws.api(), class_records(ws))
     print(f"wrote {len(pages)} feedback pages under {ws.course / 'feedback'}")
     return 0
 
 
 def cmd_export(ws, args) -> int:
-    from .report import export
+    from autograder.commands.export import export
     grades, cells = export(ws, args.to)
     print(f"wrote {grades} and {cells}")
     return 0
 
 
 def cmd_report(ws, args) -> int:
-    from .class_report import write_report
-    from .report import class_records
+    from autograder.commands.report import write_report
+    from autograder.commands.export import class_records
     page = write_report(class_records(ws), args.to, title=f"Class report — {ws.course.name}")
     print(f"wrote {page}")
     return 0
@@ -265,13 +265,13 @@ def _fresh_demo_course(course: Path) -> None:
 
 
 def cmd_demo(ws, args) -> int:
-    from . import sample_class
+    from autograder import sample_class
     start = time.perf_counter()
     print(f"demo: grading the built-in sample class in {ws.course}"
           + (" (each kernel in the bubblewrap sandbox)" if ws.sandbox else ""))
     with tempfile.TemporaryDirectory() as tmp:
         release_dir = Path(tmp) / "release"
-        from .release import release
+        from autograder.commands.release import release
         release(ws.source, release_dir)
         sample_class.build(Path(tmp) / "class", release_dir, ws.source)
         cmd_collect(ws, argparse.Namespace(path=Path(tmp) / "class"))
@@ -279,10 +279,10 @@ def cmd_demo(ws, args) -> int:
     cmd_feedback(ws, args)
     cmd_export(ws, argparse.Namespace(to=args.to or ws.course / "export"))
     cmd_report(ws, argparse.Namespace(to=args.to or ws.course / "export"))
-    from .report import class_records, grade_table
+    from autograder.commands.export import class_records, grade_table
     print()
     print(grade_table(class_records(ws)))
-    from .kit import build_kit
+    from autograder.commands.kit import build_kit
     kit = build_kit(ws.course / "kit")
     print(f"\nthe student kit (what students get: the notebooks and nnlab without the open answers) is in "
           f"{kit.path}\n  {kit.files} files, {kit.size / 1024:.0f} KiB; build your own with nnlab-grade kit --to DIR")

@@ -10,7 +10,7 @@ Three ways to grade the same submissions with the same per-cell timeout, each in
 Each is repeated (``--repeats``) and interleaved; the table gives median seconds, throughput in notebooks per
 minute and the ratio to plain nbgrader. The scaling rows run ``--workers 1`` and plain nbgrader pinned to one
 core with ``taskset``. From nnlab-grade's records it reports where a notebook's time goes: the notebook's own
-cells in the kernel, the out-of-kernel check (autograder/verify.py: the replay and the trusted comparison),
+cells in the kernel, the out-of-kernel check (autograder/trust/verify.py: the replay and the trusted comparison),
 and the grader's overhead — everything else, kernel start-up included. The last lines project a course of
 1,000 students × 8 notebooks on a 50-worker Dask cluster from the measured seconds per notebook of one worker.
 
@@ -33,7 +33,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from autograder import sample_class, sandbox  # noqa: E402
-from autograder.release import release  # noqa: E402
+from autograder.commands.release import release  # noqa: E402
 
 CELL_TIMEOUT = 10
 PLAIN_CONFIG = """c = get_config()

@@ -16,7 +16,7 @@ not a function you write (e.g. notebook 01's gate weights) are ``Withheld`` unti
 rebuilt from your functions where the toolkit needs them (``nnlab.from_yours``). The instructor's full library
 has no placeholders at all.
 
-The grader's sandbox imports this build too (autograder/kit.py, ``grading_library``), with a ``kit.json``
+The grader's sandbox imports this build too (autograder/commands/kit.py, ``grading_library``), with a ``kit.json``
 that says so: there no earlier notebook is read, and a placeholder that is not yet the student's function
 says that the reference is not available while grading.
 """

@@ -51,7 +51,7 @@ def hidden_seeds() -> dict[str, tuple[int, int]]:
     """check name → (hidden_seed, n) of the solutions notebooks' hidden-test cells."""
     import nbformat
 
-    from autograder.verify import source_checks
+    from autograder.trust.verify import source_checks
 
     out = {}
     for path in sorted((REPO / "solutions").glob("*/*.ipynb")):

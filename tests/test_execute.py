@@ -4,7 +4,7 @@ import os
 import nbformat
 import pytest
 
-from autograder.execute import SPARES, GuardedExecute
+from autograder.integration.execute import SPARES, GuardedExecute
 
 pytestmark = pytest.mark.grader
 

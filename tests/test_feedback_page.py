@@ -1,7 +1,7 @@
-"""The students' feedback page (autograder/feedback_page.py): maths as MathML with no network, wrapping outputs.
+"""The students' feedback page (autograder/integration/feedback_page.py): maths as MathML with no network, wrapping outputs.
 
 Fast, no kernel and no course: the page is written by the exporter nbgrader's ``GenerateFeedback`` builds from
-``autograder/nbgrader_config.py`` (its template, its preprocessors), on a notebook made here that holds every
+``autograder/integration/nbgrader_config.py`` (its template, its preprocessors), on a notebook made here that holds every
 markdown cell with maths from the real notebooks. Only ``GetGrades``, which reads the gradebook, is replaced
 by a stub that sets the same fields. The browser test opens the written page in headless chromium with the
 network blocked; its screenshot goes to tests/browser/artifacts/feedback_page.png (git-ignored): look at it.
@@ -24,8 +24,8 @@ from nbgrader.converters import GenerateFeedback
 from nbgrader.coursedir import CourseDirectory
 from traitlets.config import PyFileConfigLoader
 
-from autograder.config import BASE_CONFIG
-from autograder.feedback_page import DollarAwareInlineParser, MathMLRenderer, tex_to_mathml
+from autograder.integration.config import BASE_CONFIG
+from autograder.integration.feedback_page import DollarAwareInlineParser, MathMLRenderer, tex_to_mathml
 from tests.conftest import REPO
 
 ARTIFACTS = REPO / "tests" / "browser" / "artifacts"
@@ -133,7 +133,7 @@ def test_the_exporter_is_nbgraders_feedback_pipeline_with_ours():
     assert converter.exporter_class.__name__ == "FeedbackExporter"
     exporter = converter.exporter_class(parent=converter, config=converter.config)
     assert exporter.template_name == "feedback"  # nbgrader's template, with nbgrader's scores and panels
-    assert {"nbgrader.preprocessors.ClearHiddenTests", "autograder.preprocessors.TrimTestTracebacks"} <= set(
+    assert {"nbgrader.preprocessors.ClearHiddenTests", "autograder.integration.preprocessors.TrimTestTracebacks"} <= set(
         converter.preprocessors)
 
 
@@ -205,9 +205,9 @@ def test_outputs_and_errors_wrap(soup):
 
 def test_without_latex2mathml_the_page_is_as_nbconvert_writes_it(tmp_path, monkeypatch):
     """A [lab]-only install (formgrader from make lab-instructor) lacks latex2mathml: no failure, TeX + MathJax."""
-    import autograder.feedback_page
+    import autograder.integration.feedback_page
 
-    monkeypatch.setattr(autograder.feedback_page, "latex2mathml", None)
+    monkeypatch.setattr(autograder.integration.feedback_page, "latex2mathml", None)
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("$$\\sigma(z)$$ and $x$")])
     nbformat.write(nb, tmp_path / "n.ipynb")
     soup = BeautifulSoup(export_feedback(tmp_path / "n.ipynb"), "html.parser")

@@ -18,7 +18,7 @@ import pytest
 
 from autograder import sample_class
 from autograder.cli import main
-from autograder.workspace import Workspace
+from autograder.course.workspace import Workspace
 from tests.conftest import REPO
 
 pytestmark = pytest.mark.grader
@@ -160,8 +160,8 @@ def test_feedback_never_shows_hidden_tests(graded):
 
 
 def test_class_report(graded, capsys):
-    from autograder.class_report import diagnoses, summarise
-    from autograder.report import class_records
+    from autograder.commands.report import diagnoses, summarise
+    from autograder.commands.export import class_records
     assert main(graded["args"] + ["report", "--to", str(graded["root"] / "report")]) == 0
     page = (graded["root"] / "report" / "report.html").read_text()
     assert "data:image/png;base64," in page and "Flagged and failed submissions" in page
@@ -281,7 +281,7 @@ def test_dask_cluster_grades_exactly_as_local_workers(graded, tmp_path, capsys):
     workers' own scratch folders, never in the course."""
     import distributed
 
-    import autograder.task
+    import autograder.pipeline.task
 
     course = tmp_path / "course"
     args = ["--course", str(course), "--cell-timeout", "10"]
@@ -290,7 +290,7 @@ def test_dask_cluster_grades_exactly_as_local_workers(graded, tmp_path, capsys):
                                   local_directory=str(tmp_path / "elsewhere")) as cluster, \
             distributed.Client(cluster) as client:
         assert main(args + ["autograde", "--dask", cluster.scheduler_address, *SUBSET]) == 0
-        scratch = client.run(lambda: str(autograder.task._SCRATCH.get("root", "")))
+        scratch = client.run(lambda: str(autograder.pipeline.task._SCRATCH.get("root", "")))
     assert f"graded 4 graded (on the Dask cluster at {cluster.scheduler_address})" in capsys.readouterr().out
     roots = {Path(r) for r in scratch.values() if r}
     assert roots and all(not r.is_relative_to(course) and not r.is_relative_to(graded["course"]) for r in roots)

@@ -21,7 +21,7 @@ import pytest
 
 from autograder import sandbox
 from autograder.cli import main
-from autograder.release import release
+from autograder.commands.release import release
 
 pytestmark = pytest.mark.grader
 CELL_TIMEOUT = 4

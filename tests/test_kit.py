@@ -1,4 +1,4 @@
-"""The student kit (autograder/kit.py): no answer inside, and the checks it records say what the full library
+"""The student kit (autograder/commands/kit.py): no answer inside, and the checks it records say what the full library
 says. Two kits are built, as the term goes: every assignment open, and 01–04 closed."""
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder.kit import build_kit
+from autograder.commands.kit import build_kit
 from nnlab.answers import GRADED
 from nnlab.checks import SPECS, run_check
 from nnlab.checks.recorded import recorded_spec

@@ -43,7 +43,7 @@ import pytest
 
 from autograder import sample_class, sandbox
 from autograder.cli import main
-from autograder.kit import build_kit
+from autograder.commands.kit import build_kit
 from tests.conftest import REPO, _free_port
 
 pytestmark = pytest.mark.kit

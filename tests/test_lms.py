@@ -1,4 +1,4 @@
-"""Collecting Canvas and Moodle bulk downloads through a roster (autograder/lms.py), with a real gradebook:
+"""Collecting Canvas and Moodle bulk downloads through a roster (autograder/commands/lms.py), with a real gradebook:
 names and ids mapped to student ids, late and re-submitted files, a notebook under another name graded and
 flagged, and every file that cannot be matched reported."""
 from __future__ import annotations

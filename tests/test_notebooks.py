@@ -116,7 +116,7 @@ def test_release_notebook_fails_only_with_not_implemented(aid, tmp_path, monkeyp
 
 
 def test_release_is_a_fresh_generation_and_leaks_nothing(tmp_path):
-    from autograder.release import release
+    from autograder.commands.release import release
     release(REPO / "solutions", tmp_path)
     for aid in ASSIGNMENTS:
         cmp = filecmp.dircmp(tmp_path / aid, REPO / "notebooks" / aid)

@@ -2,7 +2,7 @@
 import nbformat
 from nbconvert.exporters import NotebookExporter
 
-from autograder.preprocessors import TrimTestTracebacks
+from autograder.integration.preprocessors import TrimTestTracebacks
 
 
 def _notebook():
@@ -17,7 +17,7 @@ def _notebook():
 
 def test_registered_by_name_it_runs_and_trims_only_test_cells():
     exporter = NotebookExporter()
-    exporter.register_preprocessor("autograder.preprocessors.TrimTestTracebacks")  # as nbgrader registers it
+    exporter.register_preprocessor("autograder.integration.preprocessors.TrimTestTracebacks")  # as nbgrader registers it
     body, _ = exporter.from_notebook_node(_notebook())
     test, answer = nbformat.reads(body, as_version=4).cells
     assert test.outputs[0].traceback == ["AssertionError: sigmoid: 1 of 3 cases failed."]

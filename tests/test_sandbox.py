@@ -1,4 +1,4 @@
-"""The grading sandbox (autograder/sandbox.py): a real kernel started from the ``nnlab-sandbox`` kernelspec
+"""The grading sandbox (autograder/trust/sandbox.py): a real kernel started from the ``nnlab-sandbox`` kernelspec
 inside bubblewrap runs hostile cells; each one's outcome is asserted. Needs Debian's bubblewrap (make test
 installs it as root); skips without it, and fails under CI=true."""
 from __future__ import annotations
@@ -43,7 +43,7 @@ def run_in_sandbox(tmp_path, cells: dict, memory=sandbox.DEFAULT_MEMORY, timeout
     from jupyter_client import KernelManager
     from nbclient import NotebookClient
 
-    from autograder.workspace import kernel_socket_prefix
+    from autograder.course.workspace import kernel_socket_prefix
 
     course = tmp_path / "course"
     folder = course / "autograded" / "eve" / "01_perceptron"

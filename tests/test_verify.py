@@ -8,8 +8,8 @@ import nbformat
 import numpy as np
 import pytest
 
-from autograder.verify import CheckCall, check_calls, verify_notebook
-from autograder.wire import Opaque, decode, encode
+from autograder.trust.verify import CheckCall, check_calls, verify_notebook
+from autograder.trust.wire import Opaque, decode, encode
 
 pytestmark = pytest.mark.grader
 
@@ -64,7 +64,7 @@ def _notebooks(sigmoid_code: str, extra_cells=()):
 
 def _verify(tmp_path, sigmoid_code, extra_cells=(), timeout=5):
     submitted, source = _notebooks(sigmoid_code, extra_cells)
-    verdicts = verify_notebook(submitted, source, [sys.executable, "-m", "autograder.replay"], tmp_path / "w",
+    verdicts = verify_notebook(submitted, source, [sys.executable, "-m", "autograder.trust.replay"], tmp_path / "w",
                                cell_timeout=timeout)
     return {gid: (v.passed, v.message) for gid, v in verdicts.items()}
 
@@ -133,7 +133,7 @@ def test_a_function_is_judged_with_correct_versions_of_the_challenges_it_calls(t
     and a stand-in lent for one call answers nothing once it is over."""
     def run(forward, predict, extra=""):
         nb = _chain(predict, forward, extra)
-        verdicts = verify_notebook(nb, nb, [sys.executable, "-m", "autograder.replay"], tmp_path / "w",
+        verdicts = verify_notebook(nb, nb, [sys.executable, "-m", "autograder.trust.replay"], tmp_path / "w",
                                    cell_timeout=10)
         return {gid: (v.passed, v.message) for gid, v in verdicts.items()}
     honest = run(FORWARD, PREDICT)
@@ -158,7 +158,7 @@ def test_a_function_is_judged_with_correct_versions_of_the_challenges_it_calls(t
 def test_a_verdict_of_the_grader_is_written_into_the_graded_notebook(tmp_path):
     """The feedback page is made from the graded notebook: a cell the kernel passed and the grader failed shows
     the grader's reason there, and the cell's record says it too; a deferred cell raises no flag."""
-    from autograder.grading import CellResult, _apply_verdicts
+    from autograder.pipeline.grading import CellResult, _apply_verdicts
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("check(...)", metadata={
         "nbgrader": {"grade": True, "grade_id": "gd", "points": 2, "solution": False}})])
     nbformat.write(nb, tmp_path / "03_gradient_descent.ipynb")

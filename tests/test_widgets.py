@@ -204,12 +204,12 @@ def test_liveplot_in_a_kernel(headless, tmp_path, monkeypatch):
 
 
 def test_the_kits_recorded_playground_runs_are_current():
-    """The student kit replays runs recorded from this code (autograder/playground_runs.pkl.xz, refreshed by
+    """The student kit replays runs recorded from this code (autograder/commands/playground_runs.pkl.xz, refreshed by
     make release): they must be current, and one of them is trained again here and must match."""
     import lzma
     import pickle
 
-    from autograder.kit import PLAYGROUND_RUNS, playground_digest, recorded_digest
+    from autograder.commands.kit import PLAYGROUND_RUNS, playground_digest, recorded_digest
     from nnlab.data.toy import toy_data
     from nnlab.pictures.widgets.playground import train_run
 

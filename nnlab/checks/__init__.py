@@ -38,7 +38,7 @@ from .running import run_check
 from .showing import show_reports_plainly
 from .spec import Case, CaseResult, Mistake, Result, Spec
 
-#: what a kernel of the grader's sandbox prints where it leaves a test cell to the grader (autograder/task.py)
+#: what a kernel of the grader's sandbox prints where it leaves a test cell to the grader (autograder/pipeline/task.py)
 LEFT_TO_GRADER = "checked by the grader, outside this notebook"
 
 SPECS: dict[str, Spec] = {s.name: s for s in (

@@ -5,7 +5,7 @@
 visible cases), so the student is told to fix the one that is really wrong. While grading, the dependent
 function is judged with correct versions in their place (``with_functions`` makes a copy of it whose global
 names point elsewhere during the call), so a wrong ``gradient_estimator`` does not also cost ``one_step_gd`` its
-points: the grader does that outside the student's kernel (autograder/verify.py), where the references live.
+points: the grader does that outside the student's kernel (autograder/trust/verify.py), where the references live.
 """
 from __future__ import annotations
 

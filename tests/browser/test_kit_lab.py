@@ -1,6 +1,6 @@
 """The student kit in JupyterLab in headless chromium, as a student uses it after `make lab`.
 
-A kit with every assignment open is built (autograder/kit.py) and its lab started the way the kit's Makefile
+A kit with every assignment open is built (autograder/commands/kit.py) and its lab started the way the kit's Makefile
 does: on the student's copy ``work/`` (made by ``make work``), with ``JUPYTER_CONFIG_PATH`` at the kit's ``lab/``
 settings, and with a kernel whose Python holds only the kit (a fresh virtual environment, as tests/test_kit.py
 makes one; registered as ``python3``, the kernel the notebooks ask for). In notebook 02:
@@ -18,7 +18,7 @@ import subprocess
 
 import pytest
 
-from autograder.kit import build_kit
+from autograder.commands.kit import build_kit
 from tests.browser.conftest import Lab, screenshot
 from tests.browser.test_lab import CELLS, PANEL, RUN_CELL, assert_student_mode, nbgrader_tools, open_notebook
 from tests.kit.venv import kit_python

@@ -4,7 +4,7 @@ For every graded function the reference answer in ``nnlab/answers`` is mutated o
 (an operator, a constant, an index, an axis, a dropped term or statement, …) and each mutant is judged on
 
 * every case: the spec's visible cases, the hidden cases the instructor's notebooks draw (their
-  ``check(name, fn, hidden_seed=S, n=N)`` calls, read with ``autograder.verify.source_checks``) and
+  ``check(name, fn, hidden_seed=S, n=N)`` calls, read with ``autograder.trust.verify.source_checks``) and
   ``EXTRA`` more cases drawn with ``spec.random_case`` from ``default_rng(EXTRA_SEED)``. A mutant whose output
   stays within the check's tolerance on all of them (compared as the check compares: transform, structure,
   finiteness, tolerance; ``validate`` for the specs judged by it) is *equivalent* and only counted;
@@ -355,7 +355,7 @@ def _helpers(function, written: set[str]) -> list:
 def hidden_calls() -> dict[str, list[tuple[int, int]]]:
     """spec name → the (hidden_seed, n) of every hidden check in the instructor's notebooks."""
     import nbformat
-    from autograder.verify import source_checks
+    from autograder.trust.verify import source_checks
     out = defaultdict(list)
     for path in sorted((REPO / "solutions").glob("*/*.ipynb")):
         for calls in source_checks(nbformat.read(path, 4)).values():

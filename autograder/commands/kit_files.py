@@ -1,10 +1,10 @@
-"""The student kit's own files: ``pyproject.toml``, ``Makefile`` and ``README.md`` (autograder/kit.py)."""
+"""The student kit's own files: ``pyproject.toml``, ``Makefile`` and ``README.md`` (autograder/commands/kit.py)."""
 from __future__ import annotations
 
 import tomllib
 from pathlib import Path
 
-PYPROJECT = Path(__file__).resolve().parent.parent / "pyproject.toml"
+PYPROJECT = Path(__file__).resolve().parents[2] / "pyproject.toml"
 
 
 def kit_dependencies() -> list[str]:

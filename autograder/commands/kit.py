@@ -36,7 +36,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 KIT_MARK = Path("nnlab") / "kit.json"
 ANSWER_PACKAGES = ("nnlab.answers", "nnlab.jax.answers")
 
@@ -197,7 +197,7 @@ def grading_library(root: Path, open_from: str) -> Path:
     return folder
 
 
-PLAYGROUND_RUNS = REPO / "autograder" / "playground_runs.pkl.xz"   # committed: recording takes a minute
+PLAYGROUND_RUNS = Path(__file__).resolve().parent / "playground_runs.pkl.xz"   # committed: recording takes a minute
 PLAYGROUND_SOURCES = ("nnlab/backend.py", "nnlab/answers", "nnlab/ops", "nnlab/network", "nnlab/data/toy.py",
                       "nnlab/pictures/widgets/playground.py")
 
@@ -295,7 +295,7 @@ def build_kit(dest, assignments: list[str] | None = None, closed: list[str] | No
         for nb in sorted((REPO / "notebooks" / aid).glob("*.ipynb")):
             shutil.copyfile(nb, dest / "notebooks" / aid / nb.name)
     shutil.copytree(REPO / "autograder" / "lab" / "student", dest / "lab")
-    from .kit_files import makefile, pyproject, readme
+    from autograder.commands.kit_files import makefile, pyproject, readme
     (dest / "pyproject.toml").write_text(pyproject(__version__), encoding="utf-8")
     (dest / "Makefile").write_text(makefile(), encoding="utf-8")
     (dest / "README.md").write_text(readme(open_ids, closed), encoding="utf-8")

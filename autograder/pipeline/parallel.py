@@ -1,6 +1,6 @@
 """Run grading tasks: here, in local worker processes (``--workers N``) or on a Dask cluster (``--dask``).
 
-Every way runs the same ``run_task`` (autograder/task.py) on self-contained tasks and hands each outcome back
+Every way runs the same ``run_task`` (autograder/pipeline/task.py) on self-contained tasks and hands each outcome back
 to this process, which alone writes the gradebook, the autograded notebooks and the records (``finish``), in
 the order outcomes arrive. Local workers are *spawned* — fresh interpreters sharing nothing with the grader —
 and each keeps one scratch course and nbgrader API for all its tasks. Dask workers get the task's bytes and
@@ -33,7 +33,7 @@ def _init(environ: dict):
 
 def _tasks(ws, todo, done) -> Iterator:
     """Prepare the submissions one at a time as they are needed; unreadable ones are finished here at once."""
-    from .grading import Record, prepare
+    from autograder.pipeline.grading import Record, prepare
     seeds = {}
     for student, assignment in todo:
         if assignment not in seeds:
@@ -49,8 +49,8 @@ def grade_all(ws, todo: Iterable[tuple[str, str]], done: Callable, workers: int 
               dask: str | None = None) -> None:
     """Grade ``todo`` ((student, assignment) pairs); ``done(record)`` is called in this process as each
     submission is finished."""
-    from .grading import finish
-    from .task import run_task
+    from autograder.pipeline.grading import finish
+    from autograder.pipeline.task import run_task
     todo = list(todo)
     if dask:
         left = _on_dask(ws, todo, done, dask)
@@ -62,7 +62,7 @@ def grade_all(ws, todo: Iterable[tuple[str, str]], done: Callable, workers: int 
         for task in _tasks(ws, left, done):
             done(finish(ws, task, run_task(task)))
     finally:
-        from .execute import SPARES
+        from autograder.integration.execute import SPARES
         SPARES.discard()                       # the kernel started ahead for a next notebook that never came
 
 
@@ -82,7 +82,7 @@ def _stream(tasks: Iterable, submit: Callable, wait_first: Callable, window: int
 
 def _collect(ws, stream, done) -> list[tuple[str, str]]:
     """Finish every outcome that comes back; returns the submissions whose task was lost."""
-    from .grading import finish
+    from autograder.pipeline.grading import finish
     left = []
     for task, future in stream:
         try:
@@ -95,7 +95,7 @@ def _collect(ws, stream, done) -> list[tuple[str, str]]:
 
 
 def _on_processes(ws, todo, done, workers: int) -> list[tuple[str, str]]:
-    from .task import run_task
+    from autograder.pipeline.task import run_task
     environ = {k: v for k, v in os.environ.items() if k.startswith(("NNLAB_", "MPL"))}
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_init, initargs=(environ,)) as pool:
@@ -115,7 +115,7 @@ def _on_dask(ws, todo, done, address: str) -> list[tuple[str, str]]:
     from distributed import Client
     from distributed import wait as dask_wait
 
-    from .task import run_task
+    from autograder.pipeline.task import run_task
     try:
         client = Client(address, timeout="10s")
     except (OSError, TimeoutError) as exc:

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from traitlets.config import Config, PyFileConfigLoader
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 SOURCE = REPO / "solutions"
 RELEASE = REPO / "notebooks"
 BASE_CONFIG = Path(__file__).resolve().parent / "nbgrader_config.py"

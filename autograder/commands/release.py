@@ -5,7 +5,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from .workspace import Workspace
+from autograder.course.workspace import Workspace
 
 
 def release(source: Path, dest: Path) -> list[str]:

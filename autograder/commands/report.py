@@ -15,7 +15,7 @@ import statistics
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from .grading import GRADED, Record
+from autograder.pipeline.grading import GRADED, Record
 
 SUFFIXES = ("_visible", "_hidden")
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import nbformat
 
-from .config import nbgrader_config, write_course_config
+from autograder.integration.config import nbgrader_config, write_course_config
 
 
 def prepare_nbgrader() -> None:
@@ -154,7 +154,7 @@ class Workspace:
         self.state = self.course / ".nnlab"
 
     def limits(self) -> dict:
-        """What a grading task needs to know besides its notebooks (see autograder/task.py)."""
+        """What a grading task needs to know besides its notebooks (see autograder/pipeline/task.py)."""
         return dict(cell_timeout=self.cell_timeout, notebook_timeout=self.notebook_timeout, sandbox=self.sandbox,
                     memory=self.memory, processes=self.processes)
 
@@ -238,7 +238,7 @@ class Workspace:
         config.KernelManager.transport = "ipc"
         config.KernelManager.ip = kernel_socket_prefix()
         if self.sandbox:                                  # every kernel nbgrader starts runs in bubblewrap
-            from . import sandbox
+            from autograder.trust import sandbox
             jupyter = sandbox.install_kernelspec(self.state, [self.course, self.source, *self.hide],
                                                  self.memory or sandbox.DEFAULT_MEMORY,
                                                  self.processes or sandbox.DEFAULT_PROCESSES)

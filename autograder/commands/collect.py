@@ -1,5 +1,5 @@
 """Collect submissions laid out ``<student_id>/<assignment_id>/*.ipynb``, from a folder or a .zip of one, or
-from a Canvas or Moodle bulk download with a roster (``autograder/lms.py``).
+from a Canvas or Moodle bulk download with a roster (``autograder/commands/lms.py``).
 
 Students' submission zips (``python -m nnlab.submit``, ``make submit``) are read wherever they arrive: given
 directly, lying in the collected folder, or handed in through the LMS. Their manifest
@@ -23,7 +23,7 @@ from pathlib import Path, PurePosixPath
 
 from nnlab.submit import MANIFEST, STUDENT_ID, sha256
 
-from .workspace import Workspace
+from autograder.course.workspace import Workspace
 
 MAX_ID = 64            # characters of a student id (STUDENT_ID) or an error quoted from a submission's manifest
 
@@ -141,7 +141,7 @@ def collect(ws: Workspace, path: Path, lms: str | None = None, roster: Path | No
         else:
             raise FileNotFoundError(f"{path} is neither a folder nor a .zip file")
         if lms is not None:
-            from .lms import arrange, read_roster
+            from autograder.commands.lms import arrange, read_roster
             laid_out = Path(tmp) / "laid-out"
             laid_out.mkdir()
             _, report.unmatched, ignored, zips = arrange(root, laid_out, lms, read_roster(roster, lms), assignment)

@@ -5,8 +5,8 @@ import csv
 import html
 from pathlib import Path
 
-from .grading import GRADED, Record, load_record
-from .workspace import Workspace, test_cells
+from autograder.pipeline.grading import GRADED, Record, load_record
+from autograder.course.workspace import Workspace, test_cells
 
 GRADE_COLUMNS = ["student_id", "assignment", "score", "max_score", "status", "message"]
 CELL_COLUMNS = ["student_id", "assignment", "notebook", "grade_id", "score", "max_score", "status", "message"]
@@ -30,7 +30,7 @@ def record_for(ws: Workspace, student: str, assignment: str) -> Record:
     else:
         status, message, cell_status = "missing", "no submission was collected", "missing"
     cells = []
-    from .grading import CellResult
+    from autograder.pipeline.grading import CellResult
     for nb in ws.source_notebooks(assignment):
         cells += [CellResult(nb.stem, c["grade_id"], 0.0, c["points"], cell_status, message) for c in test_cells(nb)]
     return Record(student, assignment, status, message, 0.0, sum(c.max_score for c in cells), cells)

@@ -2,14 +2,14 @@
 
 nbgrader runs the test cells inside the student's kernel, where the student's code can rebind ``check``,
 patch ``numpy.allclose`` or IPython, or call nnlab's reference. Here the trusted grader process starts a
-fresh sandboxed worker (autograder/replay.py) under the same limits, with nnlab's reference versions of the
+fresh sandboxed worker (autograder/trust/replay.py) under the same limits, with nnlab's reference versions of the
 graded functions replaced by stubs, and replays the submission's code cells in order, test cells left out.
 At each test cell's place it calls the student's functions with the check spec's inputs over a pipe (plain
 data only) and compares the answers with the reference *in this process*, with the same ``run_check``.
 
 Which check a test cell runs is read from the source notebook's version of that cell (found by its
 ``grade_id`` in the gradebook's assignment), never from the submission. A cell scores the lower of the two
-verdicts (autograder/grading.py); test cells that call no check (plain asserts) keep the kernel's verdict.
+verdicts (autograder/pipeline/grading.py); test cells that call no check (plain asserts) keep the kernel's verdict.
 """
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .wire import decode, encode
+from autograder.trust.wire import decode, encode
 
 GRACE = 5.0                   # seconds a worker gets to answer after its own interrupt, before it is killed
 STARTUP = 60.0                # seconds to import numpy, nnlab and IPython in the sandbox
@@ -352,8 +352,8 @@ def _broken_dependency(worker: Worker, spec, get_spec, run_check) -> bool:
 
 def replay_argv(ws, library=None) -> list[str]:
     """How to start a replay worker for this workspace: in the grading sandbox (with the grading ``library``,
-    autograder/kit.py), or plainly without one."""
+    autograder/commands/kit.py), or plainly without one."""
     if ws.sandbox:
-        from .sandbox import replay_argv as sandboxed
+        from autograder.trust.sandbox import replay_argv as sandboxed
         return sandboxed(ws.state, library)
-    return [sys.executable, "-m", "autograder.replay"]
+    return [sys.executable, "-m", "autograder.trust.replay"]

@@ -16,7 +16,7 @@ is left exactly as nbconvert writes it. Which text is maths is decided by nbconv
 (``$$…$$``, ``$…$``, LaTeX environments and the bracket forms), with one change to ``$…$`` so that dollar
 amounts stay text: see :class:`DollarAwareInlineParser`. ``\\$`` is a literal dollar sign.
 
-Registered in ``autograder/nbgrader_config.py`` as ``GenerateFeedback.exporter_class``.
+Registered in ``autograder/integration/nbgrader_config.py`` as ``GenerateFeedback.exporter_class``.
 """
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """The untrusted half of the out-of-kernel check: a sandboxed worker that replays a submission's code cells
-and calls its functions on request (started by autograder/verify.py, never imported by the grader).
+and calls its functions on request (started by autograder/trust/verify.py, never imported by the grader).
 
 It speaks JSON lines on its own stdin/stdout, which it moves off fds 0 and 1 first, so whatever the
 student's code prints goes to /dev/null and cannot mix with replies. Requests:
@@ -19,7 +19,7 @@ this process. A stand-in works only during the call that made it.
 
 Before any cell runs, nnlab's reference versions of the graded functions are replaced by stubs that raise,
 in every loaded ``nnlab`` module; again after each request (a cell may have imported or reloaded modules, or
-bound a reference to a name of its own). Only plain data crosses the pipe (autograder/wire.py); the
+bound a reference to a name of its own). Only plain data crosses the pipe (autograder/trust/wire.py); the
 comparison happens in the trusted process.
 """
 from __future__ import annotations
@@ -97,7 +97,7 @@ def main() -> None:
     _stub_references(names, specs, done)
     from IPython.core.interactiveshell import InteractiveShell
 
-    from autograder.wire import decode, encode
+    from autograder.trust.wire import decode, encode
     shell = InteractiveShell.instance()
     shell.showtraceback = lambda *a, **k: None
     reply = lambda data: (protocol_out.write(json.dumps(data) + "\n"), protocol_out.flush())  # noqa: E731

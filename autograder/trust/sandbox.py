@@ -2,7 +2,7 @@
 
 nbgrader starts kernels from a kernelspec; ``install_kernelspec`` writes one (``nnlab-sandbox``) whose argv
 is this module's launcher. The launcher runs in the kernel's own folder (a fresh empty one: see ``prestart`` in
-autograder/execute.py), sets the memory cap, and execs ``bwrap`` around ``python -m ipykernel_launcher``:
+autograder/integration/execute.py), sets the memory cap, and execs ``bwrap`` around ``python -m ipykernel_launcher``:
 
 - no network (``--unshare-all`` leaves only ``lo``); the kernel talks to the grader over IPC sockets;
 - the whole system and the Python environment read-only; a private ``/tmp``; only the kernel's own folder
@@ -29,13 +29,13 @@ import subprocess
 import sys
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 KERNEL_NAME = "nnlab-sandbox"
 DEFAULT_MEMORY = 2 * 1024 ** 3
 DEFAULT_PROCESSES = 256                        # tasks (processes and threads) per kernel; JAX's pools use ~40
 PIDS_CGROUP = Path("/sys/fs/cgroup/pids")      # cgroup v1's pids controller
-REPLAY = "--replay"                            # the launcher's argument for a replay worker (autograder/verify.py)
-LIBRARY = "--library="                         # the launcher's argument naming a grading library (autograder/kit.py)
+REPLAY = "--replay"                            # the launcher's argument for a replay worker (autograder/trust/verify.py)
+LIBRARY = "--library="                         # the launcher's argument naming a grading library (autograder/commands/kit.py)
 INSTALL_HINT = ("bubblewrap is not installed: as root, apt-get install bubblewrap (make test and make demo do "
                 "it), or grade without a sandbox with --no-sandbox (only for submissions you trust)")
 
@@ -97,7 +97,7 @@ def install_kernelspec(state: Path, hidden: list[Path], memory: int = DEFAULT_ME
                 "process_cap": cap, "pids_cgroup": where if cap == "cgroup" else None}
     folder = Path(state) / "jupyter" / "kernels" / KERNEL_NAME
     folder.mkdir(parents=True, exist_ok=True)
-    spec = {"argv": [sys.executable, "-m", "autograder.sandbox", json.dumps(settings), "{connection_file}"],
+    spec = {"argv": [sys.executable, "-m", "autograder.trust.sandbox", json.dumps(settings), "{connection_file}"],
             "display_name": "Python 3 (nnlab grading sandbox)", "language": "python",
             "interrupt_mode": "message", "metadata": {"debugger": False}}
     text = json.dumps(spec, indent=1)
@@ -118,7 +118,7 @@ def bwrap_argv(settings: dict, connection_file: str, cwd: str,
 def _bwrap_prefix(settings: dict, cwd: str, binds: list[str],
                  library: str | None = None) -> tuple[list[str], dict[int, Path]]:
     """bwrap up to its ``--``: the sandbox itself, the extra ``binds``, the environment, ``cwd`` writable.
-    ``library``: a grading library's folder (autograder/kit.py), whose ``nnlab`` replaces the full one."""
+    ``library``: a grading library's folder (autograder/commands/kit.py), whose ``nnlab`` replaces the full one."""
     argv = [bwrap_path() or "bwrap", "--unshare-all", "--die-with-parent", "--new-session",
             "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp", "--tmpfs", "/run"]
     for folder in sorted({sys.prefix, sys.base_prefix, str(REPO)}):   # an environment or clone under /tmp
@@ -166,7 +166,7 @@ def library_binds(library: str) -> list[str]:
 
 
 def replay_argv(state: Path, library: str | None = None) -> list[str]:
-    """The command that starts a replay worker (autograder/replay.py) in the same sandbox, with the same
+    """The command that starts a replay worker (autograder/trust/replay.py) in the same sandbox, with the same
     limits and grading library, as this workspace's grading kernels (the kernelspec must be installed)."""
     spec = json.loads((Path(state) / "jupyter" / "kernels" / KERNEL_NAME / "kernel.json").read_text())
     return spec["argv"][:4] + [REPLAY] + ([LIBRARY + str(library)] if library else [])
@@ -209,7 +209,7 @@ def launch(settings_json: str, connection_file: str, *extra: str) -> None:
     library = next((a[len(LIBRARY):] for a in extra if a.startswith(LIBRARY)), None)
     if connection_file == REPLAY:
         argv, files = _bwrap_prefix(settings, os.getcwd(), [], library)
-        argv += [sys.executable, "-m", "autograder.replay"]
+        argv += [sys.executable, "-m", "autograder.trust.replay"]
     else:
         argv, files = bwrap_argv(settings, connection_file, os.getcwd(), library)
     cap_processes(settings)

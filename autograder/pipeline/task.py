@@ -52,8 +52,8 @@ def _scratch(task: Task):
     """This process's scratch workspace and nbgrader API for the task's limits (made once, then reused)."""
     key = (tuple(sorted(task.limits.items())), tuple(task.hide))
     if _SCRATCH.get("key") != key:
-        from .execute import SPARES
-        from .workspace import Workspace
+        from autograder.integration.execute import SPARES
+        from autograder.course.workspace import Workspace
         SPARES.discard()                           # a kernel started ahead under other limits
         root = _SCRATCH.get("root") or Path(tempfile.mkdtemp(prefix="nnlab-task-"))
         if "root" not in _SCRATCH:
@@ -82,7 +82,7 @@ def run_task(task: Task) -> Outcome:
     for name, data in task.submitted.items():
         (submitted / Path(name).name).write_bytes(data)
     (ws.course / "gradebook.db").write_bytes(task.seed)
-    from .execute import CELL_SECONDS
+    from autograder.integration.execute import CELL_SECONDS
     CELL_SECONDS[0] = 0.0
     library = _grading_library(ws, task)
     api.config.Execute.extra_arguments = [f"--library={library}"] if library else []
@@ -112,12 +112,12 @@ def run_task(task: Task) -> Outcome:
 
 
 def _grading_library(ws, task: Task) -> Path | None:
-    """The student build of nnlab that this task's sandboxed kernels and replay workers import (autograder/kit.py):
+    """The student build of nnlab that this task's sandboxed kernels and replay workers import (autograder/commands/kit.py):
     the assignment of every function its test cells check, and each later one, open. None without a sandbox."""
     import nbformat
 
-    from .kit import first_open, grading_library
-    from .verify import source_checks
+    from autograder.commands.kit import first_open, grading_library
+    from autograder.trust.verify import source_checks
     if not ws.sandbox:
         return None
     checked = set()
@@ -131,10 +131,10 @@ def _grading_library(ws, task: Task) -> Path | None:
 
 
 def _start_replay_workers(ws, task: Task, library: Path | None) -> dict:
-    """A replay worker per notebook that has checked test cells, started ahead of need (autograder/verify.py)."""
+    """A replay worker per notebook that has checked test cells, started ahead of need (autograder/trust/verify.py)."""
     import nbformat
 
-    from .verify import Worker, replay_argv, worker_setup
+    from autograder.trust.verify import Worker, replay_argv, worker_setup
     workers = {}
     for name, data in task.submitted.items():
         if name not in task.sources:
@@ -156,11 +156,11 @@ def _start_replay_workers(ws, task: Task, library: Path | None) -> dict:
 
 
 def _verify(ws, task: Task, outcome: Outcome, workers: dict, library: Path | None) -> None:
-    """Check the test cells the kernel passed again outside the student's kernel (autograder/verify.py); a cell
+    """Check the test cells the kernel passed again outside the student's kernel (autograder/trust/verify.py); a cell
     the trusted check fails scores 0."""
     import nbformat
 
-    from .verify import replay_argv, verify_notebook
+    from autograder.trust.verify import replay_argv, verify_notebook
     if not outcome.success:
         for worker in workers.values():
             worker.close()
@@ -207,7 +207,7 @@ def _fail_unchecked_hidden(task: Task, outcome: Outcome) -> None:
     kernel left to the grader, when the check outside the kernel could not run, saying so."""
     import nbformat
 
-    from .verify import has_hidden, source_checks
+    from autograder.trust.verify import has_hidden, source_checks
     for name, data in task.sources.items():
         notebook = Path(name).stem
         left = left_to_grader(nbformat.reads(outcome.graded[name].decode(), as_version=4)) \

@@ -11,20 +11,20 @@ c.CourseDirectory.include = ["*.ipynb"]
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 
 # Grading: a per-cell timeout that no correct solution comes near (each notebook runs in < 15 s), and nbgrader's
-# Execute replaced by a crash-safe one (autograder/execute.py): a dead or hung kernel, or a spent notebook
+# Execute replaced by a crash-safe one (autograder/integration/execute.py): a dead or hung kernel, or a spent notebook
 # budget, ends the run with the grades earned so far instead of failing the whole submission.
 c.Execute.timeout = 30
 c.Execute.interrupt_on_timeout = True
 c.OverwriteCells.add_missing_cells = True          # a deleted test cell is put back from the gradebook
 c.Autograde.sanitize_preprocessors = [
     "nbgrader.preprocessors.ClearOutput",
-    "autograder.preprocessors.KeepFirstIds",        # not DeduplicateIds: see autograder/preprocessors.py
+    "autograder.integration.preprocessors.KeepFirstIds",        # not DeduplicateIds: see autograder/integration/preprocessors.py
     "nbgrader.preprocessors.OverwriteKernelspec",
     "nbgrader.preprocessors.OverwriteCells",
     "nbgrader.preprocessors.CheckCellMetadata",
 ]
 c.Autograde.autograde_preprocessors = [
-    "autograder.execute.GuardedExecute",
+    "autograder.integration.execute.GuardedExecute",
     "nbgrader.preprocessors.IgnorePattern",
     "nbconvert.preprocessors.ClearMetadataPreprocessor",
     "nbgrader.preprocessors.LimitOutput",
@@ -34,12 +34,12 @@ c.Autograde.autograde_preprocessors = [
 ]
 
 # Feedback: no hidden tests, and tracebacks of test cells cut to their last line. Each page is one file that
-# works offline: the exporter (autograder/feedback_page.py) writes the maths as MathML instead of loading
+# works offline: the exporter (autograder/integration/feedback_page.py) writes the maths as MathML instead of loading
 # MathJax from a CDN, and wraps long lines of outputs and error messages.
-c.GenerateFeedback.exporter_class = "autograder.feedback_page.FeedbackExporter"
+c.GenerateFeedback.exporter_class = "autograder.integration.feedback_page.FeedbackExporter"
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
     "nbgrader.preprocessors.ClearHiddenTests",
-    "autograder.preprocessors.TrimTestTracebacks",
+    "autograder.integration.preprocessors.TrimTestTracebacks",
 ]

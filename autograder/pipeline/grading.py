@@ -1,6 +1,6 @@
 """Autograde submissions with nbgrader and turn each one into a record with a status and per-cell results.
 
-``prepare`` checks a submission (intake) and packs it into a task (autograder/task.py) that runs anywhere;
+``prepare`` checks a submission (intake) and packs it into a task (autograder/pipeline/task.py) that runs anywhere;
 ``finish`` stores the task's outcome: the autograded notebooks, the grades (this process is the only writer of
 the course gradebook) and a record (``course/.nnlab/results/<student>/<assignment>.json``), written after
 every submission, so export never reads stale gradebook values: when nbgrader fails on a submission (a broken
@@ -18,8 +18,8 @@ from pathlib import Path
 
 import nbformat
 
-from .execute import BUDGET, DIED, HUNG, NOT_RUN, cell_stop_reason
-from .workspace import Workspace, test_cells, write_json
+from autograder.integration.execute import BUDGET, DIED, HUNG, NOT_RUN, cell_stop_reason
+from autograder.course.workspace import Workspace, test_cells, write_json
 
 CELL_STATUSES = ("passed", "failed", "error", "timeout", "not_run", "missing")
 GRADED = ("graded", "flagged")          # flagged: graded, and something about the submission needs a look
@@ -127,7 +127,7 @@ def explain_failure(result: dict) -> str:
 def prepare(ws: Workspace, student: str, assignment: str, seed: bytes | None = None):
     """A grading ``Task`` for one submission, or its final ``Record`` when it cannot be graded at all
     (an unreadable notebook fails with the parse error; nbgrader never runs it)."""
-    from .task import Task
+    from autograder.pipeline.task import Task
     start = time.perf_counter()
     problem, flags = _intake(ws, student, assignment)
     if problem is not None:
@@ -150,7 +150,7 @@ def prepare(ws: Workspace, student: str, assignment: str, seed: bytes | None = N
 
 def finish(ws: Workspace, task, outcome) -> Record:
     """Store a task's outcome — the only place grades reach the course gradebook — and return its record."""
-    from .task import save_outcome
+    from autograder.pipeline.task import save_outcome
     student, assignment = task.student, task.assignment
     base = _base(ws, student, assignment)
     _, flags = _intake(ws, student, assignment)
@@ -234,7 +234,7 @@ def _write_verdicts(path: Path, messages: dict) -> None:
 
 def grade_submission(ws: Workspace, student: str, assignment: str) -> Record:
     """Autograde one submission in this process and return its record (also written to the workspace)."""
-    from .task import run_task
+    from autograder.pipeline.task import run_task
     task = prepare(ws, student, assignment)
     return task if isinstance(task, Record) else finish(ws, task, run_task(task))
 
@@ -246,7 +246,7 @@ def _base(ws: Workspace, student: str, assignment: str) -> dict:
 
 def _intake(ws: Workspace, student: str, assignment: str) -> tuple[str | None, list[str]]:
     """The first reason a submitted notebook cannot be read, and everything flagged (at collection and here)."""
-    from .intake import inspect_submission
+    from autograder.pipeline.intake import inspect_submission
     flags = list(ws.flags(student, assignment))
     for nb_path in ws.source_notebooks(assignment):
         submitted = ws.submitted(student, assignment) / nb_path.name

@@ -1,0 +1,2 @@
+"""Grading one submission after another: intake (is the notebook readable, were its tests tampered with?), the
+self-contained task nbgrader runs, the record each outcome becomes, and running tasks in parallel."""
