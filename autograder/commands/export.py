@@ -5,8 +5,9 @@ import csv
 import html
 from pathlib import Path
 
-from autograder.pipeline.grading import GRADED, Record, load_record
+from autograder import limits
 from autograder.course.workspace import Workspace, test_cells
+from autograder.pipeline.grading import GRADED, Record, load_record
 
 GRADE_COLUMNS = ["student_id", "assignment", "score", "max_score", "status", "message"]
 CELL_COLUMNS = ["student_id", "assignment", "notebook", "grade_id", "score", "max_score", "status", "message"]
@@ -67,7 +68,7 @@ def feedback(ws: Workspace, api, records: list[Record]) -> list[Path]:
                 written += sorted(folder.glob("*.html"))
                 continue
             r = Record(r.student_id, r.assignment, "failed", "feedback could not be generated: "
-                       + (result.get("error") or "").strip()[-200:], r.score, r.max_score, r.cells)
+                       + (result.get("error") or "").strip()[-limits.FEEDBACK_ERROR:], r.score, r.max_score, r.cells)
         folder.mkdir(parents=True, exist_ok=True)
         page = folder / f"{r.assignment}.html"
         page.write_text(status_page(r))

@@ -5,6 +5,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from autograder import limits
 from autograder.course.workspace import Workspace
 
 
@@ -22,7 +23,7 @@ def release(source: Path, dest: Path) -> list[str]:
         for aid in assignments:
             result = api.generate_assignment(aid, force=True, create=True)
             if not result["success"]:
-                raise RuntimeError(f"could not release {aid}: {(result.get('error') or result.get('log') or '')[-300:]}")
+                raise RuntimeError(f"could not release {aid}: {(result.get('error') or result.get('log') or '')[-limits.CAUSE:]}")
     for stale in dest.iterdir():
         if stale.is_dir() and stale.name not in assignments:
             shutil.rmtree(stale)

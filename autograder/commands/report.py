@@ -15,6 +15,7 @@ import statistics
 from collections import Counter, defaultdict
 from pathlib import Path
 
+from autograder import limits
 from autograder.pipeline.grading import GRADED, Record
 
 SUFFIXES = ("_visible", "_hidden")
@@ -43,7 +44,7 @@ def diagnoses(status: str, message: str) -> list[str]:
         else:
             hints = [{"timeout": "ran out of time", "not_run": "not run (the run ended earlier)",
                       "missing": "test cell missing"}.get(status, "wrong values")]
-    return [re.sub(r"-?\d+\.\d+(e[+-]?\d+)?|-?\d+e[+-]?\d+", "…", h)[:160] for h in hints]
+    return [re.sub(r"-?\d+\.\d+(e[+-]?\d+)?|-?\d+e[+-]?\d+", "…", h)[:limits.REPORT_HINT] for h in hints]
 
 
 def summarise(records: list[Record]) -> dict:
@@ -122,7 +123,7 @@ def render(records: list[Record], title: str = "Class report") -> str:
         f"<img alt='histogram of total scores' src='data:image/png;base64,{_histogram_png(s['totals'])}'>",
         "<h2>Most frequent diagnostics</h2>",
         _table(["share of submissions", "assignment", "challenge", "diagnostic"],
-               [[f"{100 * rate:.0f}% of {n} ({k})", a, name, d] for rate, k, n, a, name, d in s["diagnostics"][:15]]),
+               [[f"{100 * rate:.0f}% of {n} ({k})", a, name, d] for rate, k, n, a, name, d in s["diagnostics"][:limits.REPORT_ROWS]]),
         "<h2>Pass rate per challenge</h2>",
         _table(["assignment", "challenge", "passed"], [[a, c, _rate(*v)] for (a, c), v in s["challenges"].items()]),
         "<h2>Pass rate per test cell</h2>",

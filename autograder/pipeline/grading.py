@@ -18,12 +18,11 @@ from pathlib import Path
 
 import nbformat
 
-from autograder.integration.execute import BUDGET, DIED, HUNG, NOT_RUN, cell_stop_reason
+from autograder import limits
 from autograder.course.workspace import Workspace, test_cells, write_json
+from autograder.integration.execute import BUDGET, DIED, HUNG, NOT_RUN, cell_stop_reason
 
-CELL_STATUSES = ("passed", "failed", "error", "timeout", "not_run", "missing")
 GRADED = ("graded", "flagged")          # flagged: graded, and something about the submission needs a look
-MESSAGE_LIMIT = 600
 GUARD_STATUS = {DIED: "error", HUNG: "timeout", BUDGET: "timeout", NOT_RUN: "not_run"}
 
 
@@ -62,7 +61,7 @@ class Record:
         return cls(**data)
 
 
-def one_line(text: str, limit: int = MESSAGE_LIMIT) -> str:
+def one_line(text: str, limit: int = limits.MESSAGE) -> str:
     """Collapse a multi-line message into one CSV-friendly line of at most ``limit`` characters.
 
     When it is too long, per-case lines go first (last ones first): the headline and the check's
@@ -121,7 +120,7 @@ def explain_failure(result: dict) -> str:
     # the exception itself ("SomeError: text"), not nbgrader's "[ERROR] Please see the above traceback"
     lines = [line.strip() for line in log.splitlines()
              if re.search(r"\b\w*(Error|Exception|Timeout)\b", line) and "Please see the" not in line]
-    return "grading failed: " + one_line(lines[-1] if lines else log, 300)
+    return "grading failed: " + one_line(lines[-1] if lines else log, limits.CAUSE)
 
 
 def prepare(ws: Workspace, student: str, assignment: str, seed: bytes | None = None):
@@ -162,7 +161,7 @@ def finish(ws: Workspace, task, outcome) -> Record:
                             "not run: the notebook could not be graded")
                  for nb_path in ws.source_notebooks(assignment) for c in test_cells(nb_path)]
         record = Record(status="failed", message=explain_failure({"log": outcome.log}), cells=cells,
-                        max_score=sum(c.max_score for c in cells), log_tail=outcome.log[-4000:], **base)
+                        max_score=sum(c.max_score for c in cells), log_tail=outcome.log[-limits.LOG_TAIL:], **base)
     else:
         graded_dir.mkdir(parents=True, exist_ok=True)
         for name, data in outcome.graded.items():
@@ -205,7 +204,7 @@ def _apply_verdicts(cells: list[CellResult], verdicts: dict, graded_dir: Path | 
             cell.status, cell.score = "failed", 0.0
             cell.message = one_line("checked by the grader, outside the notebook: " + verdict["message"])
             continue
-        reason = one_line(verdict["message"], 400)
+        reason = one_line(verdict["message"], limits.FLAG_REASON)
         cell.status, cell.score = "failed", 0.0
         cell.message = one_line("passed in the notebook but not when checked outside it: " + verdict["message"])
         flags.append(f"test cell {cell.grade_id} passed in the notebook's kernel but failed the out-of-kernel "
@@ -230,13 +229,6 @@ def _write_verdicts(path: Path, messages: dict) -> None:
             cell.outputs.append(nbformat.v4.new_output("error", ename="GraderCheck", evalue=text,
                                                        traceback=[f"GraderCheck: {text}"]))
     nbformat.write(nb, path)
-
-
-def grade_submission(ws: Workspace, student: str, assignment: str) -> Record:
-    """Autograde one submission in this process and return its record (also written to the workspace)."""
-    from autograder.pipeline.task import run_task
-    task = prepare(ws, student, assignment)
-    return task if isinstance(task, Record) else finish(ws, task, run_task(task))
 
 
 def _base(ws: Workspace, student: str, assignment: str) -> dict:

@@ -17,10 +17,12 @@ from pathlib import Path
 
 import nbformat
 
+from autograder import limits
+from autograder.integration.cells import is_test_cell
+
 
 def _tests(nb) -> list:
-    return [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade")
-            and not c.metadata["nbgrader"].get("solution")]
+    return [c for c in nb.cells if is_test_cell(c)]
 
 
 def read_problem(path: Path) -> str | None:
@@ -41,7 +43,7 @@ def read_problem(path: Path) -> str | None:
     try:
         nbformat.validate(nbformat.from_dict(data))
     except nbformat.ValidationError as exc:
-        return f"the notebook does not follow the notebook format: {str(exc).splitlines()[0][:200]}"
+        return f"the notebook does not follow the notebook format: {str(exc).splitlines()[0][:limits.FORMAT_ERROR]}"
     return None
 
 

@@ -30,6 +30,8 @@ import sys
 import threading
 import _thread
 
+from autograder import limits
+
 REFERENCE_GONE = "the reference is not available while grading"
 
 
@@ -41,7 +43,7 @@ def _stub(name: str):
     return reference_not_available
 
 
-def _stub_references(names: list[str], specs: list[str], done: set) -> None:
+def _stub_references(names: list[str], specs: list[str]) -> None:
     """Replace nnlab's version of every graded function by a stub, wherever a loaded nnlab module has it."""
     import nnlab.checks
     originals = set()
@@ -66,7 +68,6 @@ def _stub_references(names: list[str], specs: list[str], done: set) -> None:
             ours = attr in names and callable(value) and str(getattr(value, "__module__", "")).startswith("nnlab")
             if (id(value) in originals or ours) and not getattr(value, "nnlab_stub", False):
                 setattr(mod, attr, _stub(attr))
-        done.add(mod_name)
 
 
 def _stub_namespace(namespace: dict, names: list[str]) -> None:
@@ -93,8 +94,7 @@ def main() -> None:
             __import__(module)
         except Exception:
             pass
-    done: set = set()
-    _stub_references(names, specs, done)
+    _stub_references(names, specs)
     from IPython.core.interactiveshell import InteractiveShell
 
     from autograder.trust.wire import decode, encode
@@ -127,7 +127,7 @@ def main() -> None:
             answer = {"ok": False, "error": _describe(exc)}
         finally:
             timer.cancel()
-        _stub_references(names, specs, done)          # again: a cell may have imported or reloaded nnlab modules
+        _stub_references(names, specs)          # again: a cell may have imported or reloaded nnlab modules
         _stub_namespace(shell.user_ns, names)
         reply(answer)
 
@@ -161,7 +161,7 @@ def _stand_in(name: str, ask, encode, decode, live: list):
             raise RuntimeError(f"{REFERENCE_GONE} ({name} outside the check that lent it)")
         answer = ask({"op": "reference", "fn": name, "args": encode(list(args)), "kwargs": encode(kwargs)})
         if not answer.get("ok"):
-            raise RuntimeError(str(answer.get("error"))[:300])
+            raise RuntimeError(str(answer.get("error"))[:limits.CAUSE])
         return decode(answer["value"])
     stand_in.__name__ = name
     return stand_in
@@ -184,7 +184,7 @@ def _problems(shell, request, decode) -> dict:
 
 
 def _describe(exc: BaseException) -> str:
-    return f"{type(exc).__name__}: {exc}"[:500]
+    return f"{type(exc).__name__}: {exc}"[:limits.EXCEPTION]
 
 
 if __name__ == "__main__":

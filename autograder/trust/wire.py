@@ -38,8 +38,6 @@ def encode(value, depth: int = 0):
         kind = "scalar" if isinstance(value, np.generic) else "array"
         return {kind: {"dtype": arr.dtype.name, "shape": list(arr.shape),
                        "data": base64.b64encode(np.ascontiguousarray(arr).tobytes()).decode()}}
-    if isinstance(value, bool):
-        return bool(value)
     if isinstance(value, str):
         return str(value)
     if isinstance(value, int):
