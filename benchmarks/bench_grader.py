@@ -32,7 +32,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from autograder import sample_class, sandbox  # noqa: E402
+from autograder import sample_class  # noqa: E402
+from autograder.trust import sandbox  # noqa: E402
 from autograder.commands.release import release  # noqa: E402
 
 CELL_TIMEOUT = 10

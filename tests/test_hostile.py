@@ -19,7 +19,7 @@ import time
 import nbformat
 import pytest
 
-from autograder import sandbox
+from autograder.trust import sandbox
 from autograder.cli import main
 from autograder.commands.release import release
 

@@ -41,7 +41,8 @@ from pathlib import Path
 
 import pytest
 
-from autograder import sample_class, sandbox
+from autograder import sample_class
+from autograder.trust import sandbox
 from autograder.cli import main
 from autograder.commands.kit import build_kit
 from tests.conftest import REPO, _free_port

@@ -11,7 +11,7 @@ import time
 import nbformat
 import pytest
 
-from autograder import sandbox
+from autograder.trust import sandbox
 from tests.conftest import REPO
 
 pytestmark = pytest.mark.notebooks
