@@ -1,0 +1,2 @@
+# %% sigmoid
+return 1 / (1 + np.exp(-z))

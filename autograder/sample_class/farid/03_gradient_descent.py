@@ -1,0 +1,3 @@
+# %% one_step_gd
+# YOUR CODE HERE
+raise NotImplementedError()

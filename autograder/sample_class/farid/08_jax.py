@@ -1,0 +1,3 @@
+# %% per_example_cost
+# YOUR CODE HERE
+raise NotImplementedError()

@@ -1,0 +1,2 @@
+# %% perceptron
+return (np.asarray(X) @ w + b > 0).astype(int

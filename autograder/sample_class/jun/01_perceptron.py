@@ -1,0 +1,2 @@
+# %% perceptron
+return (np.asarray(X, dtype=float) @ w + b >= 0).astype(int)

@@ -1,0 +1,2 @@
+# %% jax_gradient
+return jax.grad(jax_cost)(X, y, w, b)

@@ -1,0 +1,2 @@
+# %% sigmoid_prime
+return sigmoid(z)

@@ -1,0 +1,2 @@
+# %% relu_prime
+return (np.asarray(z, dtype=float) >= 0).astype(float)
