@@ -58,7 +58,7 @@ def hidden_seeds() -> dict[str, tuple[int, int]]:
         for calls in source_checks(nbformat.read(path, as_version=4)).values():
             for call in calls:
                 if call.hidden_seed is not None:
-                    out.setdefault(call.spec, (call.hidden_seed, call.n))
+                    out.setdefault(call.check, (call.hidden_seed, call.n))
     return out
 
 

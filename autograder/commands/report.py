@@ -16,7 +16,8 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 from autograder import limits
-from autograder.pipeline.grading import GRADED, Record
+from autograder.pipeline.grading import GRADED, LINES, Record
+from nnlab.checks.spec import read_report
 
 SUFFIXES = ("_visible", "_hidden")
 
@@ -29,15 +30,16 @@ def challenge_of(grade_id: str) -> str:
     return grade_id
 
 
-def diagnoses(status: str, message: str) -> list[str]:
-    """What a cell's message says went wrong, with its numbers blanked so that equal mistakes count together."""
+def diagnoses(status: str, message: str, hints: list[str] | None = None) -> list[str]:
+    """What went wrong in a cell: the check's ``hints`` (``CellResult.hints``), else what its status and message
+    say (the exception a cell raised), with numbers blanked so that equal mistakes count together. Without
+    ``hints`` (a record written before cells carried them) they are read from the one-line message."""
     if status == "passed":
         return []
-    parts = [p.strip() for p in message.split(" | ")]
-    hints = [p.removeprefix("hint:").strip() for p in parts if p.startswith("hint:")]
+    if hints is None:
+        hints = read_report(message.replace(LINES, "\n")).hints
     if not hints:
-        head = parts[0] if parts else ""
-        exception = re.match(r"^([A-Za-z_][A-Za-z0-9_]*(?:Error|Exception|Interrupt)):", head)
+        exception = re.match(r"^([A-Za-z_][A-Za-z0-9_]*(?:Error|Exception|Interrupt)):", message.strip())
         if status == "error" and exception:
             hints = ["not attempted (NotImplementedError)" if exception[1] == "NotImplementedError"
                      else f"raised {exception[1]}"]
@@ -64,7 +66,7 @@ def summarise(records: list[Record]) -> dict:
         for name, cells in per_challenge.items():
             challenge_pass[(r.assignment, name)].append(all(c.status == "passed" for c in cells))
             for c in cells:
-                for d in diagnoses(c.status, c.message):
+                for d in diagnoses(c.status, c.message, c.hints):
                     found[(r.assignment, name, d)].add(r.student_id)
     handed_in = Counter(r.assignment for r in submitted)
     frequent = sorted(((len(students) / handed_in[a], len(students), handed_in[a], a, name, d)
@@ -123,7 +125,8 @@ def render(records: list[Record], title: str = "Class report") -> str:
         f"<img alt='histogram of total scores' src='data:image/png;base64,{_histogram_png(s['totals'])}'>",
         "<h2>Most frequent diagnostics</h2>",
         _table(["share of submissions", "assignment", "challenge", "diagnostic"],
-               [[f"{100 * rate:.0f}% of {n} ({k})", a, name, d] for rate, k, n, a, name, d in s["diagnostics"][:limits.REPORT_ROWS]]),
+               [[f"{100 * rate:.0f}% of {n} ({k})", a, name, d]
+                for rate, k, n, a, name, d in s["diagnostics"][:limits.REPORT_ROWS]]),
         "<h2>Pass rate per challenge</h2>",
         _table(["assignment", "challenge", "passed"], [[a, c, _rate(*v)] for (a, c), v in s["challenges"].items()]),
         "<h2>Pass rate per test cell</h2>",

@@ -10,6 +10,24 @@ c = get_config()  # noqa: F821 — provided by traitlets when nbgrader loads the
 c.CourseDirectory.include = ["*.ipynb"]
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 
+# Release: nbgrader's steps, and the test cells' checks cut down to their names (no hidden seed or count) after its
+# hidden tests are cleared (autograder/integration/preprocessors.py).
+c.GenerateAssignment.preprocessors = [
+    "nbgrader.preprocessors.IncludeHeaderFooter",
+    "nbgrader.preprocessors.InstantiateTests",
+    "nbgrader.preprocessors.LockCells",
+    "nbgrader.preprocessors.ClearSolutions",
+    "nbgrader.preprocessors.ClearOutput",
+    "nbgrader.preprocessors.CheckCellMetadata",
+    "nbgrader.preprocessors.ComputeChecksums",
+    "nbgrader.preprocessors.SaveCells",
+    "nbgrader.preprocessors.ClearHiddenTests",
+    "autograder.integration.preprocessors.ReleaseCheckNames",
+    "nbgrader.preprocessors.ClearMarkScheme",
+    "nbgrader.preprocessors.ComputeChecksums",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
+
 # Grading: a per-cell timeout that no correct solution comes near (each notebook runs in < 15 s), and nbgrader's
 # Execute replaced by a crash-safe one (autograder/integration/execute.py): a dead or hung kernel, or a spent notebook
 # budget, ends the run with the grades earned so far instead of failing the whole submission.

@@ -2,6 +2,8 @@
 from nbconvert.preprocessors import Preprocessor
 from traitlets import Bool
 
+from autograder.integration.cells import is_test_cell
+
 
 class TrimTestTracebacks(Preprocessor):
     """In test cells, keep only the last line of each traceback (``AssertionError: <the check's report>``).
@@ -13,8 +15,7 @@ class TrimTestTracebacks(Preprocessor):
     enabled = Bool(True).tag(config=True)
 
     def preprocess_cell(self, cell, resources, index):
-        meta = cell.metadata.get("nbgrader", {})
-        if cell.cell_type == "code" and meta.get("grade") and not meta.get("solution"):
+        if cell.cell_type == "code" and is_test_cell(cell):
             for out in cell.get("outputs", []):
                 if out.get("output_type") == "error":
                     out["traceback"] = [f"{out.get('ename', 'Error')}: {out.get('evalue', '')}"]
@@ -44,3 +45,21 @@ class KeepFirstIds(Preprocessor):
             else:
                 seen.add(gid)
         return nb, resources
+
+
+class ReleaseCheckNames(Preprocessor):
+    """In the release, a test cell's ``nnlab`` metadata names its checks and nothing more.
+
+    A source test cell says which checks it runs in ``metadata["nnlab"]["checks"]`` (autograder/trust/verify.py),
+    a hidden one with its seed and count, from which the hidden cases can be drawn. nbgrader's release keeps
+    cell metadata it does not know, so each check is cut down to its ``check`` and ``function`` names here.
+    """
+
+    enabled = Bool(True).tag(config=True)
+
+    def preprocess_cell(self, cell, resources, index):
+        nnlab = cell.metadata.get("nnlab", {})
+        if "checks" in nnlab:
+            nnlab["checks"] = [{key: entry[key] for key in ("check", "function") if key in entry}
+                               for entry in nnlab["checks"]]
+        return cell, resources

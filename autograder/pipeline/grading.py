@@ -21,9 +21,11 @@ import nbformat
 from autograder import limits
 from autograder.course.workspace import Workspace, test_cells, write_json
 from autograder.integration.execute import BUDGET, DIED, HUNG, NOT_RUN, cell_stop_reason
+from nnlab.checks.spec import read_report
 
 GRADED = ("graded", "flagged")          # flagged: graded, and something about the submission needs a look
 GUARD_STATUS = {DIED: "error", HUNG: "timeout", BUDGET: "timeout", NOT_RUN: "not_run"}
+LINES = " | "                           # what joins a message's lines in one line (``one_line``)
 
 
 @dataclass
@@ -34,6 +36,9 @@ class CellResult:
     max_score: float
     status: str
     message: str = ""
+    # the failed check's hints, as data (the message quotes them); None in a record written before cells
+    # carried them, whose hints are in its message only
+    hints: list[str] | None = field(default_factory=list)
 
 
 @dataclass
@@ -57,7 +62,7 @@ class Record:
     @classmethod
     def from_dict(cls, data: dict) -> "Record":
         data = dict(data)
-        data["cells"] = [CellResult(**c) for c in data.get("cells", [])]
+        data["cells"] = [CellResult(**{"hints": None} | c) for c in data.get("cells", [])]
         return cls(**data)
 
 
@@ -73,32 +78,34 @@ def one_line(text: str, limit: int = limits.MESSAGE) -> str:
     teach = [line for line in rest if line.startswith(("hint:", "note:"))]
     cases = [line for line in rest if not line.startswith(("hint:", "note:"))]
     dropped = False
-    while cases and len(" | ".join(head + cases + teach)) > limit:
+    while cases and len(LINES.join(head + cases + teach)) > limit:
         cases.pop()
         dropped = True
     lines = head + cases + (["…"] if dropped else []) + teach
-    joined = " | ".join(lines)
+    joined = LINES.join(lines)
     return joined if len(joined) <= limit else joined[: limit - 1] + "…"
 
 
-def cell_outcome(cell, timeout: int) -> tuple[str, str]:
-    """Status and message of one executed test cell, from its outputs."""
+def cell_outcome(cell, timeout: int) -> tuple[str, str, list[str]]:
+    """Status, message and the check's hints of one executed test cell, from its outputs: a failed check's
+    assertion carries its report, whose hints ``read_report`` reads back."""
     for out in cell.get("outputs", []):
         if out.get("output_type") == "error":
             ename, evalue = out.get("ename", "Error"), out.get("evalue", "")
             if ename in GUARD_STATUS:                   # written by GuardedExecute: the run ended early
-                return GUARD_STATUS[ename], one_line(evalue)
+                return GUARD_STATUS[ename], one_line(evalue), []
             if ename in ("CellTimeoutError", "KeyboardInterrupt"):
-                return "timeout", f"the cell ran past the {timeout} s limit and was interrupted"
+                return "timeout", f"the cell ran past the {timeout} s limit and was interrupted", []
             if ename == "AssertionError":
-                return "failed", one_line(evalue) or "the test's assertion failed"
-            return "error", one_line(f"{ename}: {evalue}")
+                return "failed", one_line(evalue) or "the test's assertion failed", read_report(evalue).hints
+            return "error", one_line(f"{ename}: {evalue}"), []
     for out in cell.get("outputs", []):
         if out.get("output_type") == "stream" and out.get("name") == "stderr":
-            return "error", one_line("the cell wrote to stderr, which nbgrader scores as 0: " + out.get("text", ""))
+            text = "the cell wrote to stderr, which nbgrader scores as 0: " + out.get("text", "")
+            return "error", one_line(text), []
     if cell.get("execution_count") is None:
-        return "not_run", "the cell was not executed"
-    return "passed", ""
+        return "not_run", "the cell was not executed", []
+    return "passed", "", []
 
 
 def explain_failure(result: dict) -> str:
@@ -169,7 +176,7 @@ def finish(ws: Workspace, task, outcome) -> Record:
         stamp = task.submitted.get("timestamp.txt")
         save_outcome(ws.db_url, outcome, stamp.decode().strip() if stamp else None)
         cells = _graded_cells(ws, student, assignment, _timeout(ws))
-        flags += _apply_verdicts(cells, outcome.verdicts, graded_dir)
+        flags += _apply_verdicts(cells, outcome.verdicts, graded_dir) + _disagreements(task.sources)
         if getattr(outcome, "verify_error", ""):
             flags.append(f"the out-of-kernel check could not run ({outcome.verify_error}); the kernel's verdicts "
                          f"stand unchecked")
@@ -193,13 +200,16 @@ def _apply_verdicts(cells: list[CellResult], verdicts: dict, graded_dir: Path | 
     """The lower of the kernel's and the out-of-kernel verdict for each cell; returns the flags this raises.
     A cell a grading library's kernel left to the grader (``deferred``: hidden cases, or a function whose own
     dependency is broken) gets its grade here, unflagged. Each such verdict is also written into the graded
-    notebook's cell (``graded_dir``), so the student's feedback page says why the cell scored 0."""
+    notebook's cell (``graded_dir``), so the student's feedback page says why the cell scored 0. The cell takes
+    the verdict's hints."""
     flags, said = [], {}
     for cell in cells:
         verdict = verdicts.get(cell.notebook, {}).get(cell.grade_id)
         if verdict is None or verdict["passed"] or cell.status != "passed":
             continue
         said.setdefault(cell.notebook, {})[cell.grade_id] = verdict["message"]
+        # a verdict sent without its hints is a check's report all the same: they are read back from it
+        cell.hints = verdict["hints"] if "hints" in verdict else read_report(verdict["message"]).hints
         if verdict.get("deferred"):          # the kernel left this to the grader: this is the cell's verdict
             cell.status, cell.score = "failed", 0.0
             cell.message = one_line("checked by the grader, outside the notebook: " + verdict["message"])
@@ -213,6 +223,14 @@ def _apply_verdicts(cells: list[CellResult], verdicts: dict, graded_dir: Path | 
         for notebook, messages in said.items():
             _write_verdicts(graded_dir / f"{notebook}.ipynb", messages)
     return flags
+
+
+def _disagreements(sources: dict[str, bytes]) -> list[str]:
+    """Flags for the source notebooks' test cells whose metadata and code name different checks
+    (autograder/trust/verify.py)."""
+    from autograder.trust.verify import disagreements
+    return [flag for name in sorted(sources)
+            for flag in disagreements(nbformat.reads(sources[name].decode(), as_version=4))]
 
 
 def _write_verdicts(path: Path, messages: dict) -> None:
@@ -272,18 +290,18 @@ def _graded_cells(ws: Workspace, student: str, assignment: str, timeout: int) ->
                 grades = {g.name: g for g in gb.find_submission_notebook(name, assignment, student).grades}
             except Exception:
                 grades = {}
-            for spec in test_cells(nb_path):
-                gid, points = spec["grade_id"], spec["points"]
+            for test in test_cells(nb_path):
+                gid, points = test["grade_id"], test["points"]
                 if not graded.exists():
                     cells.append(CellResult(name, gid, 0.0, points, "missing", f"{nb_path.name} was not submitted"))
                     continue
-                status, message = cell_outcome(executed[gid], timeout) if gid in executed else (
-                    "missing", "the test cell is missing from the submission")
+                status, message, hints = cell_outcome(executed[gid], timeout) if gid in executed else (
+                    "missing", "the test cell is missing from the submission", [])
                 grade = grades.get(gid)
                 score = float(grade.score) if grade is not None and grade.score is not None else 0.0
                 if status != "passed":
                     score = 0.0
-                cells.append(CellResult(name, gid, score, points, status, message))
+                cells.append(CellResult(name, gid, score, points, status, message, hints))
     return cells
 
 

@@ -5,8 +5,8 @@ It speaks JSON lines on its own stdin/stdout, which it moves off fds 0 and 1 fir
 student's code prints goes to /dev/null and cannot mix with replies. Requests:
 
 - ``{"op": "run", "code": …}`` runs one cell in an IPython shell → ``{"ok": bool, "error": …}``;
-- ``{"op": "call", "fn": name, "spec": check, "args": …, "kwargs": …}`` calls the student's function (through
-  the spec's ``caller``, e.g. ``jax.jit``) → ``{"ok": true, "value": …}`` or ``{"ok": false, "error": …}``;
+- ``{"op": "call", "fn": name, "check": name, "args": …, "kwargs": …}`` calls the student's function (through
+  the check's ``caller``, e.g. ``jax.jit``) → ``{"ok": true, "value": …}`` or ``{"ok": false, "error": …}``;
 - ``{"op": "problems", …}`` (the same fields) runs the spec's ``check_function`` on the function itself (does
   it compile under ``jax.jit``?) → ``{"ok": true, "problems": [...]}``.
 
@@ -43,8 +43,9 @@ def _stub(name: str):
     return reference_not_available
 
 
-def _stub_references(names: list[str], specs: list[str]) -> None:
-    """Replace nnlab's version of every graded function by a stub, wherever a loaded nnlab module has it."""
+def _stub_references(names: list[str], checks: list[str]) -> None:
+    """Replace nnlab's version of every graded function (``names``) and the reference of every check
+    (``checks``) by a stub, wherever a loaded nnlab module has it."""
     import nnlab.checks
     originals = set()
     for mod_name in ("nnlab", "nnlab.jax"):
@@ -53,13 +54,13 @@ def _stub_references(names: list[str], specs: list[str]) -> None:
             obj = getattr(mod, name, None) if mod is not None else None
             if callable(obj) and not getattr(obj, "nnlab_stub", False):
                 originals.add(id(obj))
-    for spec_name in specs:
-        spec = nnlab.checks.SPECS.get(spec_name)
+    for check in checks:
+        spec = nnlab.checks.SPECS.get(check)
         for field in ("reference", "answer"):           # a pair's spec holds the answer itself too
             value = getattr(spec, field, None) if spec is not None else None
             if value is not None and not getattr(value, "nnlab_stub", False):
                 originals.add(id(value))
-                object.__setattr__(spec, field, _stub(spec_name))
+                object.__setattr__(spec, field, _stub(check))
     for mod_name, mod in list(sys.modules.items()):
         if not (mod_name == "nnlab" or mod_name.startswith("nnlab.")) or mod is None:
             continue
@@ -87,14 +88,14 @@ def main() -> None:
         os.dup2(devnull, fd)
     os.environ.setdefault("MPLBACKEND", "Agg")
     setup = json.loads(protocol_in.readline())
-    names, specs = setup["functions"], setup["specs"]
+    names, checks = setup["functions"], setup["checks"]
     import nnlab  # noqa: F401
     for module in setup.get("modules", []):
         try:
             __import__(module)
         except Exception:
             pass
-    _stub_references(names, specs)
+    _stub_references(names, checks)
     from IPython.core.interactiveshell import InteractiveShell
 
     from autograder.trust.wire import decode, encode
@@ -127,7 +128,7 @@ def main() -> None:
             answer = {"ok": False, "error": _describe(exc)}
         finally:
             timer.cancel()
-        _stub_references(names, specs)          # again: a cell may have imported or reloaded nnlab modules
+        _stub_references(names, checks)         # again: a cell may have imported or reloaded nnlab modules
         _stub_namespace(shell.user_ns, names)
         reply(answer)
 
@@ -142,7 +143,7 @@ def _call(shell, request, decode, encode, ask) -> dict:
     names = [n for n in request.get("substitute") or [] if callable(shell.user_ns.get(n))]
     if names:
         fn = with_functions(fn, {n: _stand_in(n, ask, encode, decode, live) for n in names}) or fn
-    spec = nnlab.checks.SPECS.get(request["spec"])
+    spec = nnlab.checks.SPECS.get(request["check"])
     if spec is not None and spec.caller is not None:
         fn = spec.caller(fn)
     try:
@@ -173,7 +174,7 @@ def _problems(shell, request, decode) -> dict:
     import nnlab.checks
     from nnlab.checks.spec import Case
     fn = shell.user_ns.get(request["fn"])
-    spec = nnlab.checks.SPECS.get(request["spec"])
+    spec = nnlab.checks.SPECS.get(request["check"])
     if not callable(fn) or spec is None or spec.check_function is None:
         return {"ok": True, "problems": []}
     case = Case("", tuple(decode(request["args"])), decode(request["kwargs"]))

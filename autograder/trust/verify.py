@@ -7,9 +7,12 @@ graded functions replaced by stubs, and replays the submission's code cells in o
 At each test cell's place it calls the student's functions with the check spec's inputs over a pipe (plain
 data only) and compares the answers with the reference *in this process*, with the same ``run_check``.
 
-Which check a test cell runs is read from the source notebook's version of that cell (found by its
-``grade_id`` in the gradebook's assignment), never from the submission. A cell scores the lower of the two
-verdicts (autograder/pipeline/grading.py); test cells that call no check (plain asserts) keep the kernel's verdict.
+Which checks a test cell runs is read from the source notebook's version of that cell (found by its
+``grade_id`` in the gradebook's assignment), never from the submission: from the cell's own metadata,
+``metadata["nnlab"]["checks"]`` (``CheckCall.from_entry``), so an alias of ``check`` or a name held in a variable
+cannot skip the check here. Reading the cell's code is only a cross-check (``disagreements``, flagged by the
+grader), and what a source cell written before the metadata existed runs. A cell scores the lower of the two
+verdicts (autograder/pipeline/grading.py); test cells that run no check (plain asserts) keep the kernel's verdict.
 """
 from __future__ import annotations
 
@@ -23,11 +26,12 @@ import signal
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
+from autograder.integration.cells import is_test_cell
 from autograder.trust.wire import decode, encode
 
 GRACE = 5.0                   # seconds a worker gets to answer after its own interrupt, before it is killed
@@ -38,10 +42,26 @@ MAX_QUESTION_NUMBERS = 100_000   # numbers in one question's arguments (a check'
 
 @dataclass(frozen=True)
 class CheckCall:
-    spec: str                 # the check's name in nnlab.checks.SPECS
+    check: str                # the check's name in nnlab.checks.SPECS
     function: str             # the student's function it is called on
     hidden_seed: int | None = None
     n: int = 5
+
+    @property
+    def spec(self) -> str:
+        """The check's name under its former field name, kept while callers (autograder/pipeline/task.py, the
+        corpus and mutation tests) still read it."""
+        return self.check
+
+    @classmethod
+    def from_entry(cls, entry: dict) -> CheckCall:
+        """One check of a test cell's ``nnlab`` metadata: ``{"check", "function"}``, and ``"hidden_seed"`` and
+        ``"n"`` for hidden cases."""
+        return cls(entry["check"], entry["function"], entry.get("hidden_seed"), entry.get("n", 5))
+
+    def __str__(self) -> str:
+        options = "" if self.hidden_seed is None else f", hidden_seed={self.hidden_seed}, n={self.n}"
+        return f'check("{self.check}", {self.function}{options})'
 
 
 @dataclass
@@ -49,10 +69,11 @@ class Verdict:
     passed: bool
     message: str = ""
     hidden: bool = False          # the cell checks hidden cases (which a grading library's kernel cannot)
+    hints: list[str] = field(default_factory=list)   # the failed check's hints, as data (``Result.hints``)
 
 
 def check_calls(code: str) -> list[CheckCall]:
-    """The ``check("name", fn, hidden_seed=…, n=…)`` calls in a test cell's source, in order."""
+    """The literal ``check("name", fn, hidden_seed=…, n=…)`` calls in a test cell's source, in order."""
     try:
         tree = ast.parse(code)
     except SyntaxError:
@@ -64,25 +85,51 @@ def check_calls(code: str) -> list[CheckCall]:
         name = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", None)
         if name != "check" or len(node.args) < 2:
             continue
-        spec, fn = node.args[0], node.args[1]
-        if not (isinstance(spec, ast.Constant) and isinstance(spec.value, str) and isinstance(fn, ast.Name)):
+        check, fn = node.args[0], node.args[1]
+        if not (isinstance(check, ast.Constant) and isinstance(check.value, str) and isinstance(fn, ast.Name)):
             continue
         options = {k.arg: k.value.value for k in node.keywords
                    if k.arg in ("hidden_seed", "n") and isinstance(k.value, ast.Constant)}
-        calls.append(CheckCall(spec.value, fn.id, options.get("hidden_seed"), options.get("n", 5)))
+        calls.append(CheckCall(check.value, fn.id, options.get("hidden_seed"), options.get("n", 5)))
     return calls
 
 
+def stamped_checks(cell) -> list[CheckCall] | None:
+    """The checks a test cell's ``nnlab`` metadata says it runs; None where it says nothing."""
+    entries = cell.metadata.get("nnlab", {}).get("checks")
+    return None if entries is None else [CheckCall.from_entry(e) for e in entries]
+
+
+def _source_tests(source_nb) -> list:
+    return [c for c in source_nb.cells if c.cell_type == "code" and is_test_cell(c)]
+
+
 def source_checks(source_nb) -> dict[str, list[CheckCall]]:
-    """grade_id → the checks its test cell runs, from the instructor's source notebook."""
+    """grade_id → the checks its test cell runs, from the instructor's source notebook: as the cell's metadata
+    says, or, in a cell without that metadata (written before it existed), as its code reads."""
     out = {}
-    for cell in source_nb.cells:
-        meta = cell.metadata.get("nbgrader", {})
-        if cell.cell_type == "code" and meta.get("grade") and not meta.get("solution"):
-            calls = check_calls(cell.source)
-            if calls:
-                out[meta["grade_id"]] = calls
+    for cell in _source_tests(source_nb):
+        calls = stamped_checks(cell)
+        calls = check_calls(cell.source) if calls is None else calls
+        if calls:
+            out[cell.metadata["nbgrader"]["grade_id"]] = calls
     return out
+
+
+def disagreements(source_nb) -> list[str]:
+    """A flag for each test cell of the source whose metadata and code name different checks: the metadata's
+    are run, but one of the two readings is stale (a check called through an alias reads as none)."""
+    flags = []
+    for cell in _source_tests(source_nb):
+        stamped, read = stamped_checks(cell), check_calls(cell.source)
+        if stamped is not None and stamped != read:
+            flags.append(f"test cell {cell.metadata['nbgrader']['grade_id']}: its metadata runs {_said(stamped)} "
+                         f"but its code reads {_said(read)}; checked as its metadata says")
+    return flags
+
+
+def _said(calls: list[CheckCall]) -> str:
+    return ", ".join(map(str, calls)) or "no check"
 
 
 class WorkerGone(Exception):
@@ -198,8 +245,8 @@ class RemoteFunction:
     other challenges' functions it calls, which the worker replaces by stand-ins answered here with nnlab's
     references (``references``: name → function)."""
 
-    def __init__(self, worker: Worker, function: str, spec: str, references: dict | None = None):
-        self.worker, self.function, self.spec = worker, function, spec
+    def __init__(self, worker: Worker, function: str, check: str, references: dict | None = None):
+        self.worker, self.function, self.check = worker, function, check
         self.references = references or {}
         self.__name__ = function
 
@@ -224,7 +271,7 @@ class RemoteFunction:
             return {"ok": False, "error": f"{type(exc).__name__}: {exc}"[:300]}
 
     def _request(self, op: str, args: list, kwargs: dict) -> dict:
-        reply = self.worker.request({"op": op, "fn": self.function, "spec": self.spec, "args": encode(args),
+        reply = self.worker.request({"op": op, "fn": self.function, "check": self.check, "args": encode(args),
                                      "kwargs": encode(kwargs), "substitute": sorted(self.references)},
                                     answer=self._answer)
         if not reply.get("ok"):
@@ -241,7 +288,7 @@ def worker_setup(notebook, source_nb) -> dict | None:
     code = [c.source for c in notebook.cells if c.cell_type == "code"]
     modules = sorted({m for src in code for m in re.findall(r"\bnnlab(?:\.\w+)+", src)} | {"nnlab.checks"})
     return {"functions": sorted({c.function for calls in checks.values() for c in calls}),
-            "specs": sorted({c.spec for calls in checks.values() for c in calls}), "modules": modules}
+            "checks": sorted({c.check for calls in checks.values() for c in calls}), "modules": modules}
 
 
 def verify_notebook(graded_nb, source_nb, argv: list[str], cwd: Path, cell_timeout: float,
@@ -261,8 +308,7 @@ def verify_notebook(graded_nb, source_nb, argv: list[str], cwd: Path, cell_timeo
         if worker is not None:
             worker.close()
         return {}
-    tests = {c.metadata["nbgrader"]["grade_id"] for c in source_nb.cells
-             if c.metadata.get("nbgrader", {}).get("grade") and not c.metadata["nbgrader"].get("solution")}
+    tests = {c.metadata["nbgrader"]["grade_id"] for c in source_nb.cells if is_test_cell(c)}
     verdicts: dict[str, Verdict] = {}
     start = time.monotonic()
     if worker is None:
@@ -307,9 +353,9 @@ def has_hidden(calls: list[CheckCall]) -> bool:
 def _check_cell(worker: Worker, calls: list[CheckCall], get_spec, run_check) -> Verdict:
     for call in calls:
         try:
-            spec = get_spec(call.spec)
+            spec = get_spec(call.check)
         except KeyError as exc:                # the source names a check nnlab does not have
-            return Verdict(False, f"{call.spec}: {exc}")
+            return Verdict(False, f"{call.check}: {exc}")
         cases = None if call.hidden_seed is None else spec.hidden_cases(call.hidden_seed, call.n)
         try:
             result = _remote_check(worker, spec, call.function, cases, run_check)
@@ -321,9 +367,9 @@ def _check_cell(worker: Worker, calls: list[CheckCall], get_spec, run_check) -> 
         except WorkerGone:
             raise
         except Exception as exc:               # NotImplementedError cannot come back as itself: it is a string
-            return Verdict(False, f"{call.spec}: {type(exc).__name__}: {exc}"[:600])
+            return Verdict(False, f"{call.check}: {type(exc).__name__}: {exc}"[:600])
         if not result.passed:
-            return Verdict(False, result.report())
+            return Verdict(False, result.report(), hints=result.hints)
     return Verdict(True)
 
 

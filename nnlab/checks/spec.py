@@ -1,12 +1,13 @@
 """A check as data: ``Case`` (one call), ``Mistake`` (a typical wrong answer, recognised by computing it),
 ``Spec`` (a challenge's cases, reference, comparison and diagnostics) and the plain results of a run
-(``CaseResult``, ``Result``)."""
+(``CaseResult``, ``Result``), whose report's text ``read_report`` reads back (the grader does, from a failed
+test cell's assertion)."""
 from __future__ import annotations
 
 import warnings
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -14,6 +15,8 @@ from .calling import snapshot
 
 #: what ``Spec.mistake_output`` gives where a typical mistake's implementation raised on the case
 NO_OUTPUT = object()
+#: how a report's hint and note lines begin (after their indent)
+HINT, NOTE = "hint:", "note:"
 
 
 @dataclass(frozen=True)
@@ -159,6 +162,26 @@ class Report(str):
     """A check's report: a plain string that a notebook shows without a traceback above it (``showing``)."""
 
 
+class ReportParts(NamedTuple):
+    """A report read back from its text (``read_report``)."""
+    headline: str
+    problems: list[str]       # every other line: the failed cases' problems, what a blame says to fix first
+    hints: list[str]
+    notes: list[str]
+
+
+def read_report(text: str) -> ReportParts:
+    """The parts of a report's text, as ``Result.report`` writes it (or ``depending.blame_text``, which quotes
+    other reports indented): the first line is the headline, a line beginning ``hint:`` or ``note:`` after its
+    indent is a hint or a note, and every other line a problem. Any text reads: a plain assertion's message is
+    a headline alone."""
+    lines = [line.strip() for line in str(text).strip().splitlines() if line.strip()]
+    rest = lines[1:]
+    return ReportParts(lines[0] if lines else "", [line for line in rest if not line.startswith((HINT, NOTE))],
+                       [line.removeprefix(HINT).strip() for line in rest if line.startswith(HINT)],
+                       [line.removeprefix(NOTE).strip() for line in rest if line.startswith(NOTE)])
+
+
 @dataclass
 class Result:
     """Plain-data outcome of a check: JSON-serialisable through ``to_dict``. ``blame``: where the failure comes
@@ -195,7 +218,7 @@ class Result:
                 lines += [f'  ✗ case "{c.label}": {p}' for p in c.problems[:per_case]]
                 if len(c.problems) > per_case:
                     lines.append(f"    … and {len(c.problems) - per_case} more problems in this case")
-        lines += [f"  hint: {h}" for h in self.hints] + [f"  note: {n}" for n in self.notes]
+        lines += [f"  {HINT} {h}" for h in self.hints] + [f"  {NOTE} {n}" for n in self.notes]
         return Report("\n".join(lines))
 
     def to_dict(self) -> dict:

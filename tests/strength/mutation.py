@@ -361,7 +361,7 @@ def hidden_calls() -> dict[str, list[tuple[int, int]]]:
         for calls in source_checks(nbformat.read(path, 4)).values():
             for c in calls:
                 if c.hidden_seed is not None:
-                    out[c.spec].append((c.hidden_seed, c.n))
+                    out[c.check].append((c.hidden_seed, c.n))
     return out
 
 
