@@ -1,7 +1,8 @@
 """``nnlab-grade``: release, collect, autograde, feedback and export for an nbgrader course, in one tool.
 
 Every command creates or syncs the course workspace (``--course``, default ``./course``) and its gradebook
-from the source assignments (``--source``, default the repository's ``solutions/``) first.
+from the source assignments (``--source``, default the repository's ``solutions/``, which only a source
+checkout has) first.
 
 Exit status: 0 when the command did its job (a submission that failed to grade is a status, not an exit
 code), 1 when it could not, 2 for usage errors. Every failure prints one clear line.
@@ -22,7 +23,7 @@ from autograder.integration.config import RELEASE, SOURCE
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="nnlab-grade", description=__doc__.split("\n\n")[0])
     p.add_argument("--course", type=Path, default=Path("course"), help="the course workspace (default ./course)")
-    p.add_argument("--source", type=Path, default=SOURCE, help="the folder of source assignments (default solutions/)")
+    p.add_argument("--source", type=Path, default=None, help="the folder of source assignments (default solutions/)")
     p.add_argument("--cell-timeout", type=int, default=None, help="seconds a cell may run (default 30)")
     p.add_argument("--notebook-timeout", type=int, default=None,
                    help="seconds a whole notebook may run; later cells score 0 as not run (default: no budget)")
@@ -36,7 +37,7 @@ def _parser() -> argparse.ArgumentParser:
                    help="run kernels without bubblewrap (only for submissions you trust)")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
     r = sub.add_parser("release", help="regenerate the student notebooks from the source")
-    r.add_argument("--to", type=Path, default=RELEASE, help="release folder (default notebooks/)")
+    r.add_argument("--to", type=Path, default=None, help="release folder (default notebooks/)")
     k = sub.add_parser("kit", help="build the student kit: release notebooks and a library with no open answer")
     k.add_argument("--to", type=Path, required=True, help="the kit's folder (new, empty, or an earlier kit)")
     k.add_argument("--assignments", metavar="IDS", help="comma-separated assignment ids to ship (default: all)")
@@ -71,12 +72,30 @@ class Failure(Exception):
     """A command could not do its job: print the message, exit 1."""
 
 
+def _checkout_defaults(args) -> None:
+    """Fill in ``--source`` (and release's ``--to``) with the repository's folders, or stop when they are not
+    here: a non-editable install has no solutions/ and no notebooks/ beside the package."""
+    if args.command == "kit":
+        return
+    if args.source is None:
+        if not SOURCE.is_dir():
+            raise Failure("no source notebooks: nnlab's solutions/ folder is not here (a non-editable install "
+                          "has none); pass --source DIR, the folder of the nbgrader source notebooks")
+        args.source = SOURCE
+    if args.command == "release" and args.to is None:
+        if not SOURCE.is_dir():
+            raise Failure("no release folder: nnlab's notebooks/ folder is not here (a non-editable install has "
+                          "none); pass --to DIR, the folder for the student notebooks")
+        args.to = RELEASE
+
+
 def main(argv=None) -> int:
     args = _parser().parse_args(argv)
     os.environ["NNLAB_GRADING"] = "1"
     os.environ.setdefault("NNLAB_HEADLESS", "1")
     os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
     try:
+        _checkout_defaults(args)
         if args.command == "kit":
             return cmd_kit(args)
         if args.command == "release":

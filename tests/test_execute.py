@@ -3,17 +3,23 @@ import os
 
 import nbformat
 import pytest
+from traitlets.config import Config
 
-from autograder.integration.execute import SPARES, GuardedExecute
+from autograder.integration.execute import GuardedExecute
+from autograder.pipeline.process import ProcessState
 
 pytestmark = pytest.mark.grader
+
+PROCESS = ProcessState()          # given to every GuardedExecute as Workspace.api gives it: in the configuration
+SPARES = PROCESS.spares
 
 
 def _run(code: str) -> str:
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)],
                                   metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
                                                            "language": "python"}})
-    GuardedExecute(timeout=60).preprocess(nb, {"metadata": {"path": os.getcwd()}})
+    GuardedExecute(config=Config({"GuardedExecute": {"process": PROCESS}}), timeout=60).preprocess(
+        nb, {"metadata": {"path": os.getcwd()}})
     return "".join(o.get("text", "") for o in nb.cells[0].outputs)
 
 

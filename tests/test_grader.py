@@ -281,7 +281,7 @@ def test_dask_cluster_grades_exactly_as_local_workers(graded, tmp_path, capsys):
     workers' own scratch folders, never in the course."""
     import distributed
 
-    import autograder.pipeline.task
+    import autograder.pipeline.process
 
     course = tmp_path / "course"
     args = ["--course", str(course), "--cell-timeout", "10"]
@@ -290,7 +290,7 @@ def test_dask_cluster_grades_exactly_as_local_workers(graded, tmp_path, capsys):
                                   local_directory=str(tmp_path / "elsewhere")) as cluster, \
             distributed.Client(cluster) as client:
         assert main(args + ["autograde", "--dask", cluster.scheduler_address, *SUBSET]) == 0
-        scratch = client.run(lambda: str(autograder.pipeline.task._SCRATCH.get("root", "")))
+        scratch = client.run(lambda: str(getattr(autograder.pipeline.process.this_process().scratch, "root", "")))
     assert f"graded 4 graded (on the Dask cluster at {cluster.scheduler_address})" in capsys.readouterr().out
     roots = {Path(r) for r in scratch.values() if r}
     assert roots and all(not r.is_relative_to(course) and not r.is_relative_to(graded["course"]) for r in roots)

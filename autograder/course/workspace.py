@@ -6,92 +6,36 @@ into ``release/`` inside the workspace — and so into the gradebook — wheneve
 from __future__ import annotations
 
 import atexit
-import functools
 import hashlib
 import json
 import logging
 import os
 import shutil
-import sys
 import tempfile
-import warnings
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import nbformat
 
+from autograder.course import gradebook
+from autograder.integration import patches
 from autograder.integration.config import nbgrader_config, write_course_config
 
-
-def prepare_nbgrader() -> None:
-    """Make nbgrader work however the grader was started, and keep its harmless noise out of the output.
-
-    nbgrader runs the ``alembic`` executable from PATH when it opens a gradebook, so the ``bin/`` folder of
-    this interpreter's environment must be on PATH even when ``nnlab-grade`` was called by its full path.
-    """
-    bindir = str(Path(sys.executable).parent)
-    if bindir not in os.environ.get("PATH", "").split(os.pathsep):
-        os.environ["PATH"] = bindir + os.pathsep + os.environ.get("PATH", "")
-    import nbgrader.api
-    import nbgrader.nbgraderformat.common
-    nbgrader.api.get_alembic_version = alembic_head
-    nbgrader.nbgraderformat.common.jsonschema = CachedSchemas()
-    warnings.filterwarnings("ignore", module="sqlalchemy")
-    warnings.filterwarnings("ignore", message=".*not in session.*")
-    for name in ("traitlets", "nbgrader", "NbGraderAPI"):
-        logging.getLogger(name).setLevel(logging.ERROR)
-
-
-@functools.cache
-def alembic_head() -> str:
-    """The gradebook schema's version that nbgrader stamps into a new gradebook, read in this process.
-
-    nbgrader asks a fresh ``alembic heads`` subprocess for it on every new gradebook: 5 s each on a small
-    machine, and every grading task starts from a new one.
-    """
-    from alembic.config import Config
-    from alembic.script import ScriptDirectory
-    from nbgrader.dbutil import _temp_alembic_ini
-    with _temp_alembic_ini("sqlite:////tmp/gradebook.db") as ini:
-        return ScriptDirectory.from_config(Config(ini)).get_current_head()
-
-
-class CachedSchemas:
-    """``jsonschema.validate`` for nbgrader's cell-metadata checks, with one validator per schema.
-
-    nbgrader validates every cell's metadata twice per notebook with ``jsonschema.validate``, which checks the
-    schema itself and builds a new validator on every call: a quarter of a second per notebook here.
-    """
-
-    def __init__(self):
-        self._validators: dict[int, tuple] = {}
-
-    def validate(self, instance, schema) -> None:
-        import jsonschema
-        entry = self._validators.get(id(schema))
-        if entry is None or entry[0] is not schema:
-            cls = jsonschema.validators.validator_for(schema)
-            cls.check_schema(schema)
-            entry = self._validators[id(schema)] = (schema, cls(schema))
-        error = jsonschema.exceptions.best_match(entry[1].iter_errors(instance))
-        if error is not None:
-            raise error
-
-
-_SOCKETS: list[str] = []
+if TYPE_CHECKING:
+    from autograder.pipeline.process import ProcessState
 
 
 def kernel_socket_prefix() -> str:
-    """An absolute path for this process's kernel sockets (docs/nbgrader-facts.md, 'Kernel sockets').
+    """An absolute path for kernel sockets in a new private folder (docs/nbgrader-facts.md, 'Kernel sockets');
+    a grading process makes one and keeps it (autograder/pipeline/process.py).
 
     Kernels talk to the grader over IPC (Unix sockets) in a private directory rather than TCP on 127.0.0.1:
     no port races between parallel workers, nothing reachable from the network, and no "running over TCP
     without encryption" warning on every kernel start. The directory is removed when the process exits.
     """
-    if not _SOCKETS:
-        folder = tempfile.mkdtemp(prefix="nnlab-kernels-")
-        atexit.register(shutil.rmtree, folder, True)
-        _SOCKETS.append(os.path.join(folder, "kernel"))
-    return _SOCKETS[0]
+    folder = tempfile.mkdtemp(prefix="nnlab-kernels-")
+    atexit.register(shutil.rmtree, folder, True)
+    return os.path.join(folder, "kernel")
 
 
 def files_hash(paths) -> str:
@@ -118,26 +62,6 @@ def test_cells(notebook_path: Path) -> list[dict]:
         if meta.get("grade") and not meta.get("solution"):
             out.append({"grade_id": meta["grade_id"], "points": float(meta.get("points", 0))})
     return out
-
-
-def copy_assignment(from_url: str, to_url: str, assignment: str) -> None:
-    """Copy an assignment's notebooks and cells (grade, solution, task and source cells: everything autograde
-    reads) from one gradebook into another; no students, no submissions."""
-    from nbgrader.api import Gradebook
-    with Gradebook(from_url) as src, Gradebook(to_url) as dst:
-        original = src.find_assignment(assignment)
-        dst.update_or_create_assignment(assignment, duedate=original.duedate)
-        for nb in original.notebooks:
-            dst.add_notebook(nb.name, assignment)
-            for c in nb.grade_cells:
-                dst.add_grade_cell(c.name, nb.name, assignment, max_score=c.max_score, cell_type=c.cell_type)
-            for c in nb.solution_cells:
-                dst.add_solution_cell(c.name, nb.name, assignment)
-            for c in nb.task_cells:
-                dst.add_task_cell(c.name, nb.name, assignment, max_score=c.max_score, cell_type=c.cell_type)
-            for c in nb.source_cells:
-                dst.add_source_cell(c.name, nb.name, assignment, cell_type=c.cell_type, locked=c.locked,
-                                    source=c.source, checksum=c.checksum)
 
 
 class Workspace:
@@ -231,12 +155,17 @@ class Workspace:
         return nbgrader_config(self.course, self.source, release, self.db_url, self.cell_timeout,
                                self.notebook_timeout)
 
-    def api(self, release: Path | None = None):
+    def api(self, release: Path | None = None, process: ProcessState | None = None):
+        """nbgrader's API for this workspace. ``process``: the grading process whose kernels it starts (their
+        socket folder, the spare kernel; autograder/pipeline/process.py); generating assignments and feedback
+        start none."""
         from nbgrader.apps import NbGraderAPI
-        prepare_nbgrader()
+        patches.apply()
         config = self.config(release)
-        config.KernelManager.transport = "ipc"
-        config.KernelManager.ip = kernel_socket_prefix()
+        if process is not None:
+            config.KernelManager.transport = "ipc"
+            config.KernelManager.ip = process.kernel_socket_prefix()
+            config.GuardedExecute.process = process
         if self.sandbox:                                  # every kernel nbgrader starts runs in bubblewrap
             from autograder.trust import sandbox
             jupyter = sandbox.install_kernelspec(self.state, [self.course, self.source, *self.hide],
@@ -259,7 +188,7 @@ class Workspace:
         write_course_config(self.course, self.source)
         synced_path = self.state / "source.json"
         synced = json.loads(synced_path.read_text()) if synced_path.exists() else {}
-        known = self._gradebook_assignments()
+        known = gradebook.assignments(self.db_url)
         stale = [a for a in assignments if synced.get(a) != self.source_hash(a) or a not in known
                  or not self.seed_path(a).exists()]
         if stale:
@@ -270,7 +199,7 @@ class Workspace:
                 seed.parent.mkdir(parents=True, exist_ok=True)
                 tmp = seed.with_suffix(".tmp")
                 tmp.unlink(missing_ok=True)
-                copy_assignment(self.db_url, f"sqlite:///{tmp}", a)
+                gradebook.copy_assignment(self.db_url, f"sqlite:///{tmp}", a)
                 os.replace(tmp, seed)
                 synced[a] = self.source_hash(a)
             write_json(synced_path, synced)
@@ -281,17 +210,3 @@ class Workspace:
         if not result["success"]:
             raise RuntimeError(f"could not generate assignment {assignment} from {self.source}: "
                                f"{(result.get('error') or result.get('log') or '').strip()[-300:]}")
-
-    def _gradebook_assignments(self) -> set[str]:
-        from nbgrader.api import Gradebook
-        prepare_nbgrader()
-        if self.db_url.startswith("sqlite:///") and not Path(self.db_url[len("sqlite:///"):]).exists():
-            return set()
-        from nbgrader.api import Course
-        with Gradebook(self.db_url) as gb:
-            # nbgrader files assignments under the course id "" but never creates that course: SQLite does not
-            # mind the dangling foreign key, PostgreSQL refuses the assignment
-            if gb.db.get(Course, "") is None:
-                gb.db.add(Course(id=""))
-                gb.db.commit()
-            return {a.name for a in gb.assignments}

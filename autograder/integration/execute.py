@@ -16,6 +16,11 @@ gradebook keeps an earlier run's grades. ``GuardedExecute`` instead
   previous one ran, in a fresh empty folder of its own, and a new spare starts as soon as one is taken.
 
 ``cell_stop_reason`` reads those markers back from a graded notebook.
+
+The spare kernel and the clock of cell seconds belong to the grading process: ``process``, which
+``Workspace.api`` sets in the configuration (autograder/pipeline/process.py); where none is set (nbgrader run
+by hand from a course workspace), every notebook uses the process's own. ``_get_timeout`` overrides nbclient's
+private method (autograder/integration/patches.py lists it).
 """
 from __future__ import annotations
 
@@ -28,14 +33,13 @@ from pathlib import Path
 
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat.notebooknode import NotebookNode
-from traitlets import Bool, Integer
+from traitlets import Bool, Instance, Integer, default
 
 from nbgrader.preprocessors import Execute
 
 DIED, HUNG, BUDGET, NOT_RUN = "KernelDied", "KernelUnresponsive", "NotebookTimeout", "CellNotRun"
 MARKERS = (DIED, HUNG, BUDGET, NOT_RUN)
 TRUNCATED = "\n… output truncated"
-CELL_SECONDS = [0.0]          # time spent running cells in this process, for the grader's overhead figure
 
 
 class Spares:
@@ -74,9 +78,6 @@ class Spares:
         self.key = self.km = self.folder = None
 
 
-SPARES = Spares()
-
-
 def stop_kernel(km, folder=None, kc=None) -> None:
     from jupyter_core.utils import run_sync
     try:
@@ -107,6 +108,16 @@ class GuardedExecute(Execute):
         True, help="Run each notebook in a kernel started while the previous notebook ran.",
     ).tag(config=True)
 
+    process = Instance(
+        "autograder.pipeline.process.ProcessState",
+        help="The grading process's state: its spare kernel and cell clock (default: this process's own).",
+    ).tag(config=True)
+
+    @default("process")
+    def _this_process(self):
+        from autograder.pipeline.process import this_process
+        return this_process()
+
     def preprocess(self, nb, resources=None, km=None):
         self._stopped = None                       # (ename, reason) once the run has ended early
         self._started = time.monotonic()
@@ -116,7 +127,7 @@ class GuardedExecute(Execute):
             extra = list(self.extra_arguments)
             if not any(a.startswith("--HistoryManager.hist_file") for a in extra) and self.ipython_hist_file:
                 extra.append(f"--HistoryManager.hist_file={self.ipython_hist_file}")
-            km, folder = adopted = SPARES.take(self, (name, tuple(extra)))
+            km, folder = adopted = self.process.spares.take(self, (name, tuple(extra)))
         try:
             return super().preprocess(nb, resources, km)
         finally:
@@ -150,7 +161,7 @@ class GuardedExecute(Execute):
                           f"that ignores interrupts, or a long C call); the kernel was stopped")
                 self._stop(cell, HUNG, reason, f"the kernel was stopped in an earlier cell (cell {index + 1})")
         finally:
-            CELL_SECONDS[0] += time.perf_counter() - began
+            self.process.cell_seconds += time.perf_counter() - began
         return cell, resources
 
     def _stop(self, cell, ename: str, reason: str, later: str) -> None:

@@ -151,15 +151,15 @@ def prepare(ws: Workspace, student: str, assignment: str, seed: bytes | None = N
         submitted["timestamp.txt"] = (folder / "timestamp.txt").read_bytes()
     return Task(student, assignment, sources={p.name: p.read_bytes() for p in ws.source_notebooks(assignment)},
                 seed=seed if seed is not None else ws.seed_path(assignment).read_bytes(), submitted=submitted,
-                limits=ws.limits(), hide=[str(ws.course), str(ws.source)])
+                limits=ws.limits(), hide=[str(ws.course), str(ws.source)], flags=flags)
 
 
 def finish(ws: Workspace, task, outcome) -> Record:
     """Store a task's outcome — the only place grades reach the course gradebook — and return its record."""
-    from autograder.pipeline.task import save_outcome
+    from autograder.course.gradebook import save_outcome
     student, assignment = task.student, task.assignment
     base = _base(ws, student, assignment)
-    _, flags = _intake(ws, student, assignment)
+    flags = list(task.flags)
     graded_dir = ws.autograded(student, assignment)
     shutil.rmtree(graded_dir, ignore_errors=True)
     if not outcome.success:

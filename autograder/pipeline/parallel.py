@@ -3,8 +3,9 @@
 Every way runs the same ``run_task`` (autograder/pipeline/task.py) on self-contained tasks and hands each outcome back
 to this process, which alone writes the gradebook, the autograded notebooks and the records (``finish``), in
 the order outcomes arrive. Local workers are *spawned* — fresh interpreters sharing nothing with the grader —
-and each keeps one scratch course and nbgrader API for all its tasks. Dask workers get the task's bytes and
-return the outcome's: they need this package installed, not the course's files.
+and each, like every Dask worker, keeps its own state for all its tasks (autograder/pipeline/process.py: the
+scratch course and its nbgrader API, the spare kernel). Dask workers get the task's bytes and return the
+outcome's: they need this package installed, not the course's files.
 
 A worker that dies (which breaks a local pool) or a Dask task that is lost never loses a submission: whatever
 did not come back is graded in this process afterwards, so every submission ends with a record.
@@ -18,6 +19,9 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 
+from autograder.pipeline.process import this_process
+from autograder.pipeline.task import Outcome, Task, run_task
+
 
 def default_workers() -> int:
     """The CPUs this process may use."""
@@ -29,6 +33,11 @@ def default_workers() -> int:
 
 def _init(environ: dict):
     os.environ.update(environ)
+
+
+def run_in_worker(task: Task) -> Outcome:
+    """Run a task in a worker process (local or Dask), in the state that the worker's earlier tasks built."""
+    return run_task(task, this_process())
 
 
 def _tasks(ws, todo, done) -> Iterator:
@@ -50,7 +59,6 @@ def grade_all(ws, todo: Iterable[tuple[str, str]], done: Callable, workers: int 
     """Grade ``todo`` ((student, assignment) pairs); ``done(record)`` is called in this process as each
     submission is finished."""
     from autograder.pipeline.grading import finish
-    from autograder.pipeline.task import run_task
     todo = list(todo)
     if dask:
         left = _on_dask(ws, todo, done, dask)
@@ -58,12 +66,12 @@ def grade_all(ws, todo: Iterable[tuple[str, str]], done: Callable, workers: int 
         left = _on_processes(ws, todo, done, workers)
     else:
         left = todo
+    process = this_process()
     try:
         for task in _tasks(ws, left, done):
-            done(finish(ws, task, run_task(task)))
+            done(finish(ws, task, run_task(task, process)))
     finally:
-        from autograder.integration.execute import SPARES
-        SPARES.discard()                       # the kernel started ahead for a next notebook that never came
+        process.spares.discard()               # the kernel started ahead for a next notebook that never came
 
 
 def _stream(tasks: Iterable, submit: Callable, wait_first: Callable, window: int) -> Iterator:
@@ -95,13 +103,12 @@ def _collect(ws, stream, done) -> list[tuple[str, str]]:
 
 
 def _on_processes(ws, todo, done, workers: int) -> list[tuple[str, str]]:
-    from autograder.pipeline.task import run_task
     environ = {k: v for k, v in os.environ.items() if k.startswith(("NNLAB_", "MPL"))}
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_init, initargs=(environ,)) as pool:
         def submit(task):
             try:
-                return pool.submit(run_task, task)
+                return pool.submit(run_in_worker, task)
             except BrokenProcessPool as exc:     # the pool broke earlier: this task is graded here later
                 future = Future()
                 future.set_exception(exc)
@@ -115,14 +122,13 @@ def _on_dask(ws, todo, done, address: str) -> list[tuple[str, str]]:
     from distributed import Client
     from distributed import wait as dask_wait
 
-    from autograder.pipeline.task import run_task
     try:
         client = Client(address, timeout="10s")
     except (OSError, TimeoutError) as exc:
         raise RuntimeError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
     with client:
         window = max(4, 2 * sum(client.nthreads().values()))
-        submit = lambda task: client.submit(run_task, task, pure=False,  # noqa: E731
+        submit = lambda task: client.submit(run_in_worker, task, pure=False,  # noqa: E731
                                             key=f"grade-{task.student}-{task.assignment}-{time.monotonic_ns()}")
         wait_first = lambda fs: dask_wait(fs, return_when="FIRST_COMPLETED")  # noqa: E731
         return _collect(ws, _stream(_tasks(ws, todo, done), submit, wait_first, window), done)

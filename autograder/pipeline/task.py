@@ -6,7 +6,9 @@ notebooks and the limits — plain bytes and numbers, no paths into the course. 
 (in the grader itself, in a local worker process, on a Dask worker on another machine): it unpacks the task
 into a private scratch course, runs nbgrader's autograde there (sandboxed kernels, crash-safe execution) and
 returns an ``Outcome``: the autograded notebooks and every grade cell's score, read from the scratch gradebook.
-The grader then copies those into the real gradebook (SQLite or PostgreSQL) with ``save_outcome``.
+The scratch course, reused task after task, is kept in the process's state (autograder/pipeline/process.py).
+The grader then copies those into the real gradebook (SQLite or PostgreSQL) with ``save_outcome``
+(autograder/course/gradebook.py).
 """
 from __future__ import annotations
 
@@ -17,8 +19,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-# the scratch course of this process, reused task after task (its nbgrader API and sandbox kernelspec too)
-_SCRATCH: dict = {}
+from autograder.course.gradebook import read_grades
+from autograder.course.workspace import Workspace
+from autograder.pipeline.process import ProcessState, Scratch
 
 
 @dataclass
@@ -30,6 +33,7 @@ class Task:
     submitted: dict[str, bytes]        # file name → submitted notebook (plus timestamp.txt when there is one)
     limits: dict = field(default_factory=dict)   # cell_timeout, notebook_timeout, sandbox, memory, processes
     hide: list[str] = field(default_factory=list)   # folders kernels must not see where they exist (the course)
+    flags: list[str] = field(default_factory=list)  # what collection and intake flagged, for the record (finish)
 
 
 @dataclass
@@ -48,30 +52,31 @@ class Outcome:
     timing: dict[str, float] = field(default_factory=dict)           # cells, replay: seconds of each
 
 
-def _scratch(task: Task):
-    """This process's scratch workspace and nbgrader API for the task's limits (made once, then reused)."""
+def _scratch(task: Task, process: ProcessState) -> Scratch:
+    """The process's scratch course and nbgrader API for the task's limits (made once, then reused)."""
     key = (tuple(sorted(task.limits.items())), tuple(task.hide))
-    if _SCRATCH.get("key") != key:
-        from autograder.integration.execute import SPARES
-        from autograder.course.workspace import Workspace
-        SPARES.discard()                           # a kernel started ahead under other limits
-        root = _SCRATCH.get("root") or Path(tempfile.mkdtemp(prefix="nnlab-task-"))
-        if "root" not in _SCRATCH:
+    if process.scratch is None or process.scratch.key != key:
+        process.spares.discard()                   # a kernel started ahead under other limits
+        if process.scratch is None:
             import atexit
+            root = Path(tempfile.mkdtemp(prefix="nnlab-task-"))
             atexit.register(shutil.rmtree, root, True)
+        else:
+            root = process.scratch.root
         ws = Workspace(root / "course", root / "source", hide=task.hide, **task.limits)
         (ws.course / "exchange").mkdir(parents=True, exist_ok=True)
-        _SCRATCH.update(root=root, key=key, ws=ws, api=ws.api())
-    return _SCRATCH["ws"], _SCRATCH["api"]
+        process.scratch = Scratch(root, key, ws, ws.api(process=process))
+    return process.scratch
 
 
-def run_task(task: Task) -> Outcome:
-    """Autograde one submission in this process's scratch course; never raises for a bad submission."""
+def run_task(task: Task, process: ProcessState) -> Outcome:
+    """Autograde one submission in the process's scratch course; never raises for a bad submission."""
     import socket
     start = time.perf_counter()
     os.environ.setdefault("NNLAB_HEADLESS", "1")
     os.environ["NNLAB_GRADING"] = "1"
-    ws, api = _scratch(task)
+    scratch = _scratch(task, process)
+    ws, api = scratch.ws, scratch.api
     for folder in (ws.source, ws.course / "submitted", ws.course / "autograded"):
         shutil.rmtree(folder, ignore_errors=True)
     (ws.source / task.assignment).mkdir(parents=True)
@@ -82,11 +87,10 @@ def run_task(task: Task) -> Outcome:
     for name, data in task.submitted.items():
         (submitted / Path(name).name).write_bytes(data)
     (ws.course / "gradebook.db").write_bytes(task.seed)
-    from autograder.integration.execute import CELL_SECONDS
-    CELL_SECONDS[0] = 0.0
-    library = _grading_library(ws, task)
+    process.cell_seconds = 0.0
+    library = _grading_library(ws, task, scratch.root)
     api.config.Execute.extra_arguments = [f"--library={library}"] if library else []
-    workers = _start_replay_workers(ws, task, library)     # they boot while nbgrader runs the notebooks
+    workers = _start_replay_workers(ws, task, library, scratch.root)   # they boot while nbgrader runs notebooks
     try:
         result = api.autograde(task.assignment, task.student, force=True, create=True)
     except BaseException:
@@ -98,22 +102,25 @@ def run_task(task: Task) -> Outcome:
     graded = ws.autograded(task.student, task.assignment)
     outcome.graded = {p.name: p.read_bytes() for p in sorted(graded.glob("*.ipynb"))}
     if outcome.success:
-        outcome.grades, outcome.comments = _read_grades(ws.db_url, task)
+        outcome.grades, outcome.comments = read_grades(ws.db_url, task.assignment, task.student,
+                                                       [Path(name).stem for name in task.sources])
     cells_done = time.perf_counter()
     try:
-        _verify(ws, task, outcome, workers, library)
+        _verify(ws, task, outcome, workers, library, scratch.root)
     except Exception as exc:                       # a bug of ours: keep the kernel's grades, and say so
         outcome.verify_error = f"{type(exc).__name__}: {exc}"[:300]
         if library is not None:                    # but no hidden case was checked anywhere: those cells fail
             _fail_unchecked_hidden(task, outcome)
-    outcome.timing = {"cells": round(CELL_SECONDS[0], 3), "replay": round(time.perf_counter() - cells_done, 3)}
+    outcome.timing = {"cells": round(process.cell_seconds, 3),
+                      "replay": round(time.perf_counter() - cells_done, 3)}
     outcome.seconds = time.perf_counter() - start
     return outcome
 
 
-def _grading_library(ws, task: Task) -> Path | None:
-    """The student build of nnlab that this task's sandboxed kernels and replay workers import (autograder/commands/kit.py):
-    the assignment of every function its test cells check, and each later one, open. None without a sandbox."""
+def _grading_library(ws: Workspace, task: Task, root: Path) -> Path | None:
+    """The student build of nnlab that this task's sandboxed kernels and replay workers import
+    (autograder/commands/kit.py): the assignment of every function its test cells check, and each later one,
+    open. None without a sandbox."""
     import nbformat
 
     from autograder.commands.kit import first_open, grading_library
@@ -123,14 +130,14 @@ def _grading_library(ws, task: Task) -> Path | None:
     checked = set()
     for data in task.sources.values():
         try:
-            checked |= {c.spec for calls in source_checks(nbformat.reads(data.decode(), as_version=4)).values()
+            checked |= {c.check for calls in source_checks(nbformat.reads(data.decode(), as_version=4)).values()
                         for c in calls}
         except Exception:                       # not a notebook: nbgrader says so when it grades it
             continue
-    return grading_library(_SCRATCH["root"] / "library", first_open(task.assignment, checked))
+    return grading_library(root / "library", first_open(task.assignment, checked))
 
 
-def _start_replay_workers(ws, task: Task, library: Path | None) -> dict:
+def _start_replay_workers(ws: Workspace, task: Task, library: Path | None, root: Path) -> dict:
     """A replay worker per notebook that has checked test cells, started ahead of need (autograder/trust/verify.py)."""
     import nbformat
 
@@ -145,7 +152,7 @@ def _start_replay_workers(ws, task: Task, library: Path | None) -> dict:
         except Exception:                       # unreadable: intake failed it already, or nbgrader will
             continue
         if setup is not None:
-            folder = _SCRATCH["root"] / "replay" / Path(name).stem
+            folder = root / "replay" / Path(name).stem
             shutil.rmtree(folder, ignore_errors=True)
             try:
                 workers[name] = Worker(replay_argv(ws, library), folder, setup,
@@ -155,7 +162,7 @@ def _start_replay_workers(ws, task: Task, library: Path | None) -> dict:
     return workers
 
 
-def _verify(ws, task: Task, outcome: Outcome, workers: dict, library: Path | None) -> None:
+def _verify(ws: Workspace, task: Task, outcome: Outcome, workers: dict, library: Path | None, root: Path) -> None:
     """Check the test cells the kernel passed again outside the student's kernel (autograder/trust/verify.py); a cell
     the trusted check fails scores 0."""
     import nbformat
@@ -171,14 +178,14 @@ def _verify(ws, task: Task, outcome: Outcome, workers: dict, library: Path | Non
         graded = nbformat.reads(outcome.graded[name].decode(), as_version=4)
         verdicts = verify_notebook(graded, nbformat.reads(task.sources[name].decode(), as_version=4),
                                    replay_argv(ws, library),
-                                   _SCRATCH["root"] / "replay" / notebook,
+                                   root / "replay" / notebook,
                                    ws.cell_timeout or ws.config().Execute.timeout, ws.notebook_timeout,
                                    wanted={gid for gid, score in scores.items() if score}, worker=worker)
-        shutil.rmtree(_SCRATCH["root"] / "replay" / notebook, ignore_errors=True)
+        shutil.rmtree(root / "replay" / notebook, ignore_errors=True)
         # a grading library's kernel ran only the visible cases of a hidden-test cell, or left the cell to the
         # grader and said so (a function whose own dependency is broken): the verdict here is the cell's grade
         left = left_to_grader(graded) if library is not None else set()
-        outcome.verdicts[notebook] = {gid: {"passed": v.passed, "message": v.message,
+        outcome.verdicts[notebook] = {gid: {"passed": v.passed, "message": v.message, "hints": v.hints,
                                             "deferred": library is not None and (v.hidden or gid in left)}
                                       for gid, v in verdicts.items()}
         for gid, verdict in verdicts.items():
@@ -218,41 +225,3 @@ def _fail_unchecked_hidden(task: Task, outcome: Outcome) -> None:
                 outcome.verdicts.setdefault(notebook, {})[gid] = {
                     "passed": False, "deferred": True,
                     "message": f"its hidden cases could not be checked ({outcome.verify_error})"}
-
-
-def _read_grades(db_url: str, task: Task):
-    from nbgrader.api import Gradebook, MissingEntry
-    grades, comments = {}, {}
-    with Gradebook(db_url) as gb:
-        for name in task.sources:
-            notebook = Path(name).stem
-            try:
-                sub = gb.find_submission_notebook(notebook, task.assignment, task.student)
-            except MissingEntry:
-                continue
-            grades[notebook] = {g.name: (None if g.auto_score is None else float(g.auto_score)) for g in sub.grades}
-            comments[notebook] = {c.name: c.auto_comment for c in sub.comments}
-    return grades, comments
-
-
-def save_outcome(db_url: str, outcome: Outcome, timestamp: str | None = None) -> None:
-    """Write an outcome's grades into the course gradebook (as nbgrader's SaveAutoGrades would have)."""
-    from nbgrader.api import Gradebook, MissingEntry
-    with Gradebook(db_url) as gb:
-        gb.update_or_create_student(outcome.student)
-        extra = {"timestamp": timestamp} if timestamp else {}
-        gb.update_or_create_submission(outcome.assignment, outcome.student, **extra)
-        for notebook, scores in outcome.grades.items():
-            for grade_id, score in scores.items():
-                try:
-                    grade = gb.find_grade(grade_id, notebook, outcome.assignment, outcome.student)
-                except MissingEntry:                  # not a cell of the course's version of the notebook
-                    continue
-                grade.auto_score = score
-                grade.needs_manual_grade = grade.manual_score is not None or score is None
-            for grade_id, text in outcome.comments.get(notebook, {}).items():
-                try:
-                    gb.find_comment(grade_id, notebook, outcome.assignment, outcome.student).auto_comment = text
-                except MissingEntry:
-                    continue
-        gb.db.commit()

@@ -1,11 +1,12 @@
 """The sample students' answers, read from the data files beside this module.
 
-``roster.toml`` names the students and the notebooks each never handed in. ``<student>/<assignment>.py`` holds
+``roster.toml`` names the students and the notebooks each never handed in. ``<student>/<assignment>.txt`` holds
 a student's own code for one notebook in the percent cell format (``# %% title``, as Jupytext and editors
 write cells): under ``# %% <grade_id>``, the body the student typed in place of that solution cell's stub
 (the stub itself where the student left it); under ``# %% in place of: <line>``, what the student wrote
-instead of that line of an ungraded cell. The files are data: nothing imports them, and many are not valid
-Python on their own (bare ``return`` statements, a deliberate syntax error).
+instead of that line of an ungraded cell. The files are data, not modules (hence ``.txt``): many are not
+valid Python on their own (bare ``return`` statements, a deliberate syntax error), so no tool should compile
+or lint them as code.
 
 Each student's plan is a dict ``assignment -> {grade_id -> body}`` (``EDITS`` -> ``[(line, replacement)]``
 for the ungraded cells), or ``MISSING`` for a notebook not handed in.
@@ -40,7 +41,7 @@ def load(folder: Path = HERE) -> dict[str, dict]:
     """Every student's plan, from ``folder``'s roster and answer files."""
     roster = tomllib.loads((folder / "roster.toml").read_text(encoding="utf-8"))
     return {student: {path.stem: answers(path.read_text(encoding="utf-8"))
-                      for path in sorted((folder / student).glob("*.py"))} | dict.fromkeys(missing, MISSING)
+                      for path in sorted((folder / student).glob("*.txt"))} | dict.fromkeys(missing, MISSING)
             for student, missing in roster.items()}
 
 

@@ -47,12 +47,6 @@ class CheckCall:
     hidden_seed: int | None = None
     n: int = 5
 
-    @property
-    def spec(self) -> str:
-        """The check's name under its former field name, kept while callers (autograder/pipeline/task.py, the
-        corpus and mutation tests) still read it."""
-        return self.check
-
     @classmethod
     def from_entry(cls, entry: dict) -> CheckCall:
         """One check of a test cell's ``nnlab`` metadata: ``{"check", "function"}``, and ``"hidden_seed"`` and

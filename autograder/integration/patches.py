@@ -1,0 +1,114 @@
+"""Every change the grader makes to nbgrader's or nbclient's internals, in one place, and the versions they fit.
+
+``apply()`` is called before nbgrader is used (``Workspace.api`` and every gradebook the workspace opens); it
+checks that the installed nbgrader and nbclient are the versions in ``WRITTEN_FOR``, then makes these changes,
+once per process (a second call replaces nothing):
+
+- ``nbgrader.api.get_alembic_version`` → ``alembic_head`` (nbgrader 0.9.6): nbgrader asks a fresh
+  ``alembic heads`` subprocess for the schema version on every new gradebook, 5 s each on a small machine,
+  and every grading task starts from a new one; ``alembic_head`` reads it once in this process, through
+  nbgrader's private ``nbgrader.dbutil._temp_alembic_ini``.
+- ``nbgrader.nbgraderformat.common.jsonschema`` → ``CachedSchemas`` (nbgrader 0.9.6): nbgrader validates
+  every cell's metadata twice per notebook with ``jsonschema.validate``, which checks the schema itself and
+  builds a new validator on every call, a quarter of a second per notebook.
+- not a patch, the environment nbgrader expects: it runs the ``alembic`` executable from PATH (``nbgrader db
+  upgrade``, and the version query above where it is not replaced), so this interpreter's ``bin/`` goes on
+  PATH (``nnlab-grade`` may be called by its full path); and its harmless warnings and log lines are kept out
+  of the grader's output.
+
+Two more reach into internals, where they are needed rather than here:
+
+- ``add_default_course(gb)`` (nbgrader 0.9.6), called on the course gradebook at every sync: nbgrader files
+  assignments under the course id ``""`` but never creates that course; SQLite does not mind the dangling
+  foreign key, PostgreSQL refuses the assignment. It writes through the gradebook's SQLAlchemy session
+  ``gb.db``, not its API.
+- ``GuardedExecute._get_timeout`` (nbclient 0.11.0; ``integration/execute.py``) overrides nbclient's private
+  ``NotebookClient._get_timeout``, so that each cell may run at most for what is left of the notebook's budget.
+
+Replaced through the configuration (``integration/nbgrader_config.py``), not patched: nbgrader's ``Execute``
+by ``GuardedExecute`` and its ``DeduplicateIds`` by ``KeepFirstIds`` (``integration/preprocessors.py``);
+``autograder/course/gradebook.py`` stores a task's grades as nbgrader's ``SaveAutoGrades`` would have,
+through nbgrader's ``Gradebook`` API.
+"""
+from __future__ import annotations
+
+import functools
+import logging
+import os
+import sys
+import warnings
+from pathlib import Path
+
+# the versions these patches were written for and checked against: nbgrader as pinned in pyproject.toml
+WRITTEN_FOR = {"nbgrader": "0.9.6", "nbclient": "0.11.0"}
+INSTALL = {"nbgrader": "pip install 'nnlab[grade]'", "nbclient": "pip install 'nbclient==0.11.0'"}
+
+
+class VersionMismatch(RuntimeError):
+    """nbgrader or nbclient is not the version the patches were written for."""
+
+
+def check_versions() -> None:
+    """Raise ``VersionMismatch`` naming the installed and the expected version when they differ."""
+    import nbclient
+    import nbgrader
+    for module in (nbgrader, nbclient):
+        name, expected = module.__name__, WRITTEN_FOR[module.__name__]
+        if module.__version__ != expected:
+            raise VersionMismatch(f"nnlab's grader was written for {name} {expected}, but {name} "
+                                  f"{module.__version__} is installed: install {name}=={expected} ({INSTALL[name]})")
+
+
+def apply() -> None:
+    """Check the versions, then make nbgrader work however the grader was started, faster and quietly."""
+    check_versions()
+    bindir = str(Path(sys.executable).parent)
+    if bindir not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = bindir + os.pathsep + os.environ.get("PATH", "")
+    # set on every call: whoever resets the warning filters in between (pytest does, per test) gets them back;
+    # an identical filter replaces the one already there
+    warnings.filterwarnings("ignore", module="sqlalchemy")
+    warnings.filterwarnings("ignore", message=".*not in session.*")
+    for name in ("traitlets", "nbgrader", "NbGraderAPI"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+    import nbgrader.api
+    import nbgrader.nbgraderformat.common
+    if nbgrader.api.get_alembic_version is not alembic_head:
+        nbgrader.api.get_alembic_version = alembic_head
+        nbgrader.nbgraderformat.common.jsonschema = CachedSchemas()
+
+
+@functools.cache
+def alembic_head() -> str:
+    """The gradebook schema's version that nbgrader stamps into a new gradebook, read in this process."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+    from nbgrader.dbutil import _temp_alembic_ini
+    with _temp_alembic_ini("sqlite:////tmp/gradebook.db") as ini:
+        return ScriptDirectory.from_config(Config(ini)).get_current_head()
+
+
+class CachedSchemas:
+    """``jsonschema.validate`` for nbgrader's cell-metadata checks, with one validator per schema."""
+
+    def __init__(self):
+        self._validators: dict[int, tuple] = {}
+
+    def validate(self, instance, schema) -> None:
+        import jsonschema
+        entry = self._validators.get(id(schema))
+        if entry is None or entry[0] is not schema:
+            cls = jsonschema.validators.validator_for(schema)
+            cls.check_schema(schema)
+            entry = self._validators[id(schema)] = (schema, cls(schema))
+        error = jsonschema.exceptions.best_match(entry[1].iter_errors(instance))
+        if error is not None:
+            raise error
+
+
+def add_default_course(gb) -> None:
+    """Create the course ``""`` that nbgrader files assignments under, when the gradebook lacks it."""
+    from nbgrader.api import Course
+    if gb.db.get(Course, "") is None:
+        gb.db.add(Course(id=""))
+        gb.db.commit()

@@ -1,0 +1,56 @@
+"""The patches of nbgrader's and nbclient's internals (autograder/integration/patches.py): they refuse other
+versions than the ones they were written for, with one line naming both, and applying them twice is harmless."""
+from __future__ import annotations
+
+import os
+import warnings
+
+import nbclient
+import nbgrader
+import nbgrader.api
+import nbgrader.nbgraderformat.common
+import pytest
+
+from autograder.integration import patches
+
+
+def test_another_nbgrader_is_refused_naming_both_versions(monkeypatch):
+    monkeypatch.setattr(nbgrader, "__version__", "0.9.7")
+    with pytest.raises(patches.VersionMismatch) as refused:
+        patches.apply()
+    assert str(refused.value) == ("nnlab's grader was written for nbgrader 0.9.6, but nbgrader 0.9.7 is installed: "
+                                  "install nbgrader==0.9.6 (pip install 'nnlab[grade]')")
+
+
+def test_another_nbclient_is_refused_naming_both_versions(monkeypatch):
+    monkeypatch.setattr(nbclient, "__version__", "0.10.2")
+    with pytest.raises(patches.VersionMismatch) as refused:
+        patches.apply()
+    message = str(refused.value)
+    assert message.startswith(f"nnlab's grader was written for nbclient {patches.WRITTEN_FOR['nbclient']}, but "
+                              f"nbclient 0.10.2 is installed: install nbclient=={patches.WRITTEN_FOR['nbclient']}")
+    assert isinstance(refused.value, RuntimeError)          # the CLI prints it as one line and exits 1
+
+
+def test_the_installed_versions_are_the_ones_written_for():
+    assert nbgrader.__version__ == patches.WRITTEN_FOR["nbgrader"]
+    assert nbclient.__version__ == patches.WRITTEN_FOR["nbclient"]
+
+
+def test_applying_twice_is_harmless():
+    patches.apply()
+    schemas, filters, path = nbgrader.nbgraderformat.common.jsonschema, list(warnings.filters), os.environ["PATH"]
+    patches.apply()
+    assert nbgrader.api.get_alembic_version is patches.alembic_head
+    assert nbgrader.nbgraderformat.common.jsonschema is schemas             # the same cache, not a new one
+    assert warnings.filters == filters and os.environ["PATH"] == path
+    assert patches.alembic_head() == patches.alembic_head()
+
+
+def test_the_default_course_is_added_once(tmp_path):
+    from nbgrader.api import Course, Gradebook
+    patches.apply()
+    with Gradebook(f"sqlite:///{tmp_path / 'gradebook.db'}") as gb:
+        patches.add_default_course(gb)
+        patches.add_default_course(gb)
+        assert gb.db.query(Course).filter(Course.id == "").count() == 1
