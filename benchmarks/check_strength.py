@@ -3,13 +3,13 @@
 Mutation testing: every graded function's reference answer (and the nnlab helpers it calls) is mutated one
 small change at a time; the table gives, per challenge, the mutants made, those equivalent on every case, and
 the share of the others that the visible cases alone, and visible + hidden, make fail the check, followed by
-each mutant the visible cases miss. The tool is ``tests/strength/mutation.py``;
-``tests/strength/test_mutation.py`` asserts on the same numbers.
+each mutant the visible cases miss. The tool is ``tests/library/strength/mutation.py``;
+``tests/library/strength/test_mutation.py`` asserts on the same numbers.
 
-The corpus (``tests/corpus/``): each realistic answer run through its check as its test cells would; the
+The corpus (``tests/library/corpus/``): each realistic answer run through its check as its test cells would; the
 figures are the entries, the false failures (a correct answer fails), the false passes (a wrong one passes),
 the misleading or missing hints (a failing report that names none of the entry's causes, says a forbidden
-word, a constant factor that is none, or an absurd number) and the mistakes named. ``tests/test_corpus.py``
+word, a constant factor that is none, or an absurd number) and the mistakes named. ``tests/library/test_corpus.py``
 asserts each entry.
 
     python benchmarks/check_strength.py [--challenge NAME]... [--json FILE] [--cap N]

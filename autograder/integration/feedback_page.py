@@ -31,7 +31,7 @@ from traitlets import default
 
 try:  # in the `grade` extra; without it (a [lab]-only install running formgrader) maths stays TeX for MathJax
     from latex2mathml.converter import convert as latex2mathml
-except ImportError:  # tests/test_feedback_page.py checks this path by setting latex2mathml to None
+except ImportError:  # tests/grader/unit/test_feedback_page.py checks this path by setting latex2mathml to None
     latex2mathml = None
 
 # The feedback template's head calls ``mathjax()`` (from base/mathjax.html.j2), which writes the CDN
@@ -153,7 +153,7 @@ class DollarAwareInlineParser(MathInlineParser):
     * there is no unescaped ``$`` or backtick inside (a ``$`` in inline code never closes maths).
 
     Every piece of ``$…$`` maths in the released notebooks reads the same as with nbconvert's rule
-    (tests/test_feedback_page.py checks it).
+    (tests/grader/unit/test_feedback_page.py checks it).
     """
 
     INLINE_MATH_TEX = (

@@ -66,7 +66,7 @@ def stratified_split(y, test_size=0.25, random_state=0):
 
     The same indices as scikit-learn's ``train_test_split(..., stratify=y, random_state=random_state)``
     (its StratifiedShuffleSplit: the same draws from ``RandomState(random_state)``, in the same order), so
-    results match the Keras-and-scikit-learn examples; ``tests/test_datasets.py`` checks it against
+    results match the Keras-and-scikit-learn examples; ``tests/library/test_datasets.py`` checks it against
     scikit-learn.
     """
     y = np.asarray(y)

@@ -2,7 +2,7 @@
 
 A kit with every assignment open is built (autograder/commands/kit.py) and its lab started the way the kit's Makefile
 does: on the student's copy ``work/`` (made by ``make work``), with ``JUPYTER_CONFIG_PATH`` at the kit's ``lab/``
-settings, and with a kernel whose Python holds only the kit (a fresh virtual environment, as tests/test_kit.py
+settings, and with a kernel whose Python holds only the kit (a fresh virtual environment, as tests/grader/e2e/test_kit.py
 makes one; registered as ``python3``, the kernel the notebooks ask for). In notebook 02:
 
 - the lab is in student mode, and the kernel imports the kit's nnlab (``nnlab/kit.json`` beside it);
@@ -21,7 +21,7 @@ import pytest
 from autograder.commands.kit import build_kit
 from tests.browser.conftest import Lab, screenshot
 from tests.browser.test_lab import CELLS, PANEL, RUN_CELL, assert_student_mode, nbgrader_tools, open_notebook
-from tests.kit.venv import kit_python
+from tests.grader.e2e.kit.venv import kit_python
 
 pytestmark = pytest.mark.kit                    # it builds a kit and a fresh virtual environment, too
 NOTEBOOK = "02_forward_pass/02_forward_pass.ipynb"

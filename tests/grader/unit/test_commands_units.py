@@ -1,5 +1,5 @@
 """Unit tests of the grader commands' pure parts: extracting a submitted zip safely, and the class's grade
-table that ``autograde`` and ``make demo`` print. (End to end, tests/test_grader.py and tests/test_lms.py.)"""
+table that ``autograde`` and ``make demo`` print. (End to end, tests/grader/e2e/test_grader.py and tests/grader/e2e/test_lms.py.)"""
 from __future__ import annotations
 
 import stat

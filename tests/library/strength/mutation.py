@@ -22,7 +22,7 @@ algorithm to mutate and they are skipped. The JAX specs of notebook 08 are run o
 ``caller`` and ``check_function`` removed (no ``jax.jit``); a backward pass checked as a pair keeps its caller,
 which makes each case's cache with the forward pass beside it (the reference's, in the copied namespace).
 
-    python -m tests.strength.mutation [--challenge NAME] [--json FILE] [--cap N]
+    python -m tests.library.strength.mutation [--challenge NAME] [--json FILE] [--cap N]
 """
 from __future__ import annotations
 
@@ -55,7 +55,7 @@ from nnlab.checks.calling import snapshot
 from nnlab.checks.comparing import close, conform, leaves, structure_problems, to_array
 from nnlab.checks.spec import Case, Spec
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 ANSWERS = REPO / "nnlab" / "answers"
 EXTRA_SEED, EXTRA = 97531, 20          # extra cases: a seed no notebook uses
 CAP = 250                              # mutants judged per challenge, spread over the operators (none has more)

@@ -19,10 +19,10 @@ from nnlab.checks import SPECS, run_check
 from nnlab.checks.recorded import recorded_spec
 from nnlab.checks.running import check_case
 from nnlab.yours import notebook_of
-from tests.kit.venv import kit_python
+from tests.grader.e2e.kit.venv import kit_python
 
 pytestmark = pytest.mark.kit
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[3]
 PROBE = Path(__file__).with_name("kit") / "leak_probe.py"
 KITS = {"all open": [], "01-04 closed": ["01_perceptron", "02_forward_pass", "03_gradient_descent", "04_backprop"]}
 

@@ -1,4 +1,4 @@
-"""The challenge checks' strength, measured by mutation testing (``tests/strength/mutation.py``).
+"""The challenge checks' strength, measured by mutation testing (``tests/library/strength/mutation.py``).
 
 The tool runs once for the module (about a minute on two cores). Per challenge: every non-equivalent mutant
 of the reference answer must fail the check with the hidden cases (goal: all of them), and at least 90% must

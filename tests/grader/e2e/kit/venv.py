@@ -1,5 +1,5 @@
 """A fresh virtual environment that holds only a student kit, for the suites that run the kit's own nnlab
-(tests/test_kit.py, tests/browser/test_kit_lab.py)."""
+(tests/grader/e2e/test_kit.py, tests/browser/test_kit_lab.py)."""
 from __future__ import annotations
 
 import sysconfig

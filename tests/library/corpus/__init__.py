@@ -13,6 +13,6 @@ Each module holds ``ENTRIES``, a list of dicts:
   a uniform constant factor, so a "constant factor" hint is fair) and ``visible_only`` (True where random hidden
   inputs cannot reveal the mistake, e.g. ``>=`` at exactly w·x + b = 0).
 
-``tests/test_corpus.py`` runs every entry through the checks (visible and hidden cases, and the student kit's
+``tests/library/test_corpus.py`` runs every entry through the checks (visible and hidden cases, and the student kit's
 recorded spec on the visible cases).
 """

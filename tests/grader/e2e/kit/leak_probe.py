@@ -1,6 +1,6 @@
 """The untrusted half of the kit's leak test: run inside a virtual environment that holds only a student kit,
 it calls every callable reachable in the kit's ``nnlab`` on the cases of every open graded function and writes
-what came back. The comparison happens in the test (tests/test_kit.py) with the full library's checks.
+what came back. The comparison happens in the test (tests/grader/e2e/test_kit.py) with the full library's checks.
 
     python leak_probe.py CASES.pkl OUT.pkl
 """

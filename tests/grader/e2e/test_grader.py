@@ -1,5 +1,5 @@
 """nnlab-grade end to end on the sample class, with a real SQLite gradebook and real kernels. The expected
-per-cell results are derived independently (tests/derive_expected.py runs each submission's cells through
+per-cell results are derived independently (tests/grader/e2e/derive_expected.py runs each submission's cells through
 nnlab.checks in a plain Python process) and the grader must agree with them.
 
 The class graded here is the demo's without its duplicates: a student who made no mistake in an assignment

@@ -1,4 +1,4 @@
-"""A corpus of realistic student answers (tests/corpus/) against the challenge checks.
+"""A corpus of realistic student answers (tests/library/corpus/) against the challenge checks.
 
 Every entry's code is executed in a fresh namespace, as a notebook would define it, and its function is checked
 on the visible cases, on hidden cases (the seeds and counts of the solutions notebooks' hidden-test cells), and
@@ -27,7 +27,7 @@ from nnlab.checks import SPECS, check, get_spec, run_check
 from nnlab.checks.recorded import record, recorded_spec
 
 HERE = Path(__file__).resolve().parent
-REPO = HERE.parent
+REPO = HERE.parents[1]
 NOTEBOOKS = ("nb01", "nb02", "nb03", "nb04", "nb05", "nb06", "nb07", "nb08")
 FALLBACK_SEED = (20261122, 5)            # for a check that no hidden-test cell of the solutions calls
 ABSURD_EXPONENT = 16                     # "e+16" and beyond: no value or error in this course is that large
