@@ -13,6 +13,8 @@ checked function again with the full checks, which the sandbox cannot see. Back 
 process that writes the gradebook, ``finish`` stores the grades and a record per submission (the lower of the
 kernel's and the outside verdict per cell). ``export`` (``commands/export.py``) writes ``grades.csv`` and
 ``cells.csv`` from those records, ``feedback`` the students' pages (``integration/feedback_page.py``) and
-``report`` the instructor's class report (``commands/report.py``). Everything that reaches into nbgrader's or
-nbclient's internals is in ``integration/``.
+``report`` the instructor's class report (``commands/report.py``). Every patch of nbgrader's or nbclient's
+internals is in ``integration/patches.py``, behind a version check; every gradebook read and write in
+``course/gradebook.py``; what a grading process keeps between tasks in one ``ProcessState``
+(``pipeline/process.py``). docs/architecture.md tells the same story with the trust boundary drawn in.
 """
