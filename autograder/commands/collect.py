@@ -44,7 +44,8 @@ def safe_extract(archive: Path, dest: Path, report: Collected) -> None:
             parts = PurePosixPath(name.replace("\\", "/")).parts
             is_link = stat.S_ISLNK(info.external_attr >> 16)
             if name.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", name) or ".." in parts or is_link:
-                report.rejected.append(f"{name} (unsafe zip entry: {'a link' if is_link else 'path outside the folder'})")
+                why = "a link" if is_link else "path outside the folder"
+                report.rejected.append(f"{name} (unsafe zip entry: {why})")
                 continue
             if info.is_dir():
                 continue

@@ -23,7 +23,8 @@ def release(source: Path, dest: Path) -> list[str]:
         for aid in assignments:
             result = api.generate_assignment(aid, force=True, create=True)
             if not result["success"]:
-                raise RuntimeError(f"could not release {aid}: {(result.get('error') or result.get('log') or '')[-limits.CAUSE:]}")
+                why = (result.get("error") or result.get("log") or "")[-limits.CAUSE:]
+                raise RuntimeError(f"could not release {aid}: {why}")
     for stale in dest.iterdir():
         if stale.is_dir() and stale.name not in assignments:
             shutil.rmtree(stale)

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 import nbformat
 
+from autograder import limits
 from autograder.course import gradebook
 from autograder.integration import patches
 from autograder.integration.config import nbgrader_config, write_course_config
@@ -209,4 +210,4 @@ class Workspace:
         result = api.generate_assignment(assignment, force=True, create=True)
         if not result["success"]:
             raise RuntimeError(f"could not generate assignment {assignment} from {self.source}: "
-                               f"{(result.get('error') or result.get('log') or '').strip()[-300:]}")
+                               f"{(result.get('error') or result.get('log') or '').strip()[-limits.CAUSE:]}")

@@ -36,7 +36,7 @@ c.Execute.interrupt_on_timeout = True
 c.OverwriteCells.add_missing_cells = True          # a deleted test cell is put back from the gradebook
 c.Autograde.sanitize_preprocessors = [
     "nbgrader.preprocessors.ClearOutput",
-    "autograder.integration.preprocessors.KeepFirstIds",        # not DeduplicateIds: see autograder/integration/preprocessors.py
+    "autograder.integration.preprocessors.KeepFirstIds",        # not DeduplicateIds: see preprocessors.py
     "nbgrader.preprocessors.OverwriteKernelspec",
     "nbgrader.preprocessors.OverwriteCells",
     "nbgrader.preprocessors.CheckCellMetadata",

@@ -19,6 +19,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from autograder import limits
 from autograder.course.gradebook import read_grades
 from autograder.course.workspace import Workspace
 from autograder.pipeline.process import ProcessState, Scratch
@@ -98,7 +99,7 @@ def run_task(task: Task, process: ProcessState) -> Outcome:
             worker.close()
         raise
     outcome = Outcome(task.student, task.assignment, bool(result["success"]), host=socket.gethostname(),
-                      log=((result.get("log") or "") + "\n" + (result.get("error") or "")).strip()[-8000:])
+                      log=((result.get("log") or "") + "\n" + (result.get("error") or "")).strip()[-limits.TASK_LOG:])
     graded = ws.autograded(task.student, task.assignment)
     outcome.graded = {p.name: p.read_bytes() for p in sorted(graded.glob("*.ipynb"))}
     if outcome.success:
@@ -108,7 +109,7 @@ def run_task(task: Task, process: ProcessState) -> Outcome:
     try:
         _verify(ws, task, outcome, workers, library, scratch.root)
     except Exception as exc:                       # a bug of ours: keep the kernel's grades, and say so
-        outcome.verify_error = f"{type(exc).__name__}: {exc}"[:300]
+        outcome.verify_error = f"{type(exc).__name__}: {exc}"[:limits.CAUSE]
         if library is not None:                    # but no hidden case was checked anywhere: those cells fail
             _fail_unchecked_hidden(task, outcome)
     outcome.timing = {"cells": round(process.cell_seconds, 3),

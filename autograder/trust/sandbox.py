@@ -34,8 +34,8 @@ KERNEL_NAME = "nnlab-sandbox"
 DEFAULT_MEMORY = 2 * 1024 ** 3
 DEFAULT_PROCESSES = 256                        # tasks (processes and threads) per kernel; JAX's pools use ~40
 PIDS_CGROUP = Path("/sys/fs/cgroup/pids")      # cgroup v1's pids controller
-REPLAY = "--replay"                            # the launcher's argument for a replay worker (autograder/trust/verify.py)
-LIBRARY = "--library="                         # the launcher's argument naming a grading library (autograder/commands/kit.py)
+REPLAY = "--replay"                            # the launcher's argument for a replay worker (trust/verify.py)
+LIBRARY = "--library="                         # the launcher's argument naming a grading library (commands/kit.py)
 INSTALL_HINT = ("bubblewrap is not installed: as root, apt-get install bubblewrap (make test and make demo do "
                 "it), or grade without a sandbox with --no-sandbox (only for submissions you trust)")
 

@@ -31,6 +31,7 @@ from pathlib import Path
 
 import numpy as np
 
+from autograder import limits
 from autograder.integration.cells import is_test_cell
 from autograder.trust.wire import decode, encode
 
@@ -262,7 +263,7 @@ class RemoteFunction:
                 return {"ok": False, "error": f"arguments larger than a check's ({MAX_QUESTION_NUMBERS} numbers)"}
             return {"ok": True, "value": encode(reference(*args, **kwargs))}
         except Exception as exc:               # the student's function passed arguments the reference rejects
-            return {"ok": False, "error": f"{type(exc).__name__}: {exc}"[:300]}
+            return {"ok": False, "error": f"{type(exc).__name__}: {exc}"[:limits.CAUSE]}
 
     def _request(self, op: str, args: list, kwargs: dict) -> dict:
         reply = self.worker.request({"op": op, "fn": self.function, "check": self.check, "args": encode(args),
@@ -270,7 +271,7 @@ class RemoteFunction:
                                     answer=self._answer)
         if not reply.get("ok"):
             kind, _, text = str(reply.get("error")).partition(": ")
-            raise RemoteError.named(kind)(text[:500])
+            raise RemoteError.named(kind)(text[:limits.EXCEPTION])
         return reply
 
 
@@ -361,7 +362,7 @@ def _check_cell(worker: Worker, calls: list[CheckCall], get_spec, run_check) -> 
         except WorkerGone:
             raise
         except Exception as exc:               # NotImplementedError cannot come back as itself: it is a string
-            return Verdict(False, f"{call.check}: {type(exc).__name__}: {exc}"[:600])
+            return Verdict(False, f"{call.check}: {type(exc).__name__}: {exc}"[:limits.VERDICT])
         if not result.passed:
             return Verdict(False, result.report(), hints=result.hints)
     return Verdict(True)
