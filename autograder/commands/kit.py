@@ -286,6 +286,9 @@ def build_kit(dest, assignments: list[str] | None = None, closed: list[str] | No
     dest = Path(dest).resolve()
     if dest == REPO or any(dest == REPO / d or REPO / d in dest.parents for d in ("nnlab", "notebooks", "solutions")):
         raise ValueError(f"refusing to build a kit into {dest}, a part of the instructor's repository")
+    if not (REPO / "notebooks").is_dir():
+        raise ValueError("no release notebooks: a kit is built from a checkout of the course repository (its "
+                         "notebooks/ folder, made by nnlab-grade release); a non-editable install has none")
     _clear(dest)
     _write_library(dest, open_ids)
     if {"04_backprop", "05_classifier"} & set(open_ids):

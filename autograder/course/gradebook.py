@@ -3,7 +3,8 @@
 The course gradebook is written by one process only, the grader: the assignments at sync, and each task's
 grades as nbgrader's ``SaveAutoGrades`` would have stored them (``save_outcome``). A grading task reads its
 grades from its scratch gradebook (``read_grades``), which starts as a seed gradebook holding one assignment
-(``copy_assignment``).
+(``copy_assignment``). The grader reads a submission's final scores back (``scores``) for its record, and
+removes the grades of a submission that could not be graded (``forget_submission``).
 """
 from __future__ import annotations
 
@@ -61,6 +62,32 @@ def read_grades(db_url: str, assignment: str, student: str, notebooks: Iterable[
             grades[notebook] = {g.name: (None if g.auto_score is None else float(g.auto_score)) for g in sub.grades}
             comments[notebook] = {c.name: c.auto_comment for c in sub.comments}
     return grades, comments
+
+
+def scores(db_url: str, assignment: str, student: str, notebooks: Iterable[str]) -> dict[str, dict]:
+    """Each named notebook's scores by grade id, as nbgrader counts them (a manual score over the auto score);
+    a notebook the gradebook has no submission of is left out."""
+    from nbgrader.api import Gradebook, MissingEntry
+    found = {}
+    with Gradebook(db_url) as gb:
+        for notebook in notebooks:
+            try:
+                sub = gb.find_submission_notebook(notebook, assignment, student)
+            except MissingEntry:
+                continue
+            found[notebook] = {g.name: (None if g.score is None else float(g.score)) for g in sub.grades}
+    return found
+
+
+def forget_submission(db_url: str, assignment: str, student: str) -> None:
+    """Remove a submission's grades from the gradebook (none there is fine), so no earlier run's grades
+    survive a submission that could not be graded this time."""
+    from nbgrader.api import Gradebook, MissingEntry
+    with Gradebook(db_url) as gb:
+        try:
+            gb.remove_submission(assignment, student)
+        except MissingEntry:
+            pass
 
 
 def save_outcome(db_url: str, outcome: Outcome, timestamp: str | None = None) -> None:

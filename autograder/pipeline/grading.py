@@ -19,6 +19,7 @@ from pathlib import Path
 import nbformat
 
 from autograder import limits
+from autograder.course.gradebook import forget_submission, scores
 from autograder.course.workspace import Workspace, test_cells, write_json
 from autograder.integration.execute import BUDGET, DIED, HUNG, NOT_RUN, cell_stop_reason
 from nnlab.checks.spec import read_report
@@ -137,7 +138,7 @@ def prepare(ws: Workspace, student: str, assignment: str, seed: bytes | None = N
     start = time.perf_counter()
     problem, flags = _intake(ws, student, assignment)
     if problem is not None:
-        _forget_grades(ws, student, assignment)
+        forget_submission(ws.db_url, assignment, student)
         cells = [CellResult(nb_path.stem, c["grade_id"], 0.0, c["points"], "not_run", f"not run: {problem}")
                  for nb_path in ws.source_notebooks(assignment) for c in test_cells(nb_path)]
         record = Record(status="failed", message=f"grading failed: {problem}", cells=cells,
@@ -163,7 +164,7 @@ def finish(ws: Workspace, task, outcome) -> Record:
     graded_dir = ws.autograded(student, assignment)
     shutil.rmtree(graded_dir, ignore_errors=True)
     if not outcome.success:
-        _forget_grades(ws, student, assignment)
+        forget_submission(ws.db_url, assignment, student)
         cells = [CellResult(nb_path.stem, c["grade_id"], 0.0, c["points"], "not_run",
                             "not run: the notebook could not be graded")
                  for nb_path in ws.source_notebooks(assignment) for c in test_cells(nb_path)]
@@ -275,45 +276,27 @@ def _timeout(ws: Workspace) -> int:
 
 
 def _graded_cells(ws: Workspace, student: str, assignment: str, timeout: int) -> list[CellResult]:
-    from nbgrader.api import Gradebook
-
+    notebooks = ws.source_notebooks(assignment)
+    recorded = scores(ws.db_url, assignment, student, [p.stem for p in notebooks])
     cells = []
-    with Gradebook(ws.db_url) as gb:
-        for nb_path in ws.source_notebooks(assignment):
-            name = nb_path.stem
-            graded = ws.autograded(student, assignment) / nb_path.name
-            executed = {}
-            if graded.exists():
-                nb = nbformat.read(graded, as_version=4)
-                executed = {c.metadata.get("nbgrader", {}).get("grade_id"): c for c in nb.cells}
-            try:
-                grades = {g.name: g for g in gb.find_submission_notebook(name, assignment, student).grades}
-            except Exception:
-                grades = {}
-            for test in test_cells(nb_path):
-                gid, points = test["grade_id"], test["points"]
-                if not graded.exists():
-                    cells.append(CellResult(name, gid, 0.0, points, "missing", f"{nb_path.name} was not submitted"))
-                    continue
-                status, message, hints = cell_outcome(executed[gid], timeout) if gid in executed else (
-                    "missing", "the test cell is missing from the submission", [])
-                grade = grades.get(gid)
-                score = float(grade.score) if grade is not None and grade.score is not None else 0.0
-                if status != "passed":
-                    score = 0.0
-                cells.append(CellResult(name, gid, score, points, status, message, hints))
+    for nb_path in notebooks:
+        name = nb_path.stem
+        graded = ws.autograded(student, assignment) / nb_path.name
+        executed = {}
+        if graded.exists():
+            nb = nbformat.read(graded, as_version=4)
+            executed = {c.metadata.get("nbgrader", {}).get("grade_id"): c for c in nb.cells}
+        for test in test_cells(nb_path):
+            gid, points = test["grade_id"], test["points"]
+            if not graded.exists():
+                cells.append(CellResult(name, gid, 0.0, points, "missing", f"{nb_path.name} was not submitted"))
+                continue
+            status, message, hints = cell_outcome(executed[gid], timeout) if gid in executed else (
+                "missing", "the test cell is missing from the submission", [])
+            score = recorded.get(name, {}).get(gid)
+            score = 0.0 if score is None or status != "passed" else score
+            cells.append(CellResult(name, gid, score, points, status, message, hints))
     return cells
-
-
-def _forget_grades(ws: Workspace, student: str, assignment: str) -> None:
-    """Remove a submission's grades from the gradebook, so no earlier run's grades survive a failure."""
-    from nbgrader.api import Gradebook, MissingEntry
-
-    with Gradebook(ws.db_url) as gb:
-        try:
-            gb.remove_submission(assignment, student)
-        except MissingEntry:
-            pass
 
 
 def load_record(ws: Workspace, student: str, assignment: str) -> Record | None:
