@@ -20,6 +20,7 @@ import nbformat
 from autograder import limits
 from autograder.course import gradebook
 from autograder.integration import patches
+from autograder.integration.cells import is_test_cell
 from autograder.integration.config import nbgrader_config, write_course_config
 
 if TYPE_CHECKING:
@@ -59,8 +60,8 @@ def test_cells(notebook_path: Path) -> list[dict]:
     nb = nbformat.read(notebook_path, as_version=4)
     out = []
     for cell in nb.cells:
-        meta = cell.metadata.get("nbgrader", {})
-        if meta.get("grade") and not meta.get("solution"):
+        if is_test_cell(cell):
+            meta = cell.metadata["nbgrader"]
             out.append({"grade_id": meta["grade_id"], "points": float(meta.get("points", 0))})
     return out
 
