@@ -38,7 +38,6 @@ from traitlets import Bool, Instance, Integer, default
 from nbgrader.preprocessors import Execute
 
 DIED, HUNG, BUDGET, NOT_RUN = "KernelDied", "KernelUnresponsive", "NotebookTimeout", "CellNotRun"
-MARKERS = (DIED, HUNG, BUDGET, NOT_RUN)
 TRUNCATED = "\n… output truncated"
 
 
