@@ -89,11 +89,30 @@ def _checkout_defaults(args) -> None:
         args.to = RELEASE
 
 
+#: what every command sets for the kernels and workers it starts, and puts back when it returns
+GRADING_ENVIRONMENT = {"NNLAB_GRADING": "1", "NNLAB_HEADLESS": "1",
+                       "MPLBACKEND": "module://matplotlib_inline.backend_inline"}
+
+
 def main(argv=None) -> int:
+    """Run one command; the process's environment is as it was afterwards (a caller in the same process, such
+    as a test, must not go on believing it is grading)."""
     args = _parser().parse_args(argv)
-    os.environ["NNLAB_GRADING"] = "1"
-    os.environ.setdefault("NNLAB_HEADLESS", "1")
-    os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
+    saved = {key: os.environ.get(key) for key in GRADING_ENVIRONMENT}
+    os.environ["NNLAB_GRADING"] = GRADING_ENVIRONMENT["NNLAB_GRADING"]
+    for key in ("NNLAB_HEADLESS", "MPLBACKEND"):
+        os.environ.setdefault(key, GRADING_ENVIRONMENT[key])
+    try:
+        return _run(args)
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def _run(args) -> int:
     try:
         _checkout_defaults(args)
         if args.command == "kit":
