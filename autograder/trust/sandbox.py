@@ -97,10 +97,10 @@ def install_kernelspec(state: Path, hidden: list[Path], memory: int = DEFAULT_ME
                 "process_cap": cap, "pids_cgroup": where if cap == "cgroup" else None}
     folder = Path(state) / "jupyter" / "kernels" / KERNEL_NAME
     folder.mkdir(parents=True, exist_ok=True)
-    spec = {"argv": [sys.executable, "-m", "autograder.trust.sandbox", json.dumps(settings), "{connection_file}"],
-            "display_name": "Python 3 (nnlab grading sandbox)", "language": "python",
-            "interrupt_mode": "message", "metadata": {"debugger": False}}
-    text = json.dumps(spec, indent=1)
+    kernelspec = {"argv": [sys.executable, "-m", "autograder.trust.sandbox", json.dumps(settings), "{connection_file}"],
+                  "display_name": "Python 3 (nnlab grading sandbox)", "language": "python",
+                  "interrupt_mode": "message", "metadata": {"debugger": False}}
+    text = json.dumps(kernelspec, indent=1)
     if not (folder / "kernel.json").exists() or (folder / "kernel.json").read_text() != text:
         (folder / "kernel.json").write_text(text)
     return Path(state) / "jupyter"
@@ -168,8 +168,8 @@ def library_binds(library: str) -> list[str]:
 def replay_argv(state: Path, library: str | None = None) -> list[str]:
     """The command that starts a replay worker (autograder/trust/replay.py) in the same sandbox, with the same
     limits and grading library, as this workspace's grading kernels (the kernelspec must be installed)."""
-    spec = json.loads((Path(state) / "jupyter" / "kernels" / KERNEL_NAME / "kernel.json").read_text())
-    return spec["argv"][:4] + [REPLAY] + ([LIBRARY + str(library)] if library else [])
+    kernelspec = json.loads((Path(state) / "jupyter" / "kernels" / KERNEL_NAME / "kernel.json").read_text())
+    return kernelspec["argv"][:4] + [REPLAY] + ([LIBRARY + str(library)] if library else [])
 
 
 def _user_tasks() -> int:

@@ -102,6 +102,6 @@ class Adam(Optimizer):
 OPTIMIZERS = {"sgd": SGD, "momentum": Momentum, "rmsprop": RMSprop, "adam": Adam}
 
 
-def get_optimizer(spec) -> Optimizer:
+def get_optimizer(opt) -> Optimizer:
     """An optimiser from an instance or a name (``"sgd"``, ``"momentum"``, ``"rmsprop"``, ``"adam"``)."""
-    return optimizer_from(spec, Optimizer, OPTIMIZERS, "an nnlab.jax optimiser instance")
+    return optimizer_from(opt, Optimizer, OPTIMIZERS, "an nnlab.jax optimiser instance")
