@@ -83,9 +83,9 @@ def _checkout_defaults(args) -> None:
                           "has none); pass --source DIR, the folder of the nbgrader source notebooks")
         args.source = SOURCE
     if args.command == "release" and args.to is None:
-        if not SOURCE.is_dir():
-            raise Failure("no release folder: nnlab's notebooks/ folder is not here (a non-editable install has "
-                          "none); pass --to DIR, the folder for the student notebooks")
+        if not SOURCE.is_dir():                 # not a source checkout, whose notebooks/ is the default
+            raise Failure("no release folder: this is not a checkout of nnlab's repository, whose notebooks/ is "
+                          "the default; pass --to DIR, the folder for the student notebooks")
         args.to = RELEASE
 
 

@@ -49,17 +49,27 @@ def copy_assignment(from_url: str, to_url: str, assignment: str) -> None:
                                     source=c.source, checksum=c.checksum)
 
 
+def _submitted(gb, assignment: str, student: str, notebooks: Iterable[str]):
+    """``(notebook, submission notebook)`` for each named notebook the gradebook has a submission of."""
+    from nbgrader.api import MissingEntry
+    for notebook in notebooks:
+        try:
+            yield notebook, gb.find_submission_notebook(notebook, assignment, student)
+        except MissingEntry:
+            continue
+
+
+def _number(score) -> float | None:
+    return None if score is None else float(score)
+
+
 def read_grades(db_url: str, assignment: str, student: str, notebooks: Iterable[str]) -> tuple[dict, dict]:
     """Each named notebook's auto scores and auto comments by grade id, for the notebooks nbgrader graded."""
-    from nbgrader.api import Gradebook, MissingEntry
+    from nbgrader.api import Gradebook
     grades, comments = {}, {}
     with Gradebook(db_url) as gb:
-        for notebook in notebooks:
-            try:
-                sub = gb.find_submission_notebook(notebook, assignment, student)
-            except MissingEntry:
-                continue
-            grades[notebook] = {g.name: (None if g.auto_score is None else float(g.auto_score)) for g in sub.grades}
+        for notebook, sub in _submitted(gb, assignment, student, notebooks):
+            grades[notebook] = {g.name: _number(g.auto_score) for g in sub.grades}
             comments[notebook] = {c.name: c.auto_comment for c in sub.comments}
     return grades, comments
 
@@ -67,16 +77,10 @@ def read_grades(db_url: str, assignment: str, student: str, notebooks: Iterable[
 def scores(db_url: str, assignment: str, student: str, notebooks: Iterable[str]) -> dict[str, dict]:
     """Each named notebook's scores by grade id, as nbgrader counts them (a manual score over the auto score);
     a notebook the gradebook has no submission of is left out."""
-    from nbgrader.api import Gradebook, MissingEntry
-    found = {}
+    from nbgrader.api import Gradebook
     with Gradebook(db_url) as gb:
-        for notebook in notebooks:
-            try:
-                sub = gb.find_submission_notebook(notebook, assignment, student)
-            except MissingEntry:
-                continue
-            found[notebook] = {g.name: (None if g.score is None else float(g.score)) for g in sub.grades}
-    return found
+        return {notebook: {g.name: _number(g.score) for g in sub.grades}
+                for notebook, sub in _submitted(gb, assignment, student, notebooks)}
 
 
 def forget_submission(db_url: str, assignment: str, student: str) -> None:
