@@ -1,4 +1,7 @@
-"""Export grades (grades.csv, cells.csv), write feedback, and print the class's grade table."""
+"""Export grades (grades.csv, cells.csv), write feedback, and print the class's grade table.
+
+Every score comes from the gradebook, manual scores included (autograder/pipeline/results.py).
+"""
 from __future__ import annotations
 
 import csv
@@ -6,35 +9,11 @@ import html
 from pathlib import Path
 
 from autograder import limits
-from autograder.course.workspace import Workspace, test_cells
-from autograder.pipeline.grading import GRADED, Record, load_record
+from autograder.course.workspace import Workspace
+from autograder.pipeline.results import GRADED, Record, class_records
 
-GRADE_COLUMNS = ["student_id", "assignment", "score", "max_score", "status", "message"]
+GRADE_COLUMNS = ["student_id", "assignment", "score", "max_score", "status", "release", "message"]
 CELL_COLUMNS = ["student_id", "assignment", "notebook", "grade_id", "score", "max_score", "status", "message"]
-
-
-def class_records(ws: Workspace) -> list[Record]:
-    """One record per collected student × every assignment, including the missing and the ungraded."""
-    out = []
-    for student in ws.students():
-        for assignment in ws.assignments():
-            out.append(record_for(ws, student, assignment))
-    return out
-
-
-def record_for(ws: Workspace, student: str, assignment: str) -> Record:
-    record = load_record(ws, student, assignment)
-    if record is not None and ws.has_submission(student, assignment):
-        return record
-    if ws.has_submission(student, assignment):
-        status, message, cell_status = "failed", "collected but not graded yet: run nnlab-grade autograde", "not_run"
-    else:
-        status, message, cell_status = "missing", "no submission was collected", "missing"
-    cells = []
-    from autograder.pipeline.grading import CellResult
-    for nb in ws.source_notebooks(assignment):
-        cells += [CellResult(nb.stem, c["grade_id"], 0.0, c["points"], cell_status, message) for c in test_cells(nb)]
-    return Record(student, assignment, status, message, 0.0, sum(c.max_score for c in cells), cells)
 
 
 def export(ws: Workspace, dest: Path) -> tuple[Path, Path]:
@@ -46,7 +25,8 @@ def export(ws: Workspace, dest: Path) -> tuple[Path, Path]:
         writer = csv.writer(f)
         writer.writerow(GRADE_COLUMNS)
         for r in records:
-            writer.writerow([r.student_id, r.assignment, f"{r.score:g}", f"{r.max_score:g}", r.status, r.message])
+            writer.writerow([r.student_id, r.assignment, f"{r.score:g}", f"{r.max_score:g}", r.status,
+                             "" if r.release is None else r.release, r.message])
     with open(cells, "w", newline="") as f:
         writer = csv.writer(f)
         writer.writerow(CELL_COLUMNS)
@@ -63,6 +43,9 @@ def feedback(ws: Workspace, api, records: list[Record]) -> list[Path]:
     for r in records:
         folder = ws.feedback(r.student_id, r.assignment)
         if r.status in GRADED:
+            api.config.OverrideNotes.notes = {     # the instructor's reason, not what the grader had said
+                c.grade_id: "Score set by hand: " + c.message.removeprefix("overridden: ").split("; the grader gave")[0]
+                for c in r.cells if c.status == "overridden"}
             result = api.generate_feedback(r.assignment, r.student_id, force=True)
             if result["success"]:
                 written += sorted(folder.glob("*.html"))
@@ -87,7 +70,8 @@ def status_page(r: Record) -> str:
 
 
 def grade_table(records: list[Record]) -> str:
-    """Students × assignments: score/max for graded work, the status otherwise, and each student's total."""
+    """Students × assignments: score/max for graded work (marked * while a written answer waits for its grade),
+    the status otherwise, and each student's total."""
     students = sorted({r.student_id for r in records})
     assignments = sorted({r.assignment for r in records})
     by = {(r.student_id, r.assignment): r for r in records}
@@ -101,6 +85,8 @@ def grade_table(records: list[Record]) -> str:
             r = by[(s, a)]
             total, total_max = total + r.score, total_max + r.max_score
             text = f"{r.score:g}/{r.max_score:g}" if r.status in GRADED else r.status
-            cells.append(f"{text:>{w}}")
+            cells.append(f"{text + '*' * (r.status == 'needs_manual_grade'):>{w}}")
         lines.append(f"{s:<{width}}  " + "  ".join(cells) + f"  {total:>5g}/{total_max:g}")
+    if any(r.status == "needs_manual_grade" for r in records):
+        lines.append("* so far: written answers still to grade (formgrader, or nnlab-grade override)")
     return "\n".join(lines)

@@ -1,9 +1,10 @@
 """The class report (``nnlab-grade report --to DIR``): one self-contained HTML page for the instructor.
 
 It shows the score histogram, the pass rate of each challenge and of each test cell, the diagnostics the
-checks gave most often ("42% of 12: forward_pass — forgot to add the bias"), the flagged and failed
-submissions with their reasons, and how long grading took. Everything comes from the grading records, so
-the report can be written at any time after ``autograde``.
+checks gave most often ("42% of 12: forward_pass — forgot to add the bias"), how many written answers are
+graded, the scores set by hand with their reasons, the submissions that need a look (flagged, failed, written
+answers to grade) and how long grading took. Everything comes from the gradebook and the grading results
+(autograder/pipeline/results.py), so the report can be written at any time after ``autograde``.
 """
 from __future__ import annotations
 
@@ -16,10 +17,12 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 from autograder import limits
-from autograder.pipeline.grading import GRADED, LINES, Record
+from autograder.pipeline.grading import LINES
+from autograder.pipeline.results import GRADED, Record
 from nnlab.checks.spec import read_report
 
 SUFFIXES = ("_visible", "_hidden")
+BY_HAND = ("needs_manual_grade", "manually_graded", "overridden")      # cell statuses a person decides
 
 
 def challenge_of(grade_id: str) -> str:
@@ -58,9 +61,14 @@ def summarise(records: list[Record]) -> dict:
         by_student[r.student_id][1] += r.max_score
     totals = {s: (100.0 * got / top if top else 0.0) for s, (got, top) in sorted(by_student.items())}
     challenge_pass, cell_pass, found = defaultdict(list), defaultdict(list), defaultdict(set)
+    written = defaultdict(lambda: [0, 0])                        # assignment → [to grade, graded]
     for r in submitted:
         per_challenge = defaultdict(list)
         for c in r.cells:
+            if c.status in BY_HAND:         # a written answer, or a score an instructor set: not the code's verdict
+                if c.status != "overridden":
+                    written[r.assignment][c.status == "manually_graded"] += 1
+                continue
             cell_pass[(r.assignment, c.grade_id)].append(c.status == "passed")
             per_challenge[challenge_of(c.grade_id)].append(c)
         for name, cells in per_challenge.items():
@@ -80,8 +88,12 @@ def summarise(records: list[Record]) -> dict:
         "challenges": {k: (sum(v), len(v)) for k, v in sorted(challenge_pass.items())},
         "cells": {k: (sum(v), len(v)) for k, v in sorted(cell_pass.items())},
         "diagnostics": frequent,
+        "overrides": sorted((r.student_id, r.assignment, c.grade_id, f"{c.score:g}/{c.max_score:g}",
+                             c.message.removeprefix("overridden: "))
+                            for r in records for c in r.cells if c.status == "overridden"),
+        "written": {a: tuple(v) for a, v in sorted(written.items())},
         "attention": sorted((r.status, r.student_id, r.assignment, r.message) for r in records
-                            if r.status in ("flagged", "failed")),
+                            if r.status in ("flagged", "failed", "needs_manual_grade")),
         "times": {a: (len(v), statistics.median(v), max(v), sum(v)) for a, v in sorted(times.items())},
         "slowest": sorted(((r.seconds, r.student_id, r.assignment) for r in records if r.seconds), reverse=True)[:5],
     }
@@ -131,7 +143,13 @@ def render(records: list[Record], title: str = "Class report") -> str:
         _table(["assignment", "challenge", "passed"], [[a, c, _rate(*v)] for (a, c), v in s["challenges"].items()]),
         "<h2>Pass rate per test cell</h2>",
         _table(["assignment", "test cell", "passed"], [[a, g, _rate(*v)] for (a, g), v in s["cells"].items()]),
-        "<h2>Flagged and failed submissions</h2>",
+        "<h2>Written answers</h2>",
+        _table(["assignment", "graded", "still to grade"], [[a, done, todo] for a, (todo, done) in s["written"].items()])
+        if s["written"] else "<p>None.</p>",
+        "<h2>Scores set by hand</h2>",
+        _table(["student", "assignment", "cell", "score", "why"], [list(row) for row in s["overrides"]])
+        if s["overrides"] else "<p>None.</p>",
+        "<h2>Submissions that need a look</h2>",
         _table(["status", "student", "assignment", "why"], [list(row) for row in s["attention"]])
         if s["attention"] else "<p>None.</p>",
         "<h2>Grading time</h2>",

@@ -1,14 +1,18 @@
 """The grader's own reads and writes of nbgrader gradebooks (SQLite or PostgreSQL), all through nbgrader's API.
 
-The course gradebook is written by one process only, the grader: the assignments at sync, and each task's
-grades as nbgrader's ``SaveAutoGrades`` would have stored them (``save_outcome``). A grading task reads its
-grades from its scratch gradebook (``read_grades``), which starts as a seed gradebook holding one assignment
-(``copy_assignment``). The grader reads a submission's final scores back (``scores``) for its record, and
-removes the grades of a submission that could not be graded (``forget_submission``).
+The course gradebook is the one source of every score: the grader writes each submission's auto scores into it
+(``save_outcome``: a test cell that did not pass scores 0 there, as on every page), an instructor's override
+and a teaching assistant's grade of a written answer are nbgrader's manual score (``set_manual_score``, the
+fields formgrader writes), and every export reads the scores back in one pass (``class_grades``).
+
+A grading task reads its grades from its scratch gradebook (``read_grades``), which starts as a seed gradebook
+holding one assignment (``copy_assignment``). A submission that could not be graded keeps its manual scores
+and scores 0 for every autograded cell (``zero_auto_scores``).
 """
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -74,29 +78,108 @@ def read_grades(db_url: str, assignment: str, student: str, notebooks: Iterable[
     return grades, comments
 
 
-def scores(db_url: str, assignment: str, student: str, notebooks: Iterable[str]) -> dict[str, dict]:
-    """Each named notebook's scores by grade id, as nbgrader counts them (a manual score over the auto score);
-    a notebook the gradebook has no submission of is left out."""
-    from nbgrader.api import Gradebook
+@dataclass(frozen=True)
+class GradeRow:
+    """One cell's grade as the gradebook holds it. ``score`` is nbgrader's: the manual score when there is one,
+    else the auto score, plus any extra credit; ``comment`` is the cell's manual comment (cells that are also
+    solution cells have one)."""
+    score: float
+    auto: float | None
+    manual: float | None
+    extra: float | None
+    needs_manual_grade: bool
+    comment: str | None = None
+
+
+def class_grades(db_url: str, only: tuple[str, str] | None = None) \
+        -> dict[tuple[str, str], dict[str, dict[str, GradeRow]]]:
+    """Every submission's grades in one read: ``(student, assignment) → notebook → grade id → GradeRow``; with
+    ``only`` (a student and an assignment), that submission's."""
+    from nbgrader.api import (Assignment, Comment, Gradebook, Grade, GradeCell, Notebook, SolutionCell, Student,
+                              SubmittedAssignment, SubmittedNotebook)
+    patches.apply()
+    if db_url.startswith("sqlite:///") and not Path(db_url[len("sqlite:///"):]).exists():
+        return {}
+
+    def submitted(query, entry, cell):
+        query = (query.join(SubmittedNotebook, entry.notebook_id == SubmittedNotebook.id)
+                 .join(SubmittedAssignment, SubmittedNotebook.assignment_id == SubmittedAssignment.id)
+                 .join(Student, SubmittedAssignment.student_id == Student.id)
+                 .join(Assignment, SubmittedAssignment.assignment_id == Assignment.id)
+                 .join(cell, entry.cell_id == cell.id)
+                 .join(Notebook, cell.notebook_id == Notebook.id))
+        return query if only is None else query.filter(Student.id == only[0], Assignment.name == only[1])
+
     with Gradebook(db_url) as gb:
-        return {notebook: {g.name: _number(g.score) for g in sub.grades}
-                for notebook, sub in _submitted(gb, assignment, student, notebooks)}
+        comments = {(s, a, n, c): text for s, a, n, c, text in submitted(
+            gb.db.query(Student.id, Assignment.name, Notebook.name, SolutionCell.name, Comment.manual_comment)
+            .select_from(Comment), Comment, SolutionCell) if text}
+        out: dict = {}
+        for s, a, n, c, score, auto, manual, extra, needs in submitted(
+                gb.db.query(Student.id, Assignment.name, Notebook.name, GradeCell.name, Grade.score, Grade.auto_score,
+                            Grade.manual_score, Grade.extra_credit, Grade.needs_manual_grade).select_from(Grade),
+                Grade, GradeCell):
+            out.setdefault((s, a), {}).setdefault(n, {})[c] = GradeRow(
+                float(score or 0.0), _number(auto), _number(manual), _number(extra), bool(needs),
+                comments.get((s, a, n, c)))
+        return out
 
 
-def forget_submission(db_url: str, assignment: str, student: str) -> None:
-    """Remove a submission's grades from the gradebook (none there is fine), so no earlier run's grades
-    survive a submission that could not be graded this time."""
+def set_manual_score(db_url: str, assignment: str, student: str, grade_id: str, points: float | None,
+                     comment: str | None = None) -> tuple[str, float, bool]:
+    """Set (``points``) or clear (None) a cell's manual score as formgrader does, and its manual comment when
+    the cell has a comment; returns ``(notebook, the cell's max score, whether it has a comment)``. Raises
+    ``LookupError`` for a submission or cell the gradebook does not have, ``ValueError`` for points out of range."""
     from nbgrader.api import Gradebook, MissingEntry
     with Gradebook(db_url) as gb:
         try:
-            gb.remove_submission(assignment, student)
+            submission = gb.find_submission(assignment, student)
+        except MissingEntry:
+            raise LookupError(f"the gradebook has no submission of {assignment} by {student} (collect and autograde "
+                              f"it first)") from None
+        found = [(nb, g) for nb in submission.notebooks for g in nb.grades if g.name == grade_id]
+        if not found:
+            known = sorted(g.name for nb in submission.notebooks for g in nb.grades)
+            raise LookupError(f"{assignment} has no graded cell {grade_id}; its cells: {', '.join(known)}")
+        nb, grade = found[0]
+        top = float(grade.max_score)
+        if points is not None and not 0 <= points <= top:
+            raise ValueError(f"{grade_id} is worth 0 to {top:g} points, not {points:g}")
+        grade.manual_score = points
+        grade.needs_manual_grade = points is None and grade.auto_score is None    # formgrader's rule
+        commented = False
+        try:
+            note = gb.find_comment(grade_id, nb.name, assignment, student)
+            commented = True
+            if comment is not None or points is None:
+                note.manual_comment = comment
         except MissingEntry:
             pass
+        gb.db.commit()
+        return nb.name, top, commented
+
+
+def zero_auto_scores(db_url: str, assignment: str, student: str) -> None:
+    """A submission that could not be graded: every autograded cell it has in the gradebook scores 0 (an earlier
+    run's grades must not survive); manual scores, the instructor's and the teaching assistant's, stay."""
+    from nbgrader.api import Gradebook, MissingEntry
+    with Gradebook(db_url) as gb:
+        try:
+            submission = gb.find_submission(assignment, student)
+        except MissingEntry:
+            return
+        for nb in submission.notebooks:
+            for grade in nb.grades:
+                if grade.auto_score is not None:
+                    grade.auto_score = 0.0
+        gb.db.commit()
 
 
 def save_outcome(db_url: str, outcome: Outcome, timestamp: str | None = None) -> None:
-    """Write an outcome's grades (autograder/pipeline/task.py) into the course gradebook, as nbgrader's
-    SaveAutoGrades would have."""
+    """Write an outcome's auto scores and comments (autograder/pipeline/task.py) into the course gradebook, as
+    nbgrader's SaveAutoGrades would have, with one difference: a manual score already there (an override, a
+    written answer's grade) stands without being marked for review again, since it is a decision about the cell,
+    and only a manually graded cell without one needs a manual grade."""
     from nbgrader.api import Gradebook, MissingEntry
     with Gradebook(db_url) as gb:
         gb.update_or_create_student(outcome.student)
@@ -109,7 +192,7 @@ def save_outcome(db_url: str, outcome: Outcome, timestamp: str | None = None) ->
                 except MissingEntry:                  # not a cell of the course's version of the notebook
                     continue
                 grade.auto_score = score
-                grade.needs_manual_grade = grade.manual_score is not None or score is None
+                grade.needs_manual_grade = score is None and grade.manual_score is None
             for grade_id, text in outcome.comments.get(notebook, {}).items():
                 try:
                     gb.find_comment(grade_id, notebook, outcome.assignment, outcome.student).auto_comment = text

@@ -1,7 +1,9 @@
 """A course workspace: submitted/, autograded/, feedback/, gradebook.db and nnlab's own grading records.
 
 Every command starts with ``Workspace.sync()``, which (re)generates the assignments from the source folder
-into ``release/`` inside the workspace — and so into the gradebook — whenever the source has changed.
+into ``release/`` inside the workspace — and so into the gradebook — whenever the source has changed, and
+records each new release (autograder/course/releases.py). The course's ``nbgrader_config.py`` is the
+instructor's: sync writes it only when the course has none (autograder/integration/config.py).
 """
 from __future__ import annotations
 
@@ -18,10 +20,10 @@ from typing import TYPE_CHECKING
 import nbformat
 
 from autograder import limits
-from autograder.course import gradebook
+from autograder.course import gradebook, releases, settings
 from autograder.integration import patches
 from autograder.integration.cells import is_test_cell
-from autograder.integration.config import nbgrader_config, write_course_config
+from autograder.integration.config import COURSE_CONFIG, course_config, create_course_config, nbgrader_config
 
 if TYPE_CHECKING:
     from autograder.pipeline.process import ProcessState
@@ -76,7 +78,9 @@ class Workspace:
         self.sandbox, self.memory = sandbox, memory   # kernels in bubblewrap, with this RLIMIT_AS (bytes)
         self.processes = processes                     # … and at most this many processes and threads
         self.hide = [str(h) for h in hide]             # more folders the kernels must not see
-        self.db_url = db_url or f"sqlite:///{self.course / 'gradebook.db'}"
+        # the command's --db, else the instructor's setting in the course's nbgrader_config.py, else gradebook.db
+        self.db_url = (db_url or course_config(self.course).CourseDirectory.get("db_url")
+                       or f"sqlite:///{self.course / 'gradebook.db'}")
         self.state = self.course / ".nnlab"
 
     def limits(self) -> dict:
@@ -187,7 +191,8 @@ class Workspace:
         assignments = self.assignments()
         for sub in ("submitted", "autograded", "feedback", ".nnlab"):
             (self.course / sub).mkdir(parents=True, exist_ok=True)
-        write_course_config(self.course, self.source)
+        create_course_config(self.course, self.source)
+        settings.create(self.course)
         synced_path = self.state / "source.json"
         synced = json.loads(synced_path.read_text()) if synced_path.exists() else {}
         known = gradebook.assignments(self.db_url)
@@ -205,7 +210,20 @@ class Workspace:
                 os.replace(tmp, seed)
                 synced[a] = self.source_hash(a)
             write_json(synced_path, synced)
+        for a in assignments:
+            if a in stale or not releases.versions(self.state, a):
+                releases.record(self.state, a, self.course / "release" / a)
         return assignments
+
+    def course_config_text(self) -> str:
+        """The course's own nbgrader_config.py, for a grading task to load where the course is out of reach."""
+        path = self.course / COURSE_CONFIG
+        return path.read_text() if path.is_file() else ""
+
+    def release_version(self, assignment: str) -> int | None:
+        """The id of the assignment's latest recorded release (autograder/course/releases.py)."""
+        recorded = releases.versions(self.state, assignment)
+        return recorded[-1]["version"] if recorded else None
 
     def _generate(self, api, assignment: str) -> None:
         result = api.generate_assignment(assignment, force=True, create=True)

@@ -51,13 +51,14 @@ c.Autograde.autograde_preprocessors = [
     "nbgrader.preprocessors.CheckCellMetadata",
 ]
 
-# Feedback: no hidden tests, and tracebacks of test cells cut to their last line. Each page is one file that
-# works offline: the exporter (autograder/integration/feedback_page.py) writes the maths as MathML instead of loading
-# MathJax from a CDN, and wraps long lines of outputs and error messages.
+# Feedback: no hidden tests, tracebacks of test cells cut to their last line, and under a test cell whose score was
+# set by hand, why. Each page is one file that works offline: the exporter (autograder/integration/feedback_page.py)
+# writes the maths as MathML instead of loading MathJax from a CDN, and wraps long lines of outputs and error messages.
 c.GenerateFeedback.exporter_class = "autograder.integration.feedback_page.FeedbackExporter"
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
     "nbgrader.preprocessors.ClearHiddenTests",
     "autograder.integration.preprocessors.TrimTestTracebacks",
+    "autograder.integration.preprocessors.OverrideNotes",
 ]

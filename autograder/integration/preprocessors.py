@@ -1,6 +1,7 @@
 """nbconvert preprocessors the grader adds to nbgrader's pipelines."""
+import nbformat
 from nbconvert.preprocessors import Preprocessor
-from traitlets import Bool
+from traitlets import Bool, Dict
 
 from autograder.integration.cells import is_test_cell
 
@@ -62,4 +63,21 @@ class ReleaseCheckNames(Preprocessor):
         if "checks" in nnlab:
             nnlab["checks"] = [{key: entry[key] for key in ("check", "function") if key in entry}
                                for entry in nnlab["checks"]]
+        return cell, resources
+
+
+class OverrideNotes(Preprocessor):
+    """Feedback: under each test cell whose score an instructor set by hand, why (``notes``: grade id → text).
+
+    nbgrader's feedback shows the manual score but has nowhere to say why for a test cell (only a solution cell
+    has a comment); the grader sets ``notes`` for each student's page (autograder/commands/export.py).
+    """
+
+    enabled = Bool(True).tag(config=True)
+    notes = Dict(help="grade id → what the student's page says under that test cell").tag(config=True)
+
+    def preprocess_cell(self, cell, resources, index):
+        gid = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if cell.cell_type == "code" and gid in self.notes and is_test_cell(cell):
+            cell.outputs.append(nbformat.v4.new_output("stream", name="stdout", text=f"{self.notes[gid]}\n"))
         return cell, resources

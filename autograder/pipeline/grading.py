@@ -1,70 +1,29 @@
-"""Autograde submissions with nbgrader and turn each one into a record with a status and per-cell results.
+"""Autograde submissions with nbgrader and turn each one into a result with a status and per-cell statuses.
 
 ``prepare`` checks a submission (intake) and packs it into a task (autograder/pipeline/task.py) that runs anywhere;
-``finish`` stores the task's outcome: the autograded notebooks, the grades (this process is the only writer of
-the course gradebook) and a record (``course/.nnlab/results/<student>/<assignment>.json``), written after
-every submission, so export never reads stale gradebook values: when nbgrader fails on a submission (a broken
-notebook, a crash of nbgrader itself), its old grades are removed from the gradebook and the record says
-``failed`` with the reason.
+``finish`` stores the task's outcome: the autograded notebooks, the scores in the course gradebook (this process
+is its only writer; a test cell that did not pass scores 0 there) and what the gradebook has no field for
+(autograder/pipeline/results.py), after every submission. When nbgrader fails on a submission (a broken
+notebook, a crash of nbgrader itself), its autograded cells score 0 in the gradebook, manual scores stay, and the
+result says ``failed`` with the reason.
 """
 from __future__ import annotations
 
-import json
 import re
 import shutil
-import time
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import nbformat
 
 from autograder import limits
-from autograder.course.gradebook import forget_submission, scores
-from autograder.course.workspace import Workspace, test_cells, write_json
+from autograder.course.gradebook import zero_auto_scores
+from autograder.course.workspace import Workspace, test_cells
 from autograder.integration.execute import BUDGET, DIED, HUNG, NOT_RUN, cell_stop_reason
+from autograder.pipeline.results import CellResult, Kept, Record, record_of, save
 from nnlab.checks.spec import read_report
 
-GRADED = ("graded", "flagged")          # flagged: graded, and something about the submission needs a look
 GUARD_STATUS = {DIED: "error", HUNG: "timeout", BUDGET: "timeout", NOT_RUN: "not_run"}
 LINES = " | "                           # what joins a message's lines in one line (``one_line``)
-
-
-@dataclass
-class CellResult:
-    notebook: str
-    grade_id: str
-    score: float
-    max_score: float
-    status: str
-    message: str = ""
-    # the failed check's hints, as data (the message quotes them); None in a record written before cells
-    # carried them, whose hints are in its message only
-    hints: list[str] | None = field(default_factory=list)
-
-
-@dataclass
-class Record:
-    student_id: str
-    assignment: str
-    status: str                       # graded | flagged | failed | missing
-    message: str
-    score: float = 0.0
-    max_score: float = 0.0
-    cells: list[CellResult] = field(default_factory=list)
-    submission_hash: str = ""
-    source_hash: str = ""
-    seconds: float = 0.0
-    log_tail: str = ""                # the end of nbgrader's log when grading failed (for the instructor)
-    timing: dict = field(default_factory=dict)   # seconds in the notebook's cells and in the out-of-kernel check
-
-    def to_dict(self) -> dict:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, data: dict) -> "Record":
-        data = dict(data)
-        data["cells"] = [CellResult(**{"hints": None} | c) for c in data.get("cells", [])]
-        return cls(**data)
 
 
 def one_line(text: str, limit: int = limits.MESSAGE) -> str:
@@ -135,66 +94,57 @@ def prepare(ws: Workspace, student: str, assignment: str, seed: bytes | None = N
     """A grading ``Task`` for one submission, or its final ``Record`` when it cannot be graded at all
     (an unreadable notebook fails with the parse error; nbgrader never runs it)."""
     from autograder.pipeline.task import Task
-    start = time.perf_counter()
-    problem, flags = _intake(ws, student, assignment)
+    problem, flags, release = _intake(ws, student, assignment)
     if problem is not None:
-        forget_submission(ws.db_url, assignment, student)
-        cells = [CellResult(nb_path.stem, c["grade_id"], 0.0, c["points"], "not_run", f"not run: {problem}")
-                 for nb_path in ws.source_notebooks(assignment) for c in test_cells(nb_path)]
-        record = Record(status="failed", message=f"grading failed: {problem}", cells=cells,
-                        max_score=sum(c.max_score for c in cells), seconds=round(time.perf_counter() - start, 3),
-                        **_base(ws, student, assignment))
-        write_json(ws.record_path(student, assignment), record.to_dict())
-        return record
+        zero_auto_scores(ws.db_url, assignment, student)
+        save(ws, Kept(graded=False, failure=f"grading failed: {problem}", flags=flags, release=release,
+                      graded_with=ws.release_version(assignment),
+                      **_base(ws, student, assignment)))
+        return record_of(ws, student, assignment)
     folder = ws.submitted(student, assignment)
     submitted = {p.name: p.read_bytes() for p in sorted(folder.glob("*.ipynb"))}
     if (folder / "timestamp.txt").is_file():
         submitted["timestamp.txt"] = (folder / "timestamp.txt").read_bytes()
     return Task(student, assignment, sources={p.name: p.read_bytes() for p in ws.source_notebooks(assignment)},
                 seed=seed if seed is not None else ws.seed_path(assignment).read_bytes(), submitted=submitted,
-                limits=ws.limits(), hide=[str(ws.course), str(ws.source)], flags=flags)
+                limits=ws.limits(), hide=[str(ws.course), str(ws.source)], flags=flags, release=release,
+                course_config=ws.course_config_text(), graded_with=ws.release_version(assignment))
 
 
 def finish(ws: Workspace, task, outcome) -> Record:
     """Store a task's outcome — the only place grades reach the course gradebook — and return its record."""
     from autograder.course.gradebook import save_outcome
     student, assignment = task.student, task.assignment
-    base = _base(ws, student, assignment)
-    flags = list(task.flags)
+    kept = Kept(graded=outcome.success, flags=list(task.flags), release=task.release, **_base(ws, student, assignment))
     graded_dir = ws.autograded(student, assignment)
     shutil.rmtree(graded_dir, ignore_errors=True)
     if not outcome.success:
-        forget_submission(ws.db_url, assignment, student)
-        cells = [CellResult(nb_path.stem, c["grade_id"], 0.0, c["points"], "not_run",
-                            "not run: the notebook could not be graded")
-                 for nb_path in ws.source_notebooks(assignment) for c in test_cells(nb_path)]
-        record = Record(status="failed", message=explain_failure({"log": outcome.log}), cells=cells,
-                        max_score=sum(c.max_score for c in cells), log_tail=outcome.log[-limits.LOG_TAIL:], **base)
+        zero_auto_scores(ws.db_url, assignment, student)
+        kept.failure = explain_failure({"log": outcome.log})
+        kept.log_tail = outcome.log[-limits.LOG_TAIL:]
     else:
         graded_dir.mkdir(parents=True, exist_ok=True)
         for name, data in outcome.graded.items():
             (graded_dir / Path(name).name).write_bytes(data)
+        cells = _graded_cells(ws, student, assignment, outcome.grades, _timeout(ws))
+        kept.flags += _apply_verdicts(cells, outcome.verdicts, graded_dir) + _disagreements(task.sources)
+        if getattr(outcome, "verify_error", ""):
+            kept.flags.append(f"the out-of-kernel check could not run ({outcome.verify_error}); the kernel's "
+                              f"verdicts stand unchecked")
+        for c in cells:                       # what the gradebook keeps: a cell that did not pass scores 0
+            if c.notebook in outcome.grades and c.grade_id in outcome.grades[c.notebook]:
+                outcome.grades[c.notebook][c.grade_id] = c.score
+            kept.cell(c.notebook, c.grade_id, c.status, c.message, c.hints or [])
         stamp = task.submitted.get("timestamp.txt")
         save_outcome(ws.db_url, outcome, stamp.decode().strip() if stamp else None)
-        cells = _graded_cells(ws, student, assignment, _timeout(ws))
-        flags += _apply_verdicts(cells, outcome.verdicts, graded_dir) + _disagreements(task.sources)
-        if getattr(outcome, "verify_error", ""):
-            flags.append(f"the out-of-kernel check could not run ({outcome.verify_error}); the kernel's verdicts "
-                         f"stand unchecked")
-        score, max_score = sum(c.score for c in cells), sum(c.max_score for c in cells)
-        bad = [c for c in cells if c.status != "passed"]
-        message = f"{score:g}/{max_score:g} points" + (f"; {len(bad)} test cells not passed" if bad else "")
-        stops = [reason for nb_path in ws.source_notebooks(assignment) if (graded_dir / nb_path.name).exists()
-                 and (reason := cell_stop_reason(nbformat.read(graded_dir / nb_path.name, as_version=4)))]
-        if stops:
-            message += f"; the run ended early: {stops[0]}"
-        if flags:
-            message += "; flagged: " + "; ".join(flags)
-        record = Record(status="flagged" if flags else "graded", message=message, score=score, max_score=max_score,
-                        cells=cells, **base)
-    record.seconds, record.timing = round(outcome.seconds, 3), dict(outcome.timing)
-    write_json(ws.record_path(student, assignment), record.to_dict())
-    return record
+        kept.stopped = next((reason for nb_path in ws.source_notebooks(assignment)
+                             if (graded_dir / nb_path.name).exists()
+                             and (reason := cell_stop_reason(nbformat.read(graded_dir / nb_path.name, as_version=4)))),
+                            "")
+    kept.graded_with = task.graded_with
+    kept.seconds, kept.timing = round(outcome.seconds, 3), dict(outcome.timing)
+    save(ws, kept)
+    return record_of(ws, student, assignment)
 
 
 def _apply_verdicts(cells: list[CellResult], verdicts: dict, graded_dir: Path | None = None) -> list[str]:
@@ -255,31 +205,34 @@ def _base(ws: Workspace, student: str, assignment: str) -> dict:
                 source_hash=ws.source_hash(assignment))
 
 
-def _intake(ws: Workspace, student: str, assignment: str) -> tuple[str | None, list[str]]:
-    """The first reason a submitted notebook cannot be read, and everything flagged (at collection and here)."""
+def _intake(ws: Workspace, student: str, assignment: str) -> tuple[str | None, list[str], int | None]:
+    """The first reason a submitted notebook cannot be read, everything flagged (at collection and here), and the
+    release version the student received (autograder/course/releases.py): each notebook is compared with it."""
+    from autograder.course.releases import versions
     from autograder.pipeline.intake import inspect_submission
-    flags = list(ws.flags(student, assignment))
+    flags, received = list(ws.flags(student, assignment)), None
+    recorded = versions(ws.state, assignment)
     for nb_path in ws.source_notebooks(assignment):
         submitted = ws.submitted(student, assignment) / nb_path.name
-        release = ws.course / "release" / assignment / nb_path.name
-        if not submitted.exists() or not release.exists():
+        if not submitted.exists():
             continue
-        problem, found = inspect_submission(submitted, release)
+        problem, found, version = inspect_submission(submitted, recorded, nb_path.stem)
         if problem is not None:
-            return (f"{nb_path.name}: {problem}" if len(ws.source_notebooks(assignment)) > 1 else problem), flags
+            return (f"{nb_path.name}: {problem}" if len(ws.source_notebooks(assignment)) > 1 else problem), flags, None
         flags += found
-    return None, flags
+        received = version if received is None else received
+    return None, flags, received
 
 
 def _timeout(ws: Workspace) -> int:
     return int(ws.cell_timeout) if ws.cell_timeout else int(ws.config().Execute.timeout)
 
 
-def _graded_cells(ws: Workspace, student: str, assignment: str, timeout: int) -> list[CellResult]:
-    notebooks = ws.source_notebooks(assignment)
-    recorded = scores(ws.db_url, assignment, student, [p.stem for p in notebooks])
+def _graded_cells(ws: Workspace, student: str, assignment: str, grades: dict, timeout: int) -> list[CellResult]:
+    """Each test cell's status, message, hints and score from the autograded notebooks and nbgrader's auto scores
+    (``grades``: notebook → grade id → score); a cell that did not pass scores 0."""
     cells = []
-    for nb_path in notebooks:
+    for nb_path in ws.source_notebooks(assignment):
         name = nb_path.stem
         graded = ws.autograded(student, assignment) / nb_path.name
         executed = {}
@@ -293,18 +246,7 @@ def _graded_cells(ws: Workspace, student: str, assignment: str, timeout: int) ->
                 continue
             status, message, hints = cell_outcome(executed[gid], timeout) if gid in executed else (
                 "missing", "the test cell is missing from the submission", [])
-            score = recorded.get(name, {}).get(gid)
+            score = grades.get(name, {}).get(gid)
             score = 0.0 if score is None or status != "passed" else score
             cells.append(CellResult(name, gid, score, points, status, message, hints))
     return cells
-
-
-def load_record(ws: Workspace, student: str, assignment: str) -> Record | None:
-    path = ws.record_path(student, assignment)
-    return Record.from_dict(json.loads(path.read_text())) if path.exists() else None
-
-
-def needs_grading(ws: Workspace, student: str, assignment: str) -> bool:
-    record = load_record(ws, student, assignment)
-    return (record is None or record.submission_hash != ws.submission_hash(student, assignment)
-            or record.source_hash != ws.source_hash(assignment))

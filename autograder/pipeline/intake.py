@@ -1,6 +1,8 @@
 """Intake: look at a submitted notebook before nbgrader runs it: what makes it ungradable, and what needs a look.
 
-``inspect_submission`` compares the student's file with the release version of the same notebook:
+``inspect_submission`` reads the student's file and compares its test cells with the release the student received
+— of the recorded versions of the release (``course/releases.py``), the one whose test-cell checksums the file
+carries, the latest when it carries none — so a test cell fixed in a later release is no edit of the student's:
 
 - not UTF-8, not JSON, not notebook format 4, or not a valid notebook → an error: the submission is
   ``failed`` with that parse error, and nbgrader never runs it;
@@ -18,6 +20,7 @@ from pathlib import Path
 import nbformat
 
 from autograder import limits
+from autograder.course.releases import METADATA, received
 from autograder.integration.cells import is_test_cell
 
 
@@ -47,12 +50,16 @@ def read_problem(path: Path) -> str | None:
     return None
 
 
-def inspect_submission(path: Path, release: Path) -> tuple[str | None, list[str]]:
-    """``(error, flags)`` for the submitted notebook ``path`` against its release version ``release``."""
+def inspect_submission(path: Path, versions: list[dict], notebook: str) -> tuple[str | None, list[str], int | None]:
+    """``(error, flags, version)`` for the submitted notebook ``path``, the notebook named ``notebook`` (its file
+    name without ``.ipynb``) of a release whose recorded ``versions`` are given (oldest first): ``version`` is the
+    id of the one it was compared with, None when none is recorded."""
     error = read_problem(path)
     if error is not None:
-        return error, []
-    nb, original = nbformat.read(path, as_version=4), nbformat.read(release, as_version=4)
+        return error, [], None
+    nb = nbformat.read(path, as_version=4)
+    version = received(nb, versions, notebook) or (versions[-1] if versions else None)
+    original = version["notebooks"].get(notebook, []) if version else []
     flags = []
     ids = Counter(c.metadata["nbgrader"]["grade_id"] for c in _tests(nb) if "grade_id" in c.metadata["nbgrader"])
     for gid, n in sorted(ids.items()):
@@ -63,21 +70,20 @@ def inspect_submission(path: Path, release: Path) -> tuple[str | None, list[str]
         gid = cell.metadata.get("nbgrader", {}).get("grade_id")
         by_id.setdefault(gid, cell)
     sources = {c.source: c for c in nb.cells}
-    for cell in _tests(original):
-        meta = cell.metadata["nbgrader"]
-        gid = meta["grade_id"]
+    for cell in original:
+        meta, gid = cell["nbgrader"], cell["grade_id"]
         theirs = by_id.get(gid)
         if theirs is None:
-            how = "lost its nbgrader metadata" if cell.source in sources else "was deleted"
+            how = "lost its nbgrader metadata" if cell["source"] in sources else "was deleted"
             flags.append(f"test cell {gid} {how}; graded with the original put back")
             continue
-        if theirs.cell_type != cell.cell_type:
+        if theirs.cell_type != cell["cell_type"]:
             flags.append(f"test cell {gid} was turned into a {theirs.cell_type} cell; graded as the original")
-        elif theirs.source != cell.source:
+        elif theirs.source != cell["source"]:
             flags.append(f"test cell {gid} was {'emptied' if not theirs.source.strip() else 'edited'}; "
                          f"graded with the original")
         mine = theirs.metadata.get("nbgrader", {})
-        changed = sorted(k for k in ("grade", "solution", "points", "locked") if mine.get(k) != meta.get(k))
+        changed = sorted(k for k in METADATA if mine.get(k) != meta.get(k))
         if changed:
             flags.append(f"test cell {gid}: nbgrader metadata changed ({', '.join(changed)}); the source's counts")
-    return None, flags
+    return None, flags, version["version"] if version else None

@@ -35,6 +35,9 @@ class Task:
     limits: dict = field(default_factory=dict)   # cell_timeout, notebook_timeout, sandbox, memory, processes
     hide: list[str] = field(default_factory=list)   # folders kernels must not see where they exist (the course)
     flags: list[str] = field(default_factory=list)  # what collection and intake flagged, for the record (finish)
+    release: int | None = None         # the release version the student received (for the record)
+    graded_with: int | None = None     # the release version of ``sources``
+    course_config: str = ""            # the course's nbgrader_config.py (the instructor's settings), loaded here too
 
 
 @dataclass
@@ -55,7 +58,7 @@ class Outcome:
 
 def _scratch(task: Task, process: ProcessState) -> Scratch:
     """The process's scratch course and nbgrader API for the task's limits (made once, then reused)."""
-    key = (tuple(sorted(task.limits.items())), tuple(task.hide))
+    key = (tuple(sorted(task.limits.items())), tuple(task.hide), task.course_config)
     if process.scratch is None or process.scratch.key != key:
         process.spares.discard()                   # a kernel started ahead under other limits
         if process.scratch is None:
@@ -64,8 +67,10 @@ def _scratch(task: Task, process: ProcessState) -> Scratch:
             atexit.register(shutil.rmtree, root, True)
         else:
             root = process.scratch.root
-        ws = Workspace(root / "course", root / "source", hide=task.hide, **task.limits)
-        (ws.course / "exchange").mkdir(parents=True, exist_ok=True)
+        (root / "course" / "exchange").mkdir(parents=True, exist_ok=True)
+        (root / "course" / "nbgrader_config.py").write_text(task.course_config)
+        ws = Workspace(root / "course", root / "source", hide=task.hide,
+                       db_url=f"sqlite:///{root / 'course' / 'gradebook.db'}", **task.limits)
         process.scratch = Scratch(root, key, ws, ws.api(process=process))
     return process.scratch
 

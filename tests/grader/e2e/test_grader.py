@@ -161,10 +161,10 @@ def test_feedback_never_shows_hidden_tests(graded):
 
 def test_class_report(graded, capsys):
     from autograder.commands.report import diagnoses, summarise
-    from autograder.commands.export import class_records
+    from autograder.pipeline.results import class_records
     assert main(graded["args"] + ["report", "--to", str(graded["root"] / "report")]) == 0
     page = (graded["root"] / "report" / "report.html").read_text()
-    assert "data:image/png;base64," in page and "Flagged and failed submissions" in page
+    assert "data:image/png;base64," in page and "Submissions that need a look" in page
     assert "zed" in page and "not valid notebook JSON" in page                  # the failed submission, and why
     summary = summarise(class_records(Workspace(graded["course"], REPO / "solutions")))
     passed, n = summary["challenges"][("02_forward_pass", "predict")]      # ben's predict forgets the transpose

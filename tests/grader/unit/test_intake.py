@@ -8,6 +8,7 @@ import json
 import nbformat
 import pytest
 
+from autograder.course import releases
 from autograder.pipeline.intake import inspect_submission, read_problem
 
 
@@ -48,19 +49,22 @@ def _test_cell(gid, source, points=1):
 
 
 def _pair(tmp_path, cells):
-    """The release (two test cells and an answer cell) and a submission made of ``cells(release cells)``."""
+    """A submission made of ``cells(release cells)``, the recorded versions of its release (two test cells and an
+    answer cell) and the notebook's name in the release (nbgrader's: no .ipynb)."""
     answer = nbformat.v4.new_code_cell("def f(): pass", metadata={"nbgrader": {
         "grade": False, "solution": True, "locked": False, "grade_id": "f", "schema_version": 3}})
     original = [answer, _test_cell("f_visible", "assert f() is None"), _test_cell("f_hidden", "assert True", 2)]
-    release = tmp_path / "release.ipynb"
+    release = tmp_path / "release" / "nb.ipynb"
+    release.parent.mkdir()
     nbformat.write(nbformat.v4.new_notebook(cells=original), release)
+    releases.record(tmp_path / ".nnlab", "a", release.parent)
     submitted = tmp_path / "submitted.ipynb"
     nbformat.write(nbformat.v4.new_notebook(cells=cells([nbformat.from_dict(c) for c in original])), submitted)
-    return submitted, release
+    return submitted, releases.versions(tmp_path / ".nnlab", "a"), release.stem
 
 
 def test_an_untouched_submission_raises_no_flag(tmp_path):
-    assert inspect_submission(*_pair(tmp_path, lambda cells: cells)) == (None, [])
+    assert inspect_submission(*_pair(tmp_path, lambda cells: cells)) == (None, [], 1)
 
 
 def test_every_change_to_a_test_cell_is_flagged(tmp_path):
@@ -75,7 +79,7 @@ def test_every_change_to_a_test_cell_is_flagged(tmp_path):
         "test cell f_visible appears 2 times; the first one counts",
         "test cell f_visible was edited; graded with the original",
         "test cell f_hidden: nbgrader metadata changed (points); the source's counts",
-    ])
+    ], 1)
 
 
 def test_a_deleted_or_stripped_test_cell_is_flagged_as_such(tmp_path):
@@ -86,11 +90,11 @@ def test_a_deleted_or_stripped_test_cell_is_flagged_as_such(tmp_path):
     assert inspect_submission(*_pair(tmp_path, strip_and_delete)) == (None, [
         "test cell f_visible lost its nbgrader metadata; graded with the original put back",
         "test cell f_hidden was deleted; graded with the original put back",
-    ])
+    ], 1)
 
 
 def test_an_unreadable_submission_is_an_error_and_no_flag(tmp_path):
-    submitted, release = _pair(tmp_path, lambda cells: cells)
+    submitted, versions, notebook = _pair(tmp_path, lambda cells: cells)
     submitted.write_bytes(b"not json")
-    problem, flags = inspect_submission(submitted, release)
-    assert problem.startswith("the notebook file is not valid notebook JSON") and flags == []
+    problem, flags, version = inspect_submission(submitted, versions, notebook)
+    assert problem.startswith("the notebook file is not valid notebook JSON") and flags == [] and version is None
