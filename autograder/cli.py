@@ -2,7 +2,9 @@
 
 Every command creates or syncs the course workspace (``--course``, default ``./course``) and its gradebook
 from the source assignments (``--source``, default the repository's ``solutions/``, which only a source
-checkout has) first.
+checkout has) first. A new course gets the instructor's ``nbgrader_config.py`` and nnlab's own settings
+(``nnlab.toml``: autograder/course/settings.py), each written once and read by every command; an option given on
+the command line overrides a setting for that run.
 
 Exit status: 0 when the command did its job (a submission that failed to grade is a status, not an exit
 code), 1 when it could not, 2 for usage errors. Every failure prints one clear line.
@@ -24,15 +26,18 @@ def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="nnlab-grade", description=__doc__.split("\n\n")[0])
     p.add_argument("--course", type=Path, default=Path("course"), help="the course workspace (default ./course)")
     p.add_argument("--source", type=Path, default=None, help="the folder of source assignments (default solutions/)")
-    p.add_argument("--cell-timeout", type=int, default=None, help="seconds a cell may run (default 30)")
+    p.add_argument("--cell-timeout", type=int, default=None,
+                   help="seconds a cell may run (default: the course's nbgrader_config.py, else 30)")
     p.add_argument("--notebook-timeout", type=int, default=None,
-                   help="seconds a whole notebook may run; later cells score 0 as not run (default: no budget)")
-    p.add_argument("--memory", default="2G", help="address space per grading kernel, e.g. 2G or 1536M (default 2G)")
-    p.add_argument("--processes", type=int, default=256,
-                   help="processes and threads per grading kernel (default 256)")
+                   help="seconds a whole notebook may run; later cells score 0 as not run (default: nnlab.toml's, "
+                        "else no budget)")
+    p.add_argument("--memory", default=None,
+                   help="address space per grading kernel, e.g. 2G or 1536M (default: nnlab.toml's, else 2G)")
+    p.add_argument("--processes", type=int, default=None,
+                   help="processes and threads per grading kernel (default: nnlab.toml's, else 256)")
     p.add_argument("--db", metavar="URL", default=None,
-                   help="the gradebook's database, e.g. postgresql://user@host/db (default: COURSE/gradebook.db, "
-                        "SQLite)")
+                   help="the gradebook's database, e.g. postgresql://user@host/db (default: the course's "
+                        "nbgrader_config.py, else COURSE/gradebook.db, SQLite)")
     p.add_argument("--no-sandbox", action="store_true",
                    help="run kernels without bubblewrap (only for submissions you trust)")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -57,11 +62,24 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("--workers", type=int, default=None, help="grading processes (default: one per CPU)")
     a.add_argument("--dask", metavar="ADDRESS", default=None,
                    help="grade on this Dask cluster (e.g. tcp://scheduler:8786) instead of local processes")
+    o = sub.add_parser("override", help="set a cell's score by hand (nbgrader's manual score, as formgrader does)")
+    o.add_argument("student")
+    o.add_argument("assignment")
+    o.add_argument("grade_id", help="the cell's grade id (cells.csv lists them)")
+    o.add_argument("points", type=float, nargs="?", help="the cell's new score, 0 … its points")
+    o.add_argument("--reason", help="why (required with POINTS): the cell's comment where it has one, else kept "
+                                    "by nnlab; shown in cells.csv, the report and the feedback")
+    o.add_argument("--clear", action="store_true", help="remove the override: the grader's score counts again")
     sub.add_parser("feedback", help="write one HTML page per student and assignment")
     e = sub.add_parser("export", help="write grades.csv and cells.csv")
     e.add_argument("--to", type=Path, required=True, help="folder for the CSV files")
     rp = sub.add_parser("report", help="write the class report (report.html: scores, pass rates, diagnostics)")
     rp.add_argument("--to", type=Path, required=True, help="folder for report.html")
+    pdf = sub.add_parser("pdf", help="print one PDF per student of an assignment for review (chromium, no LaTeX)")
+    pdf.add_argument("assignment", help="the assignment id")
+    pdf.add_argument("--only-manual", action="store_true",
+                     help="only the cells graded by hand (the written answers), each under its question")
+    pdf.add_argument("--to", type=Path, required=True, help="folder for <student>.pdf (earlier ones are replaced)")
     d = sub.add_parser("demo", help="grade the built-in sample class and print the grade table")
     d.add_argument("--to", type=Path, default=None, help="folder for the CSV files (default COURSE/export)")
     d.add_argument("--workers", type=int, default=None, help="grading processes (default: one per CPU)")
@@ -114,10 +132,10 @@ def main(argv=None) -> int:
 
 def _run(args) -> int:
     try:
-        _checkout_defaults(args)
         if args.command == "kit":
             return cmd_kit(args)
         if args.command == "release":
+            _checkout_defaults(args)
             from autograder.commands.release import release
             done = release(args.source, args.to)
             print(f"released {len(done)} assignments into {args.to}: {', '.join(done)}")
@@ -125,8 +143,21 @@ def _run(args) -> int:
             if record_playground():
                 print(f"recorded the playground's runs for the student kit into {PLAYGROUND_RUNS}")
             return 0
-        from autograder.trust import sandbox
+        from autograder.course import settings
         from autograder.course.workspace import Workspace
+        from autograder.trust import sandbox
+        if args.command == "demo":
+            _fresh_demo_course(Path(args.course))
+        try:
+            conf = settings.load(args.course)
+        except settings.SettingsError as exc:
+            raise Failure(str(exc)) from None
+        if args.source is None and conf["source"]:
+            args.source = Path(args.course) / conf["source"]
+        args.memory = args.memory or conf["memory"]
+        args.processes = conf["processes"] if args.processes is None else args.processes
+        if args.notebook_timeout is None and conf["notebook_timeout"]:
+            args.notebook_timeout = conf["notebook_timeout"]
         try:
             memory = sandbox.parse_size(args.memory)
         except ValueError as exc:
@@ -141,8 +172,7 @@ def _run(args) -> int:
         for flag, least in (("cell_timeout", 1), ("notebook_timeout", 1), ("processes", 16)):
             if getattr(args, flag) is not None and getattr(args, flag) < least:
                 raise Failure(f"--{flag.replace('_', '-')} must be at least {least}, got {getattr(args, flag)}")
-        if args.command == "demo":
-            _fresh_demo_course(Path(args.course))
+        _checkout_defaults(args)
         ws = Workspace(args.course, args.source, cell_timeout=args.cell_timeout, sandbox=use_sandbox, memory=memory,
                        notebook_timeout=args.notebook_timeout, processes=args.processes, db_url=args.db)
         if use_sandbox and sandbox.process_cap()[0] == "none":
@@ -215,7 +245,7 @@ def cmd_collect(ws, args) -> int:
 def cmd_autograde(ws, args) -> int:
     from tqdm import tqdm
 
-    from autograder.pipeline.grading import needs_grading
+    from autograder.pipeline.results import needs_grading
     known = ws.assignments()
     unknown = [a for a in args.assignments if a not in known]
     if unknown:
@@ -242,12 +272,13 @@ def cmd_autograde(ws, args) -> int:
         except ImportError:
             raise Failure("--dask needs Dask's distributed package: pip install 'nnlab[grade]'") from None
     workers = min(workers, len(todo))
-    counts, left = {}, {}
+    counts, left, received = {}, {}, {}
     for student, _ in todo:
         left[student] = left.get(student, 0) + 1
 
     def done(record, bar):                   # the bar counts students; its ETA comes from their pace so far
         counts[record.status] = counts.get(record.status, 0) + 1
+        received.setdefault((record.assignment, record.release), []).append(record.student_id)
         left[record.student_id] -= 1
         if left[record.student_id] == 0:
             bar.update(1)
@@ -261,11 +292,41 @@ def cmd_autograde(ws, args) -> int:
         remove_empty_cgroups()
     print("graded " + ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
           + (f" (on the Dask cluster at {dask})" if dask else f" ({workers} workers)" if workers > 1 else ""))
+    for (assignment, version), students in sorted(received.items(), key=lambda kv: (kv[0][0], kv[0][1] or 0)):
+        current = ws.release_version(assignment)
+        which = f"release {version}" if version is not None else "no recorded release"
+        print(f"  {assignment}: {len(students)} submission{'s' * (len(students) != 1)} compared with {which}"
+              + (f", graded with release {current}'s tests" if version != current else "")
+              + (f" ({', '.join(sorted(students))})" if version != current else ""))
+    return 0
+
+
+def cmd_override(ws, args) -> int:
+    from autograder.course.gradebook import set_manual_score
+    from autograder.pipeline.results import keep_override_reason, record_of
+    if args.assignment not in ws.assignments():
+        raise Failure(f"unknown assignment {args.assignment}; known: {', '.join(ws.assignments())}")
+    if args.clear == (args.points is not None):
+        raise Failure("give either POINTS (with --reason) or --clear")
+    if args.points is not None and not (args.reason or "").strip():
+        raise Failure("an override needs --reason TEXT: the student's feedback and the report show it")
+    reason = args.reason.strip() if args.points is not None else None
+    try:
+        _, top, commented = set_manual_score(ws.db_url, args.assignment, args.student, args.grade_id, args.points,
+                                             reason)
+    except (LookupError, ValueError) as exc:
+        raise Failure(str(exc)) from None
+    keep_override_reason(ws, args.student, args.assignment, args.grade_id, None if commented else reason)
+    record = record_of(ws, args.student, args.assignment)
+    what = "override removed" if args.clear else f"{args.points:g}/{top:g} set by hand ({reason})"
+    print(f"{args.student} {args.assignment} {args.grade_id}: {what}; {args.assignment} is now "
+          f"{record.score:g}/{record.max_score:g}, {record.status}")
     return 0
 
 
 def cmd_feedback(ws, args) -> int:
-    from autograder.commands.export import class_records, feedback
+    from autograder.commands.export import feedback
+    from autograder.pipeline.results import class_records
     pages = feedback(ws, ws.api(), class_records(ws))
     print(f"wrote {len(pages)} feedback pages under {ws.course / 'feedback'}")
     return 0
@@ -280,9 +341,26 @@ def cmd_export(ws, args) -> int:
 
 def cmd_report(ws, args) -> int:
     from autograder.commands.report import write_report
-    from autograder.commands.export import class_records
+    from autograder.pipeline.results import class_records
     page = write_report(class_records(ws), args.to, title=f"Class report — {ws.course.name}")
     print(f"wrote {page}")
+    return 0
+
+
+def cmd_pdf(ws, args) -> int:
+    from autograder.commands.pdf import PrinterMissing, write_pdfs
+    known = ws.assignments()
+    if args.assignment not in known:
+        raise Failure(f"unknown assignment {args.assignment}; known: {', '.join(known)}")
+    try:
+        report = write_pdfs(ws, args.assignment, args.to, args.only_manual)
+    except PrinterMissing as exc:
+        raise Failure(str(exc)) from None
+    for line in report.skipped:
+        print(f"skipped: {line}")
+    print(f"wrote {len(report.written)} PDFs of {args.assignment}"
+          + (" (written answers only)" if args.only_manual else "") + f" into {args.to}, {len(report.skipped)} "
+          f"students skipped")
     return 0
 
 
@@ -314,10 +392,14 @@ def cmd_demo(ws, args) -> int:
         sample_class.build(Path(tmp) / "class", release_dir, ws.source)
         cmd_collect(ws, argparse.Namespace(path=Path(tmp) / "class"))
     cmd_autograde(ws, argparse.Namespace(assignments=[], student=None, force=False, workers=args.workers, dask=None))
+    graded = _grade_written_answers(ws)
+    print(f"demo: the teaching assistant graded {graded} written answers (nbgrader's manual scores and comments, "
+          f"as formgrader writes them)")
     cmd_feedback(ws, args)
     cmd_export(ws, argparse.Namespace(to=args.to or ws.course / "export"))
     cmd_report(ws, argparse.Namespace(to=args.to or ws.course / "export"))
-    from autograder.commands.export import class_records, grade_table
+    from autograder.commands.export import grade_table
+    from autograder.pipeline.results import class_records
     print()
     print(grade_table(class_records(ws)))
     from autograder.commands.kit import build_kit
@@ -328,8 +410,22 @@ def cmd_demo(ws, args) -> int:
     return 0
 
 
-COMMANDS = {"collect": cmd_collect, "autograde": cmd_autograde, "feedback": cmd_feedback, "export": cmd_export,
-            "report": cmd_report, "demo": cmd_demo}
+def _grade_written_answers(ws) -> int:
+    """The sample class's teaching assistant grades every written answer (autograder/sample_class): the same
+    manual score and comment a score entered in formgrader writes."""
+    from autograder.course.gradebook import set_manual_score
+    from autograder.sample_class.students import WRITTEN_GRADES
+    graded = 0
+    for student, assignments in WRITTEN_GRADES.items():
+        for assignment, cells in assignments.items():
+            for grade_id, (points, comment) in cells.items():
+                set_manual_score(ws.db_url, assignment, student, grade_id, points, comment)
+                graded += 1
+    return graded
+
+
+COMMANDS = {"collect": cmd_collect, "autograde": cmd_autograde, "override": cmd_override, "feedback": cmd_feedback,
+            "export": cmd_export, "report": cmd_report, "pdf": cmd_pdf, "demo": cmd_demo}
 
 
 if __name__ == "__main__":
