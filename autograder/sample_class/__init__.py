@@ -32,6 +32,12 @@ The students' answers are data (``students.py`` reads them): a student's code re
 (``# YOUR CODE HERE / raise NotImplementedError()``) of the functions that student answered; every other
 function gets the instructor's solution. ``build(dest)`` writes the class as
 ``dest/<student>/<assignment>/<assignment>.ipynb``, ready to collect.
+
+Every student also answers the written questions (the manually graded markdown cells) in their own words, as
+strong or as shaky as their code: ada answers all of them well, farid leaves several blank (the release's
+"YOUR ANSWER HERE" stays). A teaching assistant graded the answers by each question's rubric:
+``written_grades.toml`` holds the points and a comment for every written cell of every notebook handed in
+(``students.WRITTEN_GRADES``), for the grades that formgrader would otherwise record by hand.
 """
 from __future__ import annotations
 
@@ -44,6 +50,7 @@ import nbformat
 from autograder.sample_class.students import EDITS, MISSING, STUDENTS
 
 STUB = re.compile(r"^(?P<indent>[ \t]*)# YOUR CODE HERE\n(?P=indent)raise NotImplementedError\(\)", re.M)
+ANSWER_HERE = "YOUR ANSWER HERE"
 
 
 def solution_bodies(source_notebook: Path) -> dict[str, str]:
@@ -60,12 +67,17 @@ def solution_bodies(source_notebook: Path) -> dict[str, str]:
 
 
 def fill(release_notebook: Path, answers: dict, defaults: dict) -> nbformat.NotebookNode:
-    """A student's copy of a release notebook: stubs replaced by ``answers`` (falling back to ``defaults``)."""
+    """A student's copy of a release notebook: code stubs replaced by ``answers`` (falling back to ``defaults``),
+    the written questions' "YOUR ANSWER HERE" by the student's own markdown answer where there is one."""
     nb = nbformat.read(release_notebook, as_version=4)
     for cell in nb.cells:
         meta = cell.metadata.get("nbgrader", {})
         gid = meta.get("grade_id")
-        if meta.get("solution") and gid:
+        if meta.get("solution") and gid and cell.cell_type == "markdown":
+            # no instructor's fallback here: a written question the student left blank stays blank (and gets 0)
+            if gid in answers:
+                cell.source = cell.source.replace(ANSWER_HERE, textwrap.dedent(answers[gid]).strip("\n"), 1)
+        elif meta.get("solution") and gid:
             body = answers.get(gid, defaults.get(gid))
             if body is not None:
                 body = textwrap.dedent(body).strip("\n")

@@ -4,9 +4,10 @@
 a student's own code for one notebook in the percent cell format (``# %% title``, as Jupytext and editors
 write cells): under ``# %% <grade_id>``, the body the student typed in place of that solution cell's stub
 (the stub itself where the student left it); under ``# %% in place of: <line>``, what the student wrote
-instead of that line of an ungraded cell. The files are data, not modules (hence ``.txt``): many are not
-valid Python on their own (bare ``return`` statements, a deliberate syntax error), so no tool should compile
-or lint them as code.
+instead of that line of an ungraded cell; under ``# %% <grade_id>`` of a written question, the student's
+markdown answer. The files are data, not modules (hence ``.txt``): many are not valid Python on their own (bare
+``return`` statements, a deliberate syntax error, markdown), so no tool should compile or lint them as code.
+``written_grades.toml`` holds the teaching assistant's grades of the written answers.
 
 Each student's plan is a dict ``assignment -> {grade_id -> body}`` (``EDITS`` -> ``[(line, replacement)]``
 for the ungraded cells), or ``MISSING`` for a notebook not handed in.
@@ -45,4 +46,14 @@ def load(folder: Path = HERE) -> dict[str, dict]:
             for student, missing in roster.items()}
 
 
+def written_grades(folder: Path = HERE) -> dict[str, dict[str, dict[str, tuple[float, str]]]]:
+    """The teaching assistant's grades, from ``folder``'s ``written_grades.toml``:
+    ``{student: {assignment: {grade_id: (points, comment)}}}``."""
+    table = tomllib.loads((folder / "written_grades.toml").read_text(encoding="utf-8"))
+    return {student: {aid: {gid: (float(grade["points"]), grade["comment"]) for gid, grade in cells.items()}
+                      for aid, cells in assignments.items()}
+            for student, assignments in table.items()}
+
+
 STUDENTS = load()
+WRITTEN_GRADES = written_grades()
