@@ -2,9 +2,9 @@
 per-cell results are derived independently (tests/grader/e2e/derive_expected.py runs each submission's cells through
 nnlab.checks in a plain Python process) and the grader must agree with them.
 
-The class graded here is the demo's without its duplicates: a student who made no mistake in an assignment
-hands in the instructor's solution, byte for byte what ada hands in, so only ada submits those: 39 of the
-demo's 95 submissions are graded here (the other 56 would repeat ada's). ``make demo`` grades the whole class."""
+The class graded here is the demo's without its duplicates: a student who made no mistake in an assignment's code
+hands in the instructor's solution, as ada does, so only ada submits those: 46 of the demo's 95 submissions are
+graded here (the other 49 would repeat ada's code). ``make demo`` grades the whole class."""
 import csv
 import json
 import os
@@ -29,7 +29,8 @@ ASSIGNMENTS = sorted(p.name for p in (REPO / "solutions").iterdir() if p.is_dir(
 def _test_plan(student: str, plan: dict) -> dict:
     """The student's own answers; the instructor's solution only for ada (and ivan's first assignment, as ivan
     has no answers of his own, only a missing notebook)."""
-    own = [aid for aid in ASSIGNMENTS if plan.get(aid) and plan.get(aid) != sample_class.MISSING]
+    own = [aid for aid in ASSIGNMENTS if plan.get(aid) not in (None, sample_class.MISSING)
+           and any("_written_" not in key for key in plan[aid])]          # code of their own, not only prose
     keep = set(ASSIGNMENTS) if student == "ada" else set() if own else {ASSIGNMENTS[0]}
     return {aid: plan.get(aid) or ({} if aid in keep else sample_class.MISSING) for aid in ASSIGNMENTS}
 
@@ -49,11 +50,18 @@ def graded(tmp_path_factory):
     args = ["--course", str(course), "--cell-timeout", "10"]
     assert main(args + ["collect", str(klass)]) == 0
     assert main(args + ["autograde", "--workers", "2"]) == 0          # the parallel path, always
+    ta_grades(course)
     assert main(args + ["feedback"]) == 0
     assert main(args + ["export", "--to", str(root / "export")]) == 0
     read = lambda name: list(csv.DictReader(open(root / "export" / name)))  # noqa: E731
     return {"root": root, "course": course, "class": klass, "args": args,
             "grades": read("grades.csv"), "cells": read("cells.csv")}
+
+
+def ta_grades(course: Path, db: str | None = None) -> None:
+    """The sample class's teaching assistant grades the written answers, as the demo's does."""
+    from autograder.cli import _grade_written_answers
+    _grade_written_answers(Workspace(course, REPO / "solutions", db_url=db))
 
 
 def derived(klass: Path, aid: str, students: list[str]) -> dict:
@@ -140,7 +148,8 @@ def test_broken_notebook_is_failed_with_a_reason_not_a_silent_zero(graded):
 
 
 def test_export_shape(graded):
-    assert list(graded["grades"][0]) == ["student_id", "assignment", "score", "max_score", "status", "message"]
+    assert list(graded["grades"][0]) == ["student_id", "assignment", "score", "max_score", "status", "release",
+                                         "message"]
     assert list(graded["cells"][0]) == ["student_id", "assignment", "notebook", "grade_id", "score", "max_score",
                                         "status", "message"]
     assert len(graded["grades"]) == 13 * len(ASSIGNMENTS)                         # every collected student × every assignment
@@ -291,7 +300,9 @@ def test_dask_cluster_grades_exactly_as_local_workers(graded, tmp_path, capsys):
             distributed.Client(cluster) as client:
         assert main(args + ["autograde", "--dask", cluster.scheduler_address, *SUBSET]) == 0
         scratch = client.run(lambda: str(getattr(autograder.pipeline.process.this_process().scratch, "root", "")))
-    assert f"graded 4 graded (on the Dask cluster at {cluster.scheduler_address})" in capsys.readouterr().out
+    assert f"graded 4 needs_manual_grade (on the Dask cluster at {cluster.scheduler_address})" \
+        in capsys.readouterr().out
+    ta_grades(course)
     roots = {Path(r) for r in scratch.values() if r}
     assert roots and all(not r.is_relative_to(course) and not r.is_relative_to(graded["course"]) for r in roots)
     assert main(args + ["export", "--to", str(tmp_path / "export")]) == 0
@@ -322,6 +333,7 @@ def test_postgresql_gradebook(graded, postgres, tmp_path, capsys):
     assert main(args + ["collect", str(graded["class"])]) == 0
     assert main(args + ["autograde", "--workers", "2", *SUBSET]) == 0
     assert main(args + ["autograde", "--workers", "1", "--force", "--student", "ben", "02_forward_pass"]) == 0
+    ta_grades(course, url)
     assert main(args + ["export", "--to", str(tmp_path / "export")]) == 0
     assert main(args + ["feedback"]) == 0
     assert not (course / "gradebook.db").exists()
@@ -331,7 +343,8 @@ def test_postgresql_gradebook(graded, postgres, tmp_path, capsys):
     assert _cells_of(tmp_path / "export", students) == expected
     assert (course / "feedback" / "ben" / "02_forward_pass" / "02_forward_pass.html").exists()
     with psycopg.connect(url) as db:
-        rows = db.execute("select s.student_id, a.name, count(*), sum(g.auto_score) from grade g "
+        rows = db.execute("select s.student_id, a.name, count(*), sum(coalesce(g.manual_score, g.auto_score, 0)) "
+                          "from grade g "
                           "join submitted_notebook n on g.notebook_id = n.id "
                           "join submitted_assignment s on n.assignment_id = s.id "
                           "join assignment a on s.assignment_id = a.id group by 1, 2 order by 1, 2").fetchall()
