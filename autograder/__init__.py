@@ -10,10 +10,14 @@ a scratch course, every kernel inside the sandbox (``trust/sandbox.py``), execut
 ``integration/execute.py``; then the out-of-kernel check (``trust/verify.py``) replays the student's code in a
 second sandboxed process (``trust/replay.py``, speaking plain data through ``trust/wire.py``) and judges each
 checked function again with the full checks, which the sandbox cannot see. Back in the grader, the only
-process that writes the gradebook, ``finish`` stores the grades and a record per submission (the lower of the
-kernel's and the outside verdict per cell). ``export`` (``commands/export.py``) writes ``grades.csv`` and
-``cells.csv`` from those records, ``feedback`` the students' pages (``integration/feedback_page.py``) and
-``report`` the instructor's class report (``commands/report.py``). Every patch of nbgrader's or nbclient's
+process that writes the gradebook, ``finish`` stores the scores there (the lower of the kernel's and the
+outside verdict per cell) and, in ``pipeline/results.py``, what the gradebook has no field for (statuses,
+hints, flags, the release the student received: ``course/releases.py``). Every reader joins the two:
+``export`` (``commands/export.py``) writes ``grades.csv`` and ``cells.csv``, ``feedback`` the students' pages
+(``integration/feedback_page.py``), ``report`` the instructor's class report (``commands/report.py``) and ``pdf``
+the review PDFs (``commands/pdf.py``); ``override`` and formgrader write manual scores. The course's own
+``nbgrader_config.py`` is read after nnlab's defaults (``integration/config.py``), nnlab's settings are in
+``nnlab.toml`` (``course/settings.py``). Every patch of nbgrader's or nbclient's
 internals is in ``integration/patches.py``, behind a version check; every gradebook read and write in
 ``course/gradebook.py``; what a grading process keeps between tasks in one ``ProcessState``
 (``pipeline/process.py``). docs/architecture.md tells the same story with the trust boundary drawn in.

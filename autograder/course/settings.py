@@ -59,7 +59,8 @@ def load(course: Path) -> dict:
         raise SettingsError(f"{path}: unknown setting(s) {', '.join(unknown)}; known: {', '.join(DEFAULTS)}")
     for key, value in found.items():
         if type(value) is not type(DEFAULTS[key]):
-            raise SettingsError(f"{path}: {key} must be a {type(DEFAULTS[key]).__name__}, got {value!r}")
+            kind = "a whole number" if isinstance(DEFAULTS[key], int) else "text in quotes"
+            raise SettingsError(f"{path}: {key} must be {kind}, got {value!r}")
     return DEFAULTS | found
 
 

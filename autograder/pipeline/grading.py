@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import time
 from pathlib import Path
 
 import nbformat
@@ -94,11 +95,12 @@ def prepare(ws: Workspace, student: str, assignment: str, seed: bytes | None = N
     """A grading ``Task`` for one submission, or its final ``Record`` when it cannot be graded at all
     (an unreadable notebook fails with the parse error; nbgrader never runs it)."""
     from autograder.pipeline.task import Task
+    start = time.perf_counter()
     problem, flags, release = _intake(ws, student, assignment)
     if problem is not None:
         zero_auto_scores(ws.db_url, assignment, student)
         save(ws, Kept(graded=False, failure=f"grading failed: {problem}", flags=flags, release=release,
-                      graded_with=ws.release_version(assignment),
+                      graded_with=ws.release_version(assignment), seconds=round(time.perf_counter() - start, 3),
                       **_base(ws, student, assignment)))
         return record_of(ws, student, assignment)
     folder = ws.submitted(student, assignment)
