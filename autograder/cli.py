@@ -411,13 +411,15 @@ def cmd_demo(ws, args) -> int:
 
 
 def _grade_written_answers(ws) -> int:
-    """The sample class's teaching assistant grades every written answer (autograder/sample_class): the same
-    manual score and comment a score entered in formgrader writes."""
-    from autograder.course.gradebook import set_manual_score
+    """The sample class's teaching assistant grades every written answer of the submissions in the gradebook
+    (autograder/sample_class): the same manual score and comment a score entered in formgrader writes."""
+    from autograder.course.gradebook import class_grades, set_manual_score
     from autograder.sample_class.students import WRITTEN_GRADES
-    graded = 0
+    graded, present = 0, class_grades(ws.db_url)
     for student, assignments in WRITTEN_GRADES.items():
         for assignment, cells in assignments.items():
+            if (student, assignment) not in present:
+                continue
             for grade_id, (points, comment) in cells.items():
                 set_manual_score(ws.db_url, assignment, student, grade_id, points, comment)
                 graded += 1
