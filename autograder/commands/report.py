@@ -22,7 +22,7 @@ from autograder.pipeline.results import GRADED, Record
 from nnlab.checks.spec import read_report
 
 SUFFIXES = ("_visible", "_hidden")
-BY_HAND = ("needs_manual_grade", "manually_graded", "overridden")      # cell statuses a person decides
+BY_HAND = ("needs_manual_grade", "manually_graded", "not_answered", "overridden")   # a person's part, not the code's
 
 
 def challenge_of(grade_id: str) -> str:
@@ -66,7 +66,7 @@ def summarise(records: list[Record]) -> dict:
         per_challenge = defaultdict(list)
         for c in r.cells:
             if c.status in BY_HAND:         # a written answer, or a score an instructor set: not the code's verdict
-                if c.status != "overridden":
+                if c.status in ("needs_manual_grade", "manually_graded"):
                     written[r.assignment][c.status == "manually_graded"] += 1
                 continue
             cell_pass[(r.assignment, c.grade_id)].append(c.status == "passed")

@@ -8,8 +8,9 @@ gradebook's own keys. An instructor's reason for an override is kept beside it (
 cell has no nbgrader comment to hold it.
 
 ``Record`` is what every export, the class report and the feedback read: the two joined (``class_records``).
-A cell's status there adds three the gradebook decides: ``overridden`` (a test cell with a manual score),
-``needs_manual_grade`` and ``manually_graded`` (a written answer without and with one). A submission's status
+A cell's status there adds four the gradebook decides: ``overridden`` (a test cell with a manual score),
+``needs_manual_grade`` and ``manually_graded`` (a written answer without and with one) and ``not_answered`` (a
+written answer left as released, which nbgrader itself scores 0). A submission's status
 is ``missing``, ``failed``, ``needs_manual_grade`` (a written answer not graded yet: its score so far),
 ``flagged`` (graded; something needs a look) or ``graded``.
 """
@@ -29,6 +30,7 @@ from autograder.course.workspace import Workspace, write_json
 FORMAT = 2                               # the Kept format; a result file of another format is graded again
 GRADED = ("graded", "flagged", "needs_manual_grade")     # a submission nbgrader graded: it has scores to show
 TO_GRADE = "a written answer: grade it in formgrader or with nnlab-grade override"
+UNANSWERED = "not answered: the cell is as it was released, which nbgrader scores 0 without a manual grade"
 
 
 @dataclass
@@ -159,6 +161,8 @@ def _cell(notebook: str, cell: dict, kept: Kept | None, row: GradeRow | None, re
             return CellResult(notebook, gid, score, points, "not_run", f"not graded: {kept.failure}")
         if row is None:
             return CellResult(notebook, gid, score, points, "missing", f"{notebook}.ipynb was not submitted")
+        if row.auto is not None:            # nbgrader scored it itself: the answer cell is as it was released
+            return CellResult(notebook, gid, score, points, "not_answered", UNANSWERED)
         return CellResult(notebook, gid, score, points, "needs_manual_grade", TO_GRADE)
     found = kept.cells.get(notebook, {}).get(gid)
     if found is None:
@@ -197,7 +201,8 @@ def assemble(ws: Workspace, student: str, assignment: str, kept: Kept | None,
         return record
     counts = {status: sum(c.status == status for c in cells) for status in
               ("needs_manual_grade", "overridden")}
-    bad = sum(c.status not in ("passed", "overridden", "manually_graded", "needs_manual_grade") for c in cells)
+    bad = sum(c.status not in ("passed", "overridden", "manually_graded", "needs_manual_grade", "not_answered")
+              for c in cells)
     message = f"{score:g}/{top:g} points"
     if bad:
         message += f"; {bad} test cells not passed"

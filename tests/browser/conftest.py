@@ -20,14 +20,12 @@ from pathlib import Path
 
 import pytest
 
+from autograder.commands.pdf import CHROMIUM, CHROMIUM_ARGS as PRINTING_ARGS
 from tests.conftest import REPO
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = REPO / "tests" / "browser" / "artifacts"
 STUDENT_CONFIG = REPO / "autograder" / "lab" / "student"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
-                 "--no-default-browser-check", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"]
+CHROMIUM_ARGS = PRINTING_ARGS + ["--disable-quic"]      # the flags nnlab-grade pdf launches chromium with
 
 
 def pytest_collection_modifyitems(items):

@@ -312,17 +312,17 @@ def test_zips_grade_exactly_as_plain_folders(graded, handed_in):
     assert by_zip["cells"] == by_folder["cells"]
     grades = {(r["student_id"], r["assignment"]): r for r in by_zip["grades"]}
     assert sorted(grades) == [(s, a) for s in STUDENTS for a in ASSIGNMENTS]
-    assert all(r["status"] == "needs_manual_grade" for r in grades.values()), grades   # nobody graded the written
-    code = {}                                           # answers: the test cells' points
+    assert all(r["status"] == "graded" for r in grades.values()), grades
+    code = {}                                           # the written answers are left as released: 0, no grade
     for r in by_zip["cells"]:
-        if r["status"] != "needs_manual_grade":
+        if r["status"] != "not_answered":
             code[(r["student_id"], r["assignment"])] = code.get((r["student_id"], r["assignment"]), 0.0) \
                 + float(r["max_score"])
     for aid in ASSIGNMENTS:                             # two different outcomes: ada full marks, jun fewer
         assert float(grades[("ada", aid)]["score"]) == code[("ada", aid)] > 0
         assert float(grades[("jun", aid)]["score"]) < code[("jun", aid)]
     not_passed = {(r["student_id"], r["grade_id"]) for r in by_zip["cells"]
-                  if r["status"] not in ("passed", "needs_manual_grade")}
+                  if r["status"] not in ("passed", "not_answered")}
     assert {("jun", "perceptron_visible"), ("jun", "forward_pass_visible")} <= not_passed
     assert not any(student == "ada" for student, _ in not_passed)
     print("\ntimings (wall-clock s, CPU s):", "; ".join(f"{k} {wall:.1f}" + (f", {cpu:.1f}" if cpu is not None else "")

@@ -15,7 +15,8 @@ from tests.conftest import REPO
 pytestmark = pytest.mark.grader
 AID = "01_perceptron"
 WRITTEN = f"{AID}_written_xor_impossible"        # 3 points
-OTHER_WRITTEN = (f"{AID}_written_negated_gate", f"{AID}_written_linear_hidden")   # 2 points each
+OTHER_WRITTEN = f"{AID}_written_negated_gate"    # 2 points
+BLANK = f"{AID}_written_linear_hidden"           # left as released: nbgrader scores it 0 by itself
 REASON = "right idea, the output is a scalar instead of an array: the class agreed on 1 point"
 
 
@@ -48,8 +49,9 @@ def test_a_term_of_grading_keeps_one_gradebook(tmp_path, capsys):
     source, course, klass = tmp_path / "source", tmp_path / "course", tmp_path / "class"
     shutil.copytree(REPO / "solutions" / AID, source / AID)
     args = ["--course", str(course), "--source", str(source), "--no-sandbox", "--cell-timeout", "20"]
-    _hand_in(REPO / "notebooks", klass / "amy" / AID, {WRITTEN: "Adding the conditions for (1,0) and (0,1) "
-                                                       "contradicts the one for (1,1), so no line works."})
+    _hand_in(REPO / "notebooks", klass / "amy" / AID, {
+        WRITTEN: "Adding the conditions for (1,0) and (0,1) contradicts the one for (1,1), so no line works.",
+        OTHER_WRITTEN: "It gives AND; negating w and b gives NOR, not NAND."})
     _hand_in(REPO / "notebooks", klass / "bob" / AID, {"perceptron": "return 0"})
     assert main(args + ["collect", str(klass)]) == 0
     assert main(args + ["autograde", "--workers", "1"]) == 0
@@ -59,16 +61,16 @@ def test_a_term_of_grading_keeps_one_gradebook(tmp_path, capsys):
     grades, cells = _export(args, tmp_path / "e1")
     assert (grades["amy"]["score"], grades["amy"]["max_score"], grades["amy"]["status"]) == \
         ("12", "19", "needs_manual_grade")
-    assert grades["amy"]["message"] == "12/19 points; 3 written answers to grade"
-    assert (grades["bob"]["score"], grades["bob"]["status"], grades["bob"]["release"]) == \
-        ("9", "needs_manual_grade", "1")
+    assert grades["amy"]["message"] == "12/19 points; 2 written answers to grade"
+    assert (grades["bob"]["score"], grades["bob"]["status"], grades["bob"]["release"]) == ("9", "graded", "1")
     assert (cells[("bob", "perceptron_visible")]["score"], cells[("bob", "perceptron_visible")]["status"]) == \
         ("0", "failed")
     assert cells[("amy", WRITTEN)]["status"] == "needs_manual_grade"
+    assert (cells[("amy", BLANK)]["score"], cells[("amy", BLANK)]["status"]) == ("0", "not_answered")
 
     # 2. an override, with its reason, in every output
     assert main(args + ["override", "bob", AID, "perceptron_visible", "1", "--reason", REASON]) == 0
-    assert "01_perceptron is now 10/19, needs_manual_grade" in capsys.readouterr().out
+    assert "01_perceptron is now 10/19, graded" in capsys.readouterr().out
     assert main(args + ["override", "bob", AID, "perceptron_visible", "5", "--reason", "x"]) == 1
     assert "worth 0 to 1 points, not 5" in capsys.readouterr().err
     grades, cells = _export(args, tmp_path / "e2")
@@ -79,10 +81,9 @@ def test_a_term_of_grading_keeps_one_gradebook(tmp_path, capsys):
 
     # 3. a teaching assistant grades amy's written answers in formgrader
     _formgrader_grades(course, "amy", WRITTEN, 2.5, "The contradiction is right; say which inequalities you add.")
-    for gid in OTHER_WRITTEN:
-        _formgrader_grades(course, "amy", gid, 2, "Correct.")
+    _formgrader_grades(course, "amy", OTHER_WRITTEN, 2, "Correct.")
     grades, cells = _export(args, tmp_path / "e3")
-    assert (grades["amy"]["score"], grades["amy"]["status"]) == ("18.5", "graded")
+    assert (grades["amy"]["score"], grades["amy"]["status"]) == ("16.5", "graded")
     assert (cells[("amy", WRITTEN)]["score"], cells[("amy", WRITTEN)]["status"], cells[("amy", WRITTEN)]["message"]) \
         == ("2.5", "manually_graded", "The contradiction is right; say which inequalities you add.")
 
@@ -114,8 +115,7 @@ def test_a_term_of_grading_keeps_one_gradebook(tmp_path, capsys):
     assert "1 submission compared with release 2" in out
     grades, cells = _export(args, tmp_path / "e5")
     assert [(s, r["score"], r["status"], r["release"]) for s, r in sorted(grades.items())] == [
-        ("amy", "18.5", "graded", "1"), ("bob", "10", "needs_manual_grade", "1"),
-        ("carol", "12", "needs_manual_grade", "2")]
+        ("amy", "16.5", "graded", "1"), ("bob", "10", "graded", "1"), ("carol", "12", "graded", "2")]
     assert not any("flagged" in r["message"] for r in grades.values())
     assert cells[("bob", "perceptron_visible")]["status"] == "overridden"
     print("\nthe term's grade rows:", *(",".join(r.values()) for _, r in sorted(grades.items())), sep="\n")
