@@ -285,19 +285,28 @@ def cmd_autograde(ws, args) -> int:
         bar.set_postfix_str(f"{sum(counts.values())}/{len(todo)} notebooks, last {record.student_id}/"
                             f"{record.assignment}")
 
-    with tqdm(total=len(left), desc="grading", unit="student", file=sys.stderr, dynamic_ncols=True) as bar:
-        grade_all(ws, todo, lambda record: done(record, bar), workers=workers, dask=dask)
-    if ws.sandbox:
-        from autograder.trust.sandbox import remove_empty_cgroups
-        remove_empty_cgroups()
+    from autograder.trust.sandbox import RUN_ENV, remove_empty_cgroups
+    run = os.environ.get(RUN_ENV)
+    os.environ[RUN_ENV] = f"run-{os.getpid()}"       # this run's kernel cgroups, apart from any other run's
+    try:
+        with tqdm(total=len(left), desc="grading", unit="student", file=sys.stderr, dynamic_ncols=True) as bar:
+            grade_all(ws, todo, lambda record: done(record, bar), workers=workers, dask=dask)
+    finally:
+        if ws.sandbox:
+            remove_empty_cgroups()
+        if run is None:
+            os.environ.pop(RUN_ENV)
+        else:
+            os.environ[RUN_ENV] = run
     print("graded " + ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
           + (f" (on the Dask cluster at {dask})" if dask else f" ({workers} workers)" if workers > 1 else ""))
-    for (assignment, version), students in sorted(received.items(), key=lambda kv: (kv[0][0], kv[0][1] or 0)):
-        current = ws.release_version(assignment)
+    older = {key: students for key, students in received.items() if key[1] != ws.release_version(key[0])}
+    if not older:
+        print("  every submission was compared with its assignment's current release")
+    for (assignment, version), students in sorted(older.items(), key=lambda kv: (kv[0][0], kv[0][1] or 0)):
         which = f"release {version}" if version is not None else "no recorded release"
-        print(f"  {assignment}: {len(students)} submission{'s' * (len(students) != 1)} compared with {which}"
-              + (f", graded with release {current}'s tests" if version != current else "")
-              + (f" ({', '.join(sorted(students))})" if version != current else ""))
+        print(f"  {assignment}: {len(students)} submission{'s' * (len(students) != 1)} compared with {which}, graded "
+              f"with release {ws.release_version(assignment)}'s tests ({', '.join(sorted(students))})")
     return 0
 
 

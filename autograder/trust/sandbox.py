@@ -34,6 +34,7 @@ KERNEL_NAME = "nnlab-sandbox"
 DEFAULT_MEMORY = 2 * 1024 ** 3
 DEFAULT_PROCESSES = 256                        # tasks (processes and threads) per kernel; JAX's pools use ~40
 PIDS_CGROUP = Path("/sys/fs/cgroup/pids")      # cgroup v1's pids controller
+RUN_ENV = "NNLAB_CGROUP_RUN"                  # names the grading run a kernel's pids cgroup belongs to
 REPLAY = "--replay"                            # the launcher's argument for a replay worker (trust/verify.py)
 LIBRARY = "--library="                         # the launcher's argument naming a grading library (commands/kit.py)
 INSTALL_HINT = ("bubblewrap is not installed: as root, apt-get install bubblewrap (make test and make demo do "
@@ -67,24 +68,38 @@ def _font_cache(state: Path) -> Path:
     return folder
 
 
+def run_cgroups(run: str | None = None) -> Path:
+    """The folder of one grading run's kernel cgroups (``run``, else the one ``RUN_ENV`` names, else a shared
+    one): a grader cleans up its own run's and never mistakes another run's kernels, which may be running, or
+    have ended a moment ago, for its own."""
+    return PIDS_CGROUP / "nnlab" / (run or os.environ.get(RUN_ENV) or "shared")
+
+
 def process_cap() -> tuple[str, str]:
     """How kernels' processes are capped here: ``("cgroup", folder)``, ``("rlimit", "")`` or ``("none", why)``."""
     if os.geteuid() != 0:
         return "rlimit", ""
     if (PIDS_CGROUP / "cgroup.procs").exists() and os.access(PIDS_CGROUP, os.W_OK):
-        return "cgroup", str(PIDS_CGROUP / "nnlab")
+        return "cgroup", str(run_cgroups())
     return "none", ("running as root without a writable cgroup-v1 pids controller (/sys/fs/cgroup/pids), "
                     "so nothing caps a kernel's processes but the PID namespace")
 
 
-def remove_empty_cgroups() -> None:
-    """Remove the pids cgroups of kernels that have exited (a non-empty one refuses, and stays)."""
-    root = PIDS_CGROUP / "nnlab"
-    for group in root.glob("kernel-*") if root.is_dir() else ():
-        try:
-            group.rmdir()
-        except OSError:
-            pass
+def remove_empty_cgroups(run: str | None = None) -> None:
+    """Remove the pids cgroups of this run's kernels that have exited (a non-empty one refuses, and stays) and
+    the run's folder once it is empty; also the shared folder's (kernels started without a run: on a Dask worker
+    of this machine)."""
+    for folder in dict.fromkeys((run_cgroups(run), run_cgroups("shared"))):
+        for group in folder.glob("kernel-*") if folder.is_dir() else ():
+            try:
+                group.rmdir()
+            except OSError:
+                pass
+        if folder.name != "shared":
+            try:
+                folder.rmdir()
+            except OSError:
+                pass
 
 
 def install_kernelspec(state: Path, hidden: list[Path], memory: int = DEFAULT_MEMORY,

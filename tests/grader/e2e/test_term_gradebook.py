@@ -55,7 +55,7 @@ def test_a_term_of_grading_keeps_one_gradebook(tmp_path, capsys):
     _hand_in(REPO / "notebooks", klass / "bob" / AID, {"perceptron": "return 0"})
     assert main(args + ["collect", str(klass)]) == 0
     assert main(args + ["autograde", "--workers", "1"]) == 0
-    assert "2 submissions compared with release 1" in capsys.readouterr().out
+    assert "every submission was compared with its assignment's current release" in capsys.readouterr().out
 
     # 1. graded: the written answers count in the maximum and wait for a grade
     grades, cells = _export(args, tmp_path / "e1")
@@ -112,7 +112,7 @@ def test_a_term_of_grading_keeps_one_gradebook(tmp_path, capsys):
     assert main(args + ["autograde", "--workers", "1"]) == 0
     out = capsys.readouterr().out
     assert "2 submissions compared with release 1, graded with release 2's tests (amy, bob)" in out
-    assert "1 submission compared with release 2" in out
+    assert "carol" not in out.split("graded with release 2's tests")[1]
     grades, cells = _export(args, tmp_path / "e5")
     assert [(s, r["score"], r["status"], r["release"]) for s, r in sorted(grades.items())] == [
         ("amy", "16.5", "graded", "1"), ("bob", "10", "graded", "1"), ("carol", "12", "graded", "2")]
