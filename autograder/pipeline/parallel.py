@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -35,9 +36,15 @@ def _init(environ: dict):
     os.environ.update(environ)
 
 
+#: one task at a time per process: a process has one scratch course and one environment (a Dask worker started
+#: with more than one thread would otherwise run two tasks in them at once)
+ONE_AT_A_TIME = threading.Lock()
+
+
 def run_in_worker(task: Task) -> Outcome:
     """Run a task in a worker process (local or Dask), in the state that the worker's earlier tasks built."""
-    return run_task(task, this_process())
+    with ONE_AT_A_TIME:
+        return run_task(task, this_process())
 
 
 def _tasks(ws, todo, done) -> Iterator:

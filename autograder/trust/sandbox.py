@@ -140,7 +140,7 @@ def _bwrap_prefix(settings: dict, cwd: str, binds: list[str],
         if Path(folder).resolve().is_relative_to("/tmp") and not (library and folder == str(REPO)):
             argv += ["--ro-bind", folder, folder]
     for folder in settings["hidden"]:          # empty; the kernel's own folder is bound back in below
-        if Path(folder).exists():
+        if os.path.exists(folder):             # False, not PermissionError, where this user cannot reach it
             argv += ["--tmpfs", folder]
     if library:
         argv += library_binds(library)
