@@ -48,9 +48,14 @@ def _parser() -> argparse.ArgumentParser:
     k.add_argument("--assignments", metavar="IDS", help="comma-separated assignment ids to ship (default: all)")
     k.add_argument("--closed", metavar="IDS", help="comma-separated ids whose deadline has passed: the kit keeps "
                                                    "their references")
-    c = sub.add_parser("collect", help="collect <student>/<assignment>/*.ipynb from a folder or a .zip, or an "
-                                       "LMS bulk download (--lms)")
-    c.add_argument("path", type=Path)
+    c = sub.add_parser("collect", help="collect <student>/<assignment>/*.ipynb from a folder or a .zip, an "
+                                       "LMS bulk download (--lms) or nbgrader's exchange (--exchange)")
+    c.add_argument("path", type=Path, nargs="?", help="the folder or .zip (not with --exchange)")
+    c.add_argument("--exchange", metavar="ROOT", type=Path,
+                   help="collect the latest submission of each student from nbgrader's exchange at ROOT "
+                        "(ROOT/COURSE_ID/inbound)")
+    c.add_argument("--course-id", metavar="ID", help="with --exchange: the exchange's course id (default: the "
+                                                     "course's CourseDirectory.course_id)")
     c.add_argument("--lms", choices=("canvas", "moodle"), help="PATH is this LMS's bulk download of one assignment")
     c.add_argument("--assignment", help="with --lms: the assignment id the download is for")
     c.add_argument("--roster", type=Path, help="with --lms: CSV with student_id and canvas_user_id or "
@@ -70,9 +75,49 @@ def _parser() -> argparse.ArgumentParser:
     o.add_argument("--reason", help="why (required with POINTS): the cell's comment where it has one, else kept "
                                     "by nnlab; shown in cells.csv, the report and the feedback")
     o.add_argument("--clear", action="store_true", help="remove the override: the grader's score counts again")
-    sub.add_parser("feedback", help="write one HTML page per student and assignment")
-    e = sub.add_parser("export", help="write grades.csv and cells.csv")
+    dd = sub.add_parser("duedate", help="set an assignment's due date (extensions keep the dates they gave)")
+    dd.add_argument("assignment")
+    dd.add_argument("when", help="ISO 8601 with a UTC offset, e.g. 2026-10-05T23:59+02:00, or 'none' to clear it")
+    x = sub.add_parser("extension", help="give a student a later due date for an assignment")
+    x.add_argument("student", nargs="?")
+    x.add_argument("assignment", nargs="?")
+    x.add_argument("when", nargs="?", help="the student's due date (ISO 8601 with a UTC offset), or 'none' to remove "
+                                           "the extension")
+    x.add_argument("--extensions", type=Path, metavar="FILE.csv",
+                   help="many at once: a CSV with student_id,assignment,due columns")
+    lp = sub.add_parser("late-policy", help="what late work costs (kept in the course's nnlab.toml)")
+    how = lp.add_mutually_exclusive_group(required=True)
+    how.add_argument("--none", action="store_true", help="no penalty")
+    how.add_argument("--zero", action="store_true", help="late work scores 0")
+    how.add_argument("--per-day", type=float, metavar="PCT",
+                     help="PCT percent of the assignment's maximum per started day late")
+    lp.add_argument("--max", type=float, metavar="PCT", default=None,
+                    help="with --per-day: the most percent taken off in all (default 100)")
+    f = sub.add_parser("feedback", help="write one HTML page per student and assignment")
+    f.add_argument("--exchange", metavar="ROOT", type=Path,
+                   help="also return the pages to the students through nbgrader's exchange at ROOT")
+    f.add_argument("--course-id", metavar="ID", help="with --exchange: the exchange's course id (default: the "
+                                                     "course's CourseDirectory.course_id)")
+    f.add_argument("--lms", choices=("moodle",), help="also pack the pages as Moodle's 'upload multiple feedback "
+                                                      "files in a zip' (with --zip, --roster and --assignment)")
+    f.add_argument("--zip", type=Path, help="with --lms moodle: the zip to write")
+    f.add_argument("--roster", type=Path, help="with --lms moodle: CSV with student_id and moodle_participant_id "
+                                               "(and name) columns")
+    f.add_argument("--assignment", help="with --lms moodle: the assignment whose pages go into the zip")
+    e = sub.add_parser("export", help="write grades.csv and cells.csv, or fill an LMS's own grade file (--lms)")
     e.add_argument("--to", type=Path, required=True, help="folder for the CSV files")
+    e.add_argument("--lms", choices=("canvas", "moodle"),
+                   help="instead, fill this LMS's grade file for import: Canvas's gradebook export (--gradebook) or "
+                        "Moodle's grading worksheet of one assignment (--worksheet, --assignment)")
+    e.add_argument("--roster", type=Path, help="with --lms: CSV with student_id and canvas_user_id or "
+                                               "moodle_participant_id columns")
+    e.add_argument("--gradebook", type=Path,
+                   help="with --lms canvas: the course's gradebook export (Grades → Export)")
+    e.add_argument("--worksheet", type=Path, help="with --lms moodle: the assignment's grading worksheet")
+    e.add_argument("--assignment", help="with --lms moodle: the assignment the worksheet is for")
+    e.add_argument("--column", action="append", metavar="ASSIGNMENT=HEADER",
+                   help="with --lms canvas: the gradebook column of an assignment whose header is not its id "
+                        "(repeatable)")
     rp = sub.add_parser("report", help="write the class report (report.html: scores, pass rates, diagnostics)")
     rp.add_argument("--to", type=Path, required=True, help="folder for report.html")
     pdf = sub.add_parser("pdf", help="print one PDF per student of an assignment for review (chromium, no LaTeX)")
@@ -80,6 +125,10 @@ def _parser() -> argparse.ArgumentParser:
     pdf.add_argument("--only-manual", action="store_true",
                      help="only the cells graded by hand (the written answers), each under its question")
     pdf.add_argument("--to", type=Path, required=True, help="folder for <student>.pdf (earlier ones are replaced)")
+    sim = sub.add_parser("similarity", help="compare the students' code answers pairwise and with the reference "
+                                            "(similarity.csv and similarity.html)")
+    sim.add_argument("assignment", help="the assignment id")
+    sim.add_argument("--to", type=Path, required=True, help="folder for similarity.csv and similarity.html")
     d = sub.add_parser("demo", help="grade the built-in sample class and print the grade table")
     d.add_argument("--to", type=Path, default=None, help="folder for the CSV files (default COURSE/export)")
     d.add_argument("--workers", type=int, default=None, help="grading processes (default: one per CPU)")
@@ -213,9 +262,22 @@ def cmd_kit(args) -> int:
 def cmd_collect(ws, args) -> int:
     from autograder.commands.collect import collect
     from autograder.commands.lms import RosterError
+    lms = getattr(args, "lms", None)
+    if getattr(args, "exchange", None) is not None:
+        if args.path is not None or lms is not None:
+            raise Failure("--exchange ROOT collects from nbgrader's exchange: give no PATH and no --lms with it")
+        from autograder.commands.exchange import ExchangeError, collect_exchange, course_id
+        try:
+            report = collect_exchange(ws, args.exchange, course_id(ws, args.course_id))
+        except ExchangeError as exc:
+            raise Failure(str(exc)) from None
+        return _print_collected(report)
+    if getattr(args, "course_id", None):
+        raise Failure("--course-id goes with --exchange ROOT")
+    if args.path is None:
+        raise Failure("collect needs PATH (a folder or a .zip) or --exchange ROOT")
     if not args.path.exists():
         raise Failure(f"{args.path} does not exist")
-    lms = getattr(args, "lms", None)
     if lms is not None:
         if not args.assignment or not args.roster:
             raise Failure("--lms needs --assignment ID and --roster FILE")
@@ -229,6 +291,10 @@ def cmd_collect(ws, args) -> int:
         report = collect(ws, args.path, lms, getattr(args, "roster", None), getattr(args, "assignment", None))
     except RosterError as exc:
         raise Failure(str(exc)) from None
+    return _print_collected(report)
+
+
+def _print_collected(report) -> int:
     for line in report.rejected:
         print(f"rejected: {line}")
     for line in report.unmatched:
@@ -338,13 +404,51 @@ def cmd_feedback(ws, args) -> int:
     from autograder.pipeline.results import class_records
     pages = feedback(ws, ws.api(), class_records(ws))
     print(f"wrote {len(pages)} feedback pages under {ws.course / 'feedback'}")
+    if getattr(args, "exchange", None) is not None:
+        _feedback_exchange(ws, args)
+    if getattr(args, "lms", None) is not None:
+        _feedback_moodle(ws, args)
     return 0
 
 
 def cmd_export(ws, args) -> int:
-    from autograder.commands.export import export
-    grades, cells = export(ws, args.to)
-    print(f"wrote {grades} and {cells}")
+    lms = getattr(args, "lms", None)
+    options = {name: getattr(args, name, None) for name in ("roster", "gradebook", "worksheet", "assignment", "column")}
+    if lms is None:
+        if any(options.values()):
+            raise Failure("--roster, --gradebook, --worksheet, --assignment and --column go with --lms canvas|moodle")
+        from autograder.commands.export import export
+        grades, cells = export(ws, args.to)
+        print(f"wrote {grades} and {cells}")
+        return 0
+    needed = ("roster", "gradebook") if lms == "canvas" else ("roster", "worksheet", "assignment")
+    wrong = ("worksheet", "assignment") if lms == "canvas" else ("gradebook", "column")
+    if not all(options[name] for name in needed) or any(options[name] for name in wrong):
+        raise Failure(f"--lms {lms} needs " + " and ".join(f"--{name}" for name in needed)
+                      + " (and not " + " or ".join(f"--{name}" for name in wrong) + ")")
+    for name in ("roster", "gradebook", "worksheet"):
+        if options[name] is not None and not options[name].is_file():
+            raise Failure(f"--{name} {options[name]} does not exist")
+    known = ws.assignments()
+    columns = dict(c.split("=", 1) for c in options["column"] or [] if "=" in c)
+    unknown = [a for a in [options["assignment"], *columns] if a is not None and a not in known]
+    if unknown or len(columns) != len(options["column"] or []):
+        raise Failure(f"unknown assignment {unknown[0]}; known: {', '.join(known)}" if unknown
+                      else "--column takes ASSIGNMENT=HEADER, e.g. --column 02_forward_pass='Forward pass (4711)'")
+    from autograder.commands.lms import RosterError
+    from autograder.commands.lms_export import LmsExportError, canvas_import, moodle_import
+    from autograder.pipeline.results import class_records
+    try:
+        if lms == "canvas":
+            path, lines = canvas_import(class_records(ws), known, args.gradebook, args.roster, columns, args.to)
+        else:
+            path, lines = moodle_import(class_records(ws), args.assignment, args.worksheet, args.roster, args.to)
+    except (RosterError, LmsExportError) as exc:
+        raise Failure(str(exc)) from None
+    for line in lines:
+        print(line)
+    print(f"wrote {path}: import it into {lms.capitalize()} as it is (leave {lms.capitalize()}'s own late policy off "
+          f"for these assignments: nnlab's scores already carry the course's)")
     return 0
 
 
@@ -371,6 +475,58 @@ def cmd_pdf(ws, args) -> int:
           + (" (written answers only)" if args.only_manual else "") + f" into {args.to}, {len(report.skipped)} "
           f"students skipped")
     return 0
+
+
+def cmd_similarity(ws, args) -> int:
+    from autograder.commands.similarity import REFERENCE, similarity
+    known = ws.assignments()
+    if args.assignment not in known:
+        raise Failure(f"unknown assignment {args.assignment}; known: {', '.join(known)}")
+    report = similarity(ws, args.assignment, args.to)
+    for line in report.skipped:
+        print(f"skipped: {line}")
+    flagged = [p for p in report.pairs if p.flagged]
+    for p in flagged:
+        other = "the reference" if p.b == REFERENCE else f"{p.b}'s, {p.b_to_a:.0%} of {p.b}'s in {p.a}'s"
+        print(f"flagged: {p.a} ~ {p.b}: {p.a_to_b:.0%} of {p.a}'s answer code is in {other} ({p.tokens} tokens)")
+    print(f"compared {len(report.students)} students of {args.assignment} pairwise and with the reference: "
+          f"{len(flagged)} of {len(report.pairs)} pairs flagged, {len(report.skipped)} students skipped; wrote "
+          f"{report.csv} and {report.html}")
+    return 0
+
+
+def _feedback_moodle(ws, args) -> None:
+    """Pack one assignment's feedback pages as Moodle's "upload multiple feedback files in a zip"."""
+    if not (args.zip and args.roster and args.assignment):
+        raise Failure("--lms moodle needs --zip OUT.zip, --roster FILE and --assignment ID")
+    if args.assignment not in ws.assignments():
+        raise Failure(f"unknown assignment {args.assignment}; known: {', '.join(ws.assignments())}")
+    if not args.roster.is_file():
+        raise Failure(f"roster {args.roster} does not exist")
+    from autograder.commands.lms import RosterError
+    from autograder.commands.lms_export import moodle_feedback_zip
+    pages = {s: sorted(ws.feedback(s, args.assignment).glob("*.html")) for s in ws.students()}
+    try:
+        packed, lines = moodle_feedback_zip({s: p for s, p in pages.items() if p}, args.roster, args.zip)
+    except RosterError as exc:
+        raise Failure(str(exc)) from None
+    for line in lines:
+        print(line)
+    print(f"wrote {args.zip}: the feedback of {packed} students for {args.assignment}, for Moodle's \"upload "
+          f"multiple feedback files in a zip\"")
+
+
+def _feedback_exchange(ws, args) -> None:
+    """Release the feedback pages of the submissions collected from nbgrader's exchange into its feedback folder."""
+    from autograder.commands.exchange import ExchangeError, course_id, release_feedback
+    try:
+        out = release_feedback(ws, args.exchange, course_id(ws, getattr(args, "course_id", None)))
+    except ExchangeError as exc:
+        raise Failure(str(exc)) from None
+    for line in out.skipped:
+        print(f"not released: {line}")
+    print(f"released {len(out.pages)} feedback pages of {len({s for s, _, _ in out.pages})} students into "
+          f"{out.folder} (nbgrader fetch_feedback)")
 
 
 DEMO_MARKER = ".nnlab-demo"      # in a course folder that the demo made: the next demo may replace it
@@ -419,6 +575,110 @@ def cmd_demo(ws, args) -> int:
     return 0
 
 
+def _when(text: str):
+    from autograder.course.deadlines import parse_when
+    if text.strip().lower() == "none":
+        return None
+    try:
+        return parse_when(text)
+    except ValueError as exc:
+        raise Failure(str(exc)) from None
+
+
+def _penalties_now(ws, assignments) -> str:
+    """Record the late penalties of these assignments' submissions; says how many are late."""
+    from autograder.course.deadlines import record_penalties
+    from autograder.course.gradebook import deadlines
+    pairs = [key for key in deadlines(ws.db_url)[1] if key[1] in assignments]
+    late = record_penalties(ws, pairs)
+    return f"{late} of {len(pairs)} submissions late"
+
+
+def cmd_duedate(ws, args) -> int:
+    from autograder.course.deadlines import iso
+    from autograder.course.gradebook import set_duedate
+    if args.assignment not in ws.assignments():
+        raise Failure(f"unknown assignment {args.assignment}; known: {', '.join(ws.assignments())}")
+    due = _when(args.when)
+    old = set_duedate(ws.db_url, args.assignment, due)
+    print(f"{args.assignment} is due {iso(due) or 'at no set time'} (was {iso(old) or 'not set'}); "
+          f"{_penalties_now(ws, {args.assignment})}")
+    return 0
+
+
+def _extension_rows(args, known: list[str]) -> list[tuple[str, str, str]]:
+    """(student, assignment, when) from the command line or the --extensions CSV; every bad row is named, and
+    then none is applied."""
+    import csv
+    if args.extensions is None:
+        if not (args.student and args.assignment and args.when):
+            raise Failure("give STUDENT ASSIGNMENT WHEN, or --extensions FILE.csv")
+        rows = [(args.student, args.assignment, args.when)]
+    else:
+        if args.student or args.assignment or args.when:
+            raise Failure("give either STUDENT ASSIGNMENT WHEN or --extensions FILE.csv, not both")
+        try:
+            with open(args.extensions, newline="", encoding="utf-8-sig") as f:
+                reader = csv.DictReader(f)
+                missing = {"student_id", "assignment", "due"} - set(reader.fieldnames or [])
+                if missing:
+                    raise Failure(f"{args.extensions} has no {', '.join(sorted(missing))} column(s); it needs "
+                                  f"student_id,assignment,due")
+                rows = [((r["student_id"] or "").strip(), (r["assignment"] or "").strip(), (r["due"] or "").strip())
+                        for r in reader]
+        except (OSError, UnicodeDecodeError, csv.Error) as exc:
+            raise Failure(f"{args.extensions} cannot be read: {exc}") from None
+    bad = []
+    for k, (student, assignment, when) in enumerate(rows, start=2 if args.extensions else 1):
+        where = f"{args.extensions}, line {k}: " if args.extensions else ""
+        if not student or assignment not in known:
+            bad.append(f"{where}{'no student id' if not student else f'unknown assignment {assignment!r}'}")
+        elif when.lower() != "none":
+            try:
+                _when(when)
+            except Failure as exc:
+                bad.append(f"{where}{exc}")
+    if bad:
+        raise Failure("no extension given: " + "; ".join(bad))
+    return rows
+
+
+def cmd_extension(ws, args) -> int:
+    from autograder.course.deadlines import iso
+    from autograder.course.gradebook import set_extension
+    rows = _extension_rows(args, ws.assignments())
+    for student, assignment, when in rows:
+        until = _when(when)
+        try:
+            extension = set_extension(ws.db_url, assignment, student, until)
+        except LookupError as exc:
+            raise Failure(str(exc)) from None
+        print(f"{student} {assignment}: " + (f"due {iso(until)} (an extension of {extension})" if extension
+                                             else "no extension: the assignment's due date counts"))
+    print(_penalties_now(ws, {a for _, a, _ in rows}))
+    return 0
+
+
+def cmd_late_policy(ws, args) -> int:
+    from autograder.course import settings
+    values = settings.load(ws.course)
+    if args.max is not None and args.per_day is None:
+        raise Failure("--max goes with --per-day PCT")
+    if args.per_day is not None:
+        top = 100.0 if args.max is None else args.max
+        if not (0 < args.per_day <= 100 and 0 < top <= 100):
+            raise Failure(f"--per-day and --max are percentages above 0 and at most 100, got {args.per_day:g} and "
+                          f"{top:g}")
+        values |= {"late_policy": "per-day", "late_per_day": float(args.per_day), "late_max": float(top)}
+        said = f"{args.per_day:g}% of the maximum per started day, at most {top:g}%"
+    else:
+        values |= {"late_policy": "zero" if args.zero else "none"}
+        said = "late work scores 0" if args.zero else "no penalty for late work"
+    settings.save(ws.course, values)
+    print(f"late policy: {said} (in {ws.course / settings.FILE}); {_penalties_now(ws, set(ws.assignments()))}")
+    return 0
+
+
 def _grade_written_answers(ws) -> int:
     """The sample class's teaching assistant grades every written answer of the submissions in the gradebook
     (autograder/sample_class): the same manual score and comment a score entered in formgrader writes."""
@@ -435,8 +695,10 @@ def _grade_written_answers(ws) -> int:
     return graded
 
 
-COMMANDS = {"collect": cmd_collect, "autograde": cmd_autograde, "override": cmd_override, "feedback": cmd_feedback,
-            "export": cmd_export, "report": cmd_report, "pdf": cmd_pdf, "demo": cmd_demo}
+COMMANDS = {"collect": cmd_collect, "autograde": cmd_autograde, "override": cmd_override, "duedate": cmd_duedate,
+            "extension": cmd_extension, "late-policy": cmd_late_policy, "feedback": cmd_feedback,
+            "export": cmd_export, "report": cmd_report, "pdf": cmd_pdf, "similarity": cmd_similarity,
+            "demo": cmd_demo}
 
 
 if __name__ == "__main__":

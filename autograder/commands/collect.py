@@ -7,8 +7,10 @@ directly, lying in the collected folder, or handed in through the LMS. Their man
 submission, and a notebook that does not match it, or a zip whose student id is not the one it was collected
 for (the roster's student wins), is flagged for the instructor.
 
-Only notebooks of known assignments are copied; everything else is listed as ignored. Zip entries with
-absolute paths, ``..`` components or symbolic links are rejected and listed, never extracted.
+Only notebooks of known assignments are copied, with nbgrader's ``timestamp.txt`` beside them when there is one
+(the time nbgrader's exchange wrote: it becomes the gradebook's submission time); everything else is listed as
+ignored. Zip entries with absolute paths, ``..`` components or symbolic links are rejected and listed, never
+extracted.
 """
 from __future__ import annotations
 
@@ -19,13 +21,16 @@ import stat
 import tempfile
 import zipfile
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path, PurePosixPath
 
 from nnlab.submit import MANIFEST, STUDENT_ID, sha256
 
-from autograder.course.workspace import Workspace
+from autograder.course.deadlines import arrival_path
+from autograder.course.workspace import Workspace, write_json
 
 MAX_ID = 64            # characters of a student id (STUDENT_ID) or an error quoted from a submission's manifest
+TIMESTAMP = "timestamp.txt"    # nbgrader's submission time, beside the notebooks (its exchange writes it)
 
 
 @dataclass
@@ -123,6 +128,27 @@ def manifest_flags(manifest_path: Path, student: str, assignment: str, notebooks
     return manifest, flags
 
 
+def submission_time(path: Path) -> str | None:
+    """The text of an nbgrader ``timestamp.txt`` when nbgrader can read it as a time (its autograde would fail
+    on one it cannot), else None."""
+    from nbgrader.utils import parse_utc
+    try:
+        text = path.read_text(encoding="utf-8").strip()
+        parse_utc(text)
+    except (OSError, UnicodeDecodeError, ValueError, OverflowError):
+        return None
+    return text
+
+
+def arrival_note(lms: str | None, late: bool, notebooks: list[Path], from_folder: bool) -> dict:
+    """What collection saw of when a submission came (autograder/course/deadlines.py): the LMS it came through and
+    whether that LMS marked it late, and the notebooks' file time where it means something — files in a folder
+    handed to collect, not files unpacked from a zip or laid out from an LMS download (their time is today's)."""
+    mtime = max(n.stat().st_mtime for n in notebooks) if from_folder and notebooks else None
+    return {"lms": lms, "late": late,
+            "file_time": None if mtime is None else datetime.fromtimestamp(mtime, timezone.utc).isoformat()}
+
+
 def collect(ws: Workspace, path: Path, lms: str | None = None, roster: Path | None = None,
             assignment: str | None = None) -> Collected:
     """Copy every ``<student>/<assignment>/*.ipynb`` under ``path`` into ``submitted/``, replacing earlier ones.
@@ -132,6 +158,7 @@ def collect(ws: Workspace, path: Path, lms: str | None = None, roster: Path | No
     """
     path = Path(path)
     report = Collected()
+    late: set[str] = set()                 # students whose files the LMS marked late
     assignments = set(ws.assignments())
     with tempfile.TemporaryDirectory() as tmp:
         if path.is_file() and zipfile.is_zipfile(path):
@@ -145,7 +172,8 @@ def collect(ws: Workspace, path: Path, lms: str | None = None, roster: Path | No
             from autograder.commands.lms import arrange, read_roster
             laid_out = Path(tmp) / "laid-out"
             laid_out.mkdir()
-            _, report.unmatched, ignored, zips = arrange(root, laid_out, lms, read_roster(roster, lms), assignment)
+            _, report.unmatched, ignored, zips, late = arrange(root, laid_out, lms, read_roster(roster, lms),
+                                                              assignment)
             report.ignored += ignored
             for k, (student, archive) in enumerate(zips):
                 place_lms_zip(archive, student, assignment, laid_out, Path(tmp) / f"lms-zip-{k}", report)
@@ -170,9 +198,11 @@ def collect(ws: Workspace, path: Path, lms: str | None = None, roster: Path | No
                     continue
                 notebooks = [n for n in sorted(item.rglob("*")) if n.is_file() and not n.is_symlink()
                              and n.suffix == ".ipynb" and n.parent == item]
+                stamp = item / TIMESTAMP
+                when = submission_time(stamp) if stamp.is_file() and not stamp.is_symlink() else None
                 report.ignored += [f"{student_dir.name}/{item.name}/{n.relative_to(item)} (not a submitted notebook)"
                                    for n in sorted(item.rglob("*")) if n.is_file() and n not in notebooks
-                                   and ".ipynb_checkpoints" not in n.parts]
+                                   and ".ipynb_checkpoints" not in n.parts and (n != stamp or when is None)]
                 if not notebooks:
                     continue
                 dest = ws.submitted(student_dir.name, item.name)
@@ -188,11 +218,16 @@ def collect(ws: Workspace, path: Path, lms: str | None = None, roster: Path | No
                     report.renamed.append(f"{student_dir.name}/{item.name}/{notebooks[0].name} → {expected[0]}")
                 for nb, name in names.items():
                     shutil.copyfile(nb, dest / name)
+                if when is not None:
+                    (dest / TIMESTAMP).write_text(when)
                 manifest = None
                 if manifest_path.is_file():
                     manifest, manifest_problems = manifest_flags(manifest_path, student_dir.name, item.name, notebooks)
                     flags += manifest_problems
                 ws.set_manifest(student_dir.name, item.name, manifest)
                 ws.set_flags(student_dir.name, item.name, flags)
+                write_json(arrival_path(ws, student_dir.name, item.name),
+                           arrival_note(lms, student_dir.name in late, notebooks,
+                                        lms is None and path.is_dir() and student_dir.parent == root))
                 report.submissions.append((student_dir.name, item.name))
     return report

@@ -12,7 +12,8 @@ from autograder import limits
 from autograder.course.workspace import Workspace
 from autograder.pipeline.results import GRADED, Record, class_records
 
-GRADE_COLUMNS = ["student_id", "assignment", "score", "max_score", "status", "release", "message"]
+GRADE_COLUMNS = ["student_id", "assignment", "score", "max_score", "status", "release", "submitted_at", "due",
+                 "late_by", "penalty", "message"]
 CELL_COLUMNS = ["student_id", "assignment", "notebook", "grade_id", "score", "max_score", "status", "message"]
 
 
@@ -26,7 +27,8 @@ def export(ws: Workspace, dest: Path) -> tuple[Path, Path]:
         writer.writerow(GRADE_COLUMNS)
         for r in records:
             writer.writerow([r.student_id, r.assignment, f"{r.score:g}", f"{r.max_score:g}", r.status,
-                             "" if r.release is None else r.release, r.message])
+                             "" if r.release is None else r.release, r.submitted_at, r.due, r.late_by,
+                             f"{r.penalty:g}", r.message])
     with open(cells, "w", newline="") as f:
         writer = csv.writer(f)
         writer.writerow(CELL_COLUMNS)

@@ -26,7 +26,7 @@ from pathlib import Path
 LMS_NAMES = ("canvas", "moodle")
 ID_COLUMNS = {"canvas": ("canvas_user_id", "canvas_id", "user_id"),
               "moodle": ("moodle_participant_id", "participant_id")}
-CANVAS = re.compile(r"^(?P<name>[a-z0-9]*?)(?:_late)?_(?P<id>\d+)_(?:\d+_)?(?P<file>.+)$", re.IGNORECASE)
+CANVAS = re.compile(r"^(?P<name>[a-z0-9]*?)(?P<late>_late)?_(?P<id>\d+)_(?:\d+_)?(?P<file>.+)$", re.IGNORECASE)
 MOODLE = re.compile(r"^(?P<name>.+?)_(?P<id>\d+)_assignsubmission_[a-z]+_(?P<file>.*)$", re.IGNORECASE)
 
 
@@ -86,23 +86,23 @@ def read_roster(path: Path, lms: str) -> Roster:
 
 
 def _entries(root: Path, lms: str):
-    """(lms id, name, file name, path) for every file of the download."""
+    """(lms id, name, file name, path, marked late) for every file of the download."""
     for path in sorted(p for p in root.rglob("*") if p.is_file() and not p.is_symlink()):
         rel = path.relative_to(root)
         if lms == "canvas":
             found = CANVAS.match(rel.name) if len(rel.parts) == 1 else None
             if found:
-                yield found["id"], found["name"], found["file"], path
+                yield found["id"], found["name"], found["file"], path, bool(found["late"])
             else:
-                yield None, None, str(rel), path
+                yield None, None, str(rel), path, False
         else:
             found = MOODLE.match(rel.parts[0])
             if found and len(rel.parts) > 1:               # "<name>_<id>_assignsubmission_file_/<file>"
-                yield found["id"], found["name"], "/".join(rel.parts[1:]), path
+                yield found["id"], found["name"], "/".join(rel.parts[1:]), path, False
             elif found and found["file"]:                  # the flat form
-                yield found["id"], found["name"], found["file"], path
+                yield found["id"], found["name"], found["file"], path, False
             else:
-                yield None, None, str(rel), path
+                yield None, None, str(rel), path, False
 
 
 def _canvas_name(file_name: str) -> str:
@@ -113,14 +113,15 @@ def _canvas_name(file_name: str) -> str:
 def arrange(root: Path, dest: Path, lms: str, roster: Roster, assignment: str):
     """Lay the extracted download under ``root`` out as ``dest/<student_id>/<assignment>/<file>``.
 
-    Returns ``(placed, unmatched, ignored, zips)``: lists of report lines, and ``(student, path)`` for each zip
-    file a student handed in (``collect`` opens those: they may be ``nnlab.submit``'s submission zips). Other
+    Returns ``(placed, unmatched, ignored, zips, late)``: lists of report lines, ``(student, path)`` for each zip
+    file a student handed in (``collect`` opens those: they may be ``nnlab.submit``'s submission zips), and the
+    students whose files the LMS marked late (Canvas's ``_LATE``, which says no time). Other
     files that are not notebooks are ignored. (``collect`` then treats the folders like any other submission:
     a lone notebook under another name is renamed and flagged there.)
     """
-    placed, unmatched, ignored, zips = [], [], [], []
+    placed, unmatched, ignored, zips, late = [], [], [], [], set()
     per_student: dict[str, list[tuple[str, Path]]] = {}
-    for lms_id, name, file_name, path in _entries(root, lms):
+    for lms_id, name, file_name, path, marked_late in _entries(root, lms):
         rel = str(path.relative_to(root))
         if lms_id is None:
             unmatched.append(f"{rel} (not a {lms} submission file name)")
@@ -129,6 +130,8 @@ def arrange(root: Path, dest: Path, lms: str, roster: Roster, assignment: str):
         if student is None:
             unmatched.append(f"{rel} ({lms} id {lms_id}, name {name!r}: not in the roster)")
             continue
+        if marked_late:
+            late.add(student)
         if file_name.lower().endswith(".zip"):
             zips.append((student, path))
             continue
@@ -142,4 +145,4 @@ def arrange(root: Path, dest: Path, lms: str, roster: Roster, assignment: str):
         for file_name, path in files:
             shutil.copyfile(path, folder / file_name)
             placed.append(f"{student}/{assignment}/{file_name}")
-    return placed, unmatched, ignored, zips
+    return placed, unmatched, ignored, zips, late

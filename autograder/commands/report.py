@@ -2,9 +2,10 @@
 
 It shows the score histogram, the pass rate of each challenge and of each test cell, the diagnostics the
 checks gave most often ("42% of 12: forward_pass — forgot to add the bias"), how many written answers are
-graded, the scores set by hand with their reasons, the submissions that need a look (flagged, failed, written
-answers to grade) and how long grading took. Everything comes from the gradebook and the grading results
-(autograder/pipeline/results.py), so the report can be written at any time after ``autograde``.
+graded, late work with its penalties, the scores set by hand with their reasons, the submissions that need a
+look (flagged, failed, written answers to grade) and how long grading took. Everything comes from the
+gradebook and the grading results (autograder/pipeline/results.py), so the report can be written at any time
+after ``autograde``.
 """
 from __future__ import annotations
 
@@ -92,6 +93,8 @@ def summarise(records: list[Record]) -> dict:
                              c.message.removeprefix("overridden: "))
                             for r in records for c in r.cells if c.status == "overridden"),
         "written": {a: tuple(v) for a, v in sorted(written.items())},
+        "late": sorted((r.assignment, r.student_id, r.submitted_at, r.due, r.late_by, f"{r.penalty:g}")
+                       for r in records if r.late_by),
         "attention": sorted((r.status, r.student_id, r.assignment, r.message) for r in records
                             if r.status in ("flagged", "failed", "needs_manual_grade")),
         "times": {a: (len(v), statistics.median(v), max(v), sum(v)) for a, v in sorted(times.items())},
@@ -144,8 +147,11 @@ def render(records: list[Record], title: str = "Class report") -> str:
         "<h2>Pass rate per test cell</h2>",
         _table(["assignment", "test cell", "passed"], [[a, g, _rate(*v)] for (a, g), v in s["cells"].items()]),
         "<h2>Written answers</h2>",
-        _table(["assignment", "graded", "still to grade"], [[a, done, todo] for a, (todo, done) in s["written"].items()])
-        if s["written"] else "<p>None.</p>",
+        _table(["assignment", "graded", "still to grade"],
+               [[a, done, todo] for a, (todo, done) in s["written"].items()]) if s["written"] else "<p>None.</p>",
+        "<h2>Late work</h2>",
+        _table(["assignment", "student", "handed in", "due", "late by", "penalty (points)"],
+               [list(row) for row in s["late"]]) if s["late"] else "<p>None.</p>",
         "<h2>Scores set by hand</h2>",
         _table(["student", "assignment", "cell", "score", "why"], [list(row) for row in s["overrides"]])
         if s["overrides"] else "<p>None.</p>",

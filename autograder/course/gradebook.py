@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -175,11 +176,11 @@ def zero_auto_scores(db_url: str, assignment: str, student: str) -> None:
         gb.db.commit()
 
 
-def save_outcome(db_url: str, outcome: Outcome, timestamp: str | None = None) -> None:
+def save_outcome(db_url: str, outcome: Outcome, timestamp: datetime | None = None) -> None:
     """Write an outcome's auto scores and comments (autograder/pipeline/task.py) into the course gradebook, as
     nbgrader's SaveAutoGrades would have, with one difference: a manual score already there (an override, a
     written answer's grade) stands without being marked for review again, since it is a decision about the cell,
-    and only a manually graded cell without one needs a manual grade."""
+    and only a manually graded cell without one needs a manual grade. ``timestamp``: when it was handed in (UTC)."""
     from nbgrader.api import Gradebook, MissingEntry
     with Gradebook(db_url) as gb:
         gb.update_or_create_student(outcome.student)
@@ -198,4 +199,78 @@ def save_outcome(db_url: str, outcome: Outcome, timestamp: str | None = None) ->
                     gb.find_comment(grade_id, notebook, outcome.assignment, outcome.student).auto_comment = text
                 except MissingEntry:
                     continue
+        gb.db.commit()
+
+
+@dataclass(frozen=True)
+class Handed:
+    """What the gradebook knows of when a submission came and when it was due: nbgrader's own fields (the
+    submission's timestamp, the student's extension, the notebooks' late-submission penalties), UTC."""
+    timestamp: datetime | None
+    extension: timedelta | None
+    penalty: float
+
+
+def deadlines(db_url: str) -> tuple[dict[str, datetime | None], dict[tuple[str, str], Handed]]:
+    """Every assignment's due date (naive UTC, as nbgrader stores it) and every submission's ``Handed``."""
+    from nbgrader.api import Assignment, Gradebook, Student, SubmittedAssignment
+    patches.apply()
+    if db_url.startswith("sqlite:///") and not Path(db_url[len("sqlite:///"):]).exists():
+        return {}, {}
+    with Gradebook(db_url) as gb:
+        due = {name: when for name, when in gb.db.query(Assignment.name, Assignment.duedate)}
+        handed = {(s, a): Handed(when, extension, float(penalty or 0.0)) for s, a, when, extension, penalty in (
+            gb.db.query(Student.id, Assignment.name, SubmittedAssignment.timestamp, SubmittedAssignment.extension,
+                        SubmittedAssignment.late_submission_penalty)
+            .select_from(SubmittedAssignment)
+            .join(Student, SubmittedAssignment.student_id == Student.id)
+            .join(Assignment, SubmittedAssignment.assignment_id == Assignment.id))}
+        return due, handed
+
+
+def set_duedate(db_url: str, assignment: str, due: datetime | None) -> datetime | None:
+    """Set (or clear) an assignment's due date (naive UTC); every extension given keeps the date it gave (nbgrader
+    keeps an extension as time added to the due date: it is adjusted, or removed when the new date is later).
+    Returns the old due date."""
+    from nbgrader.api import Gradebook
+    with Gradebook(db_url) as gb:
+        found = gb.find_assignment(assignment)
+        old = found.duedate
+        for submission in found.submissions:
+            if submission.extension is not None and old is not None:
+                until = old + submission.extension
+                submission.extension = until - due if due is not None and until > due else None
+        found.duedate = due
+        gb.db.commit()
+        return old
+
+
+def set_extension(db_url: str, assignment: str, student: str, until: datetime | None) -> timedelta | None:
+    """Give a student a new due date (naive UTC) for an assignment, kept as nbgrader's extension (the time added to
+    the assignment's due date; None or a date not later than it removes the extension); returns the extension.
+    The student's submission row is created when there is none yet. ``LookupError`` when the assignment has no
+    due date."""
+    from nbgrader.api import Gradebook
+    with Gradebook(db_url) as gb:
+        due = gb.find_assignment(assignment).duedate
+        if due is None:
+            raise LookupError(f"{assignment} has no due date: set one first with nnlab-grade duedate {assignment} WHEN")
+        gb.update_or_create_student(student)
+        submission = gb.update_or_create_submission(assignment, student)
+        submission.extension = until - due if until is not None and until > due else None
+        gb.db.commit()
+        return submission.extension
+
+
+def set_late_penalties(db_url: str, penalties: dict[tuple[str, str], dict[str, float]]) -> None:
+    """Record each submission's late penalty, in points per notebook, in nbgrader's late-submission-penalty field."""
+    from nbgrader.api import Gradebook, MissingEntry
+    with Gradebook(db_url) as gb:
+        for (student, assignment), per_notebook in penalties.items():
+            try:
+                submission = gb.find_submission(assignment, student)
+            except MissingEntry:
+                continue
+            for nb in submission.notebooks:
+                nb.late_submission_penalty = per_notebook.get(nb.name, 0.0)
         gb.db.commit()

@@ -151,7 +151,10 @@ class Workspace:
         return any(self.submitted(student, assignment).glob("*.ipynb"))
 
     def submission_hash(self, student: str, assignment: str) -> str:
-        return files_hash(self.submitted(student, assignment).glob("*.ipynb"))
+        """The submitted notebooks' hash, with the exchange's submission time where there is one (the same work
+        handed in again later is a new submission: its lateness may differ)."""
+        folder = self.submitted(student, assignment)
+        return files_hash([*folder.glob("*.ipynb"), *folder.glob("timestamp.txt")])
 
     def source_hash(self, assignment: str) -> str:
         return files_hash(self.source_notebooks(assignment))

@@ -17,6 +17,7 @@ from pathlib import Path
 import nbformat
 
 from autograder import limits
+from autograder.course.deadlines import arrival, record_penalties
 from autograder.course.gradebook import zero_auto_scores
 from autograder.course.workspace import Workspace, test_cells
 from autograder.integration.execute import BUDGET, DIED, HUNG, NOT_RUN, cell_stop_reason
@@ -99,7 +100,9 @@ def prepare(ws: Workspace, student: str, assignment: str, seed: bytes | None = N
     problem, flags, release = _intake(ws, student, assignment)
     if problem is not None:
         zero_auto_scores(ws.db_url, assignment, student)
-        save(ws, Kept(graded=False, failure=f"grading failed: {problem}", flags=flags, release=release,
+        came = arrival(ws, student, assignment)
+        save(ws, Kept(graded=False, failure=f"grading failed: {problem}", flags=flags + came.flags, release=release,
+                      submitted_from=came.source, late_unknown=came.late_unknown,
                       graded_with=ws.release_version(assignment), seconds=round(time.perf_counter() - start, 3),
                       **_base(ws, student, assignment)))
         return record_of(ws, student, assignment)
@@ -117,7 +120,9 @@ def finish(ws: Workspace, task, outcome) -> Record:
     """Store a task's outcome — the only place grades reach the course gradebook — and return its record."""
     from autograder.course.gradebook import save_outcome
     student, assignment = task.student, task.assignment
-    kept = Kept(graded=outcome.success, flags=list(task.flags), release=task.release, **_base(ws, student, assignment))
+    came = arrival(ws, student, assignment)
+    kept = Kept(graded=outcome.success, flags=list(task.flags) + came.flags, release=task.release,
+                submitted_from=came.source, late_unknown=came.late_unknown, **_base(ws, student, assignment))
     graded_dir = ws.autograded(student, assignment)
     shutil.rmtree(graded_dir, ignore_errors=True)
     if not outcome.success:
@@ -137,8 +142,7 @@ def finish(ws: Workspace, task, outcome) -> Record:
             if c.notebook in outcome.grades and c.grade_id in outcome.grades[c.notebook]:
                 outcome.grades[c.notebook][c.grade_id] = c.score
             kept.cell(c.notebook, c.grade_id, c.status, c.message, c.hints or [])
-        stamp = task.submitted.get("timestamp.txt")
-        save_outcome(ws.db_url, outcome, stamp.decode().strip() if stamp else None)
+        save_outcome(ws.db_url, outcome, came.at)
         kept.stopped = next((reason for nb_path in ws.source_notebooks(assignment)
                              if (graded_dir / nb_path.name).exists()
                              and (reason := cell_stop_reason(nbformat.read(graded_dir / nb_path.name, as_version=4)))),
@@ -146,6 +150,7 @@ def finish(ws: Workspace, task, outcome) -> Record:
     kept.graded_with = task.graded_with
     kept.seconds, kept.timing = round(outcome.seconds, 3), dict(outcome.timing)
     save(ws, kept)
+    record_penalties(ws, [(student, assignment)])
     return record_of(ws, student, assignment)
 
 

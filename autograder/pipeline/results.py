@@ -18,13 +18,15 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 import nbformat
 from nbgrader.utils import is_grade, is_solution
 
 from autograder.course import gradebook
-from autograder.course.gradebook import GradeRow
+from autograder.course.deadlines import due_for, duration, iso, late_by
+from autograder.course.gradebook import GradeRow, Handed
 from autograder.course.workspace import Workspace, write_json
 
 FORMAT = 2                               # the Kept format; a result file of another format is graded again
@@ -55,6 +57,11 @@ class Record:
     max_score: float = 0.0
     cells: list[CellResult] = field(default_factory=list)
     release: int | None = None        # the release version the student's notebooks came from
+    submitted_at: str = ""            # ISO 8601 UTC (autograder/course/deadlines.py), and where that time came from
+    submitted_from: str = ""
+    due: str = ""                     # the student's due date, extension included
+    late_by: str = ""                 # hours:minutes:seconds, "unknown" (an LMS said late, not by how much), or ""
+    penalty: float = 0.0              # points the late policy took off: ``score`` is after it
     seconds: float = 0.0
     log_tail: str = ""                # the end of nbgrader's log when grading failed (for the instructor)
     timing: dict = field(default_factory=dict)   # seconds in the notebook's cells and in the out-of-kernel check
@@ -81,6 +88,8 @@ class Kept:
     stopped: str = ""                 # why the run ended early, when it did
     release: int | None = None        # the release version the student received (autograder/course/releases.py)
     graded_with: int | None = None    # the release version whose tests graded it
+    submitted_from: str = ""          # where the submission time in the gradebook came from (exchange, lms, …)
+    late_unknown: bool = False        # an LMS marked it late without a time
     submission_hash: str = ""
     source_hash: str = ""
     seconds: float = 0.0
@@ -179,8 +188,10 @@ def _cell(notebook: str, cell: dict, kept: Kept | None, row: GradeRow | None, re
 
 
 def assemble(ws: Workspace, student: str, assignment: str, kept: Kept | None,
-             grades: dict[str, dict[str, GradeRow]], cells_layout: list[tuple[str, dict]] | None = None) -> Record:
-    """The Record of one student's assignment from what grading kept and the gradebook's grades."""
+             grades: dict[str, dict[str, GradeRow]], cells_layout: list[tuple[str, dict]] | None = None,
+             when: tuple[datetime | None, Handed | None] = (None, None)) -> Record:
+    """The Record of one student's assignment from what grading kept and the gradebook's grades (``when``: the
+    assignment's due date and the submission's times, from ``gradebook.deadlines``)."""
     submitted = ws.has_submission(student, assignment)
     kept = kept if submitted else None
     reasons = override_reasons(ws, student, assignment) if kept is not None else {}
@@ -189,6 +200,9 @@ def assemble(ws: Workspace, student: str, assignment: str, kept: Kept | None,
              for notebook, cell in (cells_layout if cells_layout is not None else layout(ws, assignment))]
     score, top = sum(c.score for c in cells), sum(c.max_score for c in cells)
     record = Record(student, assignment, "missing", "no submission was collected", score, top, cells)
+    due, handed = when
+    due = due_for(due, handed.extension if handed is not None else None)
+    record.due = iso(due)
     if not submitted:
         return record
     if kept is None:
@@ -196,6 +210,13 @@ def assemble(ws: Workspace, student: str, assignment: str, kept: Kept | None,
         return record
     record.release, record.seconds, record.timing, record.log_tail = \
         kept.release, kept.seconds, dict(kept.timing), kept.log_tail
+    late = None
+    if handed is not None:
+        late = late_by(handed.timestamp, due)
+        record.submitted_at, record.submitted_from = iso(handed.timestamp), kept.submitted_from
+        record.penalty = round(min(handed.penalty, score), 6)
+        record.score = score - record.penalty
+    record.late_by = duration(late) if late is not None else "unknown" if kept.late_unknown else ""
     if not kept.graded:
         record.status, record.message = "failed", kept.failure
         return record
@@ -203,7 +224,10 @@ def assemble(ws: Workspace, student: str, assignment: str, kept: Kept | None,
               ("needs_manual_grade", "overridden")}
     bad = sum(c.status not in ("passed", "overridden", "manually_graded", "needs_manual_grade", "not_answered")
               for c in cells)
-    message = f"{score:g}/{top:g} points"
+    message = f"{record.score:g}/{top:g} points"
+    if record.late_by:
+        message += f"; late by {'an unknown amount' if record.late_by == 'unknown' else record.late_by}" + (
+            f": {score:g} − {record.penalty:g} for lateness" if record.penalty else "")
     if bad:
         message += f"; {bad} test cells not passed"
     if counts["needs_manual_grade"]:
@@ -223,14 +247,17 @@ def assemble(ws: Workspace, student: str, assignment: str, kept: Kept | None,
 def record_of(ws: Workspace, student: str, assignment: str) -> Record:
     """One submission's Record, as ``class_records`` would give it."""
     grades = gradebook.class_grades(ws.db_url, (student, assignment)).get((student, assignment), {})
-    return assemble(ws, student, assignment, load(ws, student, assignment), grades)
+    due, handed = gradebook.deadlines(ws.db_url)
+    return assemble(ws, student, assignment, load(ws, student, assignment), grades,
+                    when=(due.get(assignment), handed.get((student, assignment))))
 
 
 def class_records(ws: Workspace) -> list[Record]:
     """One Record per collected student × every assignment, the missing and the ungraded included; the gradebook
     is read once."""
     grades = gradebook.class_grades(ws.db_url)
+    due, handed = gradebook.deadlines(ws.db_url)
     layouts = {a: layout(ws, a) for a in ws.assignments()}
     return [assemble(ws, student, assignment, load(ws, student, assignment), grades.get((student, assignment), {}),
-                     layouts[assignment])
+                     layouts[assignment], (due.get(assignment), handed.get((student, assignment))))
             for student in ws.students() for assignment in layouts]

@@ -149,7 +149,7 @@ def test_broken_notebook_is_failed_with_a_reason_not_a_silent_zero(graded):
 
 def test_export_shape(graded):
     assert list(graded["grades"][0]) == ["student_id", "assignment", "score", "max_score", "status", "release",
-                                         "message"]
+                                         "submitted_at", "due", "late_by", "penalty", "message"]
     assert list(graded["cells"][0]) == ["student_id", "assignment", "notebook", "grade_id", "score", "max_score",
                                         "status", "message"]
     assert len(graded["grades"]) == 13 * len(ASSIGNMENTS)                         # every collected student × every assignment
