@@ -17,7 +17,10 @@ hints, flags, the release the student received: ``course/releases.py``). Every r
 (``integration/feedback_page.py``), ``report`` the instructor's class report (``commands/report.py``) and ``pdf``
 the review PDFs (``commands/pdf.py``); ``override`` and formgrader write manual scores. The course's own
 ``nbgrader_config.py`` is read after nnlab's defaults (``integration/config.py``), nnlab's settings are in
-``nnlab.toml`` (``course/settings.py``). Every patch of nbgrader's or nbclient's
+``nnlab.toml`` (``course/settings.py``). Due dates, extensions, the late policy and when each submission came
+are ``course/deadlines.py``'s; nbgrader's exchange is ``commands/exchange.py``'s (collect, return feedback),
+the LMSs' import files ``commands/lms_export.py``'s, and ``similarity`` (``commands/similarity.py``) compares
+the students' code. Every patch of nbgrader's or nbclient's
 internals is in ``integration/patches.py``, behind a version check; every gradebook read and write in
 ``course/gradebook.py``; what a grading process keeps between tasks in one ``ProcessState``
 (``pipeline/process.py``). docs/architecture.md tells the same story with the trust boundary drawn in.
