@@ -26,11 +26,10 @@ from pathlib import Path, PurePosixPath
 
 from nnlab.submit import MANIFEST, STUDENT_ID, sha256
 
-from autograder.course.deadlines import arrival_path
+from autograder.course.deadlines import TIMESTAMP, arrival_path
 from autograder.course.workspace import Workspace, write_json
 
 MAX_ID = 64            # characters of a student id (STUDENT_ID) or an error quoted from a submission's manifest
-TIMESTAMP = "timestamp.txt"    # nbgrader's submission time, beside the notebooks (its exchange writes it)
 
 
 @dataclass

@@ -21,7 +21,8 @@ from pathlib import Path
 
 from nnlab.submit import STUDENT_ID
 
-from autograder.commands.collect import TIMESTAMP, Collected, collect, submission_time
+from autograder.commands.collect import Collected, collect, submission_time
+from autograder.course.deadlines import TIMESTAMP
 from autograder.course.workspace import Workspace, write_json
 
 SECRET = "submission_secret.txt"       # nbgrader's submit writes it; the feedback's file name is derived from it

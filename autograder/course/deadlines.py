@@ -63,13 +63,13 @@ def duration(late_by: timedelta | None) -> str:
 
 
 def _utc(text: str) -> datetime | None:
-    """nbgrader's timestamp text (``2026-10-05 21:59:00.123456 UTC``) or an ISO 8601 time as naive UTC."""
-    text = text.strip().removesuffix(" UTC")
+    """A time as nbgrader reads one (its exchange's ``2026-10-05 21:59:00.123456 UTC``, or ISO 8601) as naive UTC;
+    None when it is not one."""
+    from nbgrader.utils import parse_utc
     try:
-        when = datetime.fromisoformat(text)
-    except ValueError:
+        return parse_utc(text.strip()) if text.strip() else None
+    except (ValueError, OverflowError):
         return None
-    return when.astimezone(timezone.utc).replace(tzinfo=None) if when.tzinfo else when
 
 
 def arrival_path(ws: Workspace, student: str, assignment: str) -> Path:
