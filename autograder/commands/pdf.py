@@ -14,6 +14,7 @@ from __future__ import annotations
 import html
 import os
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -194,11 +195,18 @@ def write_pdfs(ws: Workspace, assignment: str, dest: Path, only_manual: bool = F
     problem = printer_problem()
     if problem:
         raise PrinterMissing(problem)
-    from playwright.sync_api import Error as PlaywrightError
-    from playwright.sync_api import sync_playwright
     dest = Path(dest)
     dest.mkdir(parents=True, exist_ok=True)
     printed = printed or datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
+    # Playwright's sync API refuses to run in a thread with a running asyncio loop (a Jupyter kernel, or a caller
+    # that drives a browser itself): the printing gets a thread of its own
+    with ThreadPoolExecutor(1) as thread:
+        return thread.submit(_print_all, ws, assignment, dest, only_manual, printed).result()
+
+
+def _print_all(ws: Workspace, assignment: str, dest: Path, only_manual: bool, printed: str) -> PdfReport:
+    from playwright.sync_api import Error as PlaywrightError
+    from playwright.sync_api import sync_playwright
     report = PdfReport()
     with sync_playwright() as p:
         try:
