@@ -26,7 +26,7 @@ from pathlib import Path, PurePosixPath
 
 from nnlab.submit import MANIFEST, STUDENT_ID, sha256
 
-from autograder.course.deadlines import TIMESTAMP, arrival_path
+from autograder.course.deadlines import TIMESTAMP, arrival_path, read_time
 from autograder.course.workspace import Workspace, write_json
 
 MAX_ID = 64            # characters of a student id (STUDENT_ID) or an error quoted from a submission's manifest
@@ -130,13 +130,11 @@ def manifest_flags(manifest_path: Path, student: str, assignment: str, notebooks
 def submission_time(path: Path) -> str | None:
     """The text of an nbgrader ``timestamp.txt`` when nbgrader can read it as a time (its autograde would fail
     on one it cannot), else None."""
-    from nbgrader.utils import parse_utc
     try:
         text = path.read_text(encoding="utf-8").strip()
-        parse_utc(text)
-    except (OSError, UnicodeDecodeError, ValueError, OverflowError):
+    except (OSError, UnicodeDecodeError):
         return None
-    return text
+    return text if read_time(text) is not None else None
 
 
 def arrival_note(lms: str | None, late: bool, notebooks: list[Path], from_folder: bool) -> dict:

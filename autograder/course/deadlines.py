@@ -62,7 +62,7 @@ def duration(late_by: timedelta | None) -> str:
     return f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
 
 
-def _utc(text: str) -> datetime | None:
+def read_time(text: str) -> datetime | None:
     """A time as nbgrader reads one (its exchange's ``2026-10-05 21:59:00.123456 UTC``, or ISO 8601) as naive UTC;
     None when it is not one."""
     from nbgrader.utils import parse_utc
@@ -83,16 +83,16 @@ def arrival(ws: Workspace, student: str, assignment: str) -> Arrival:
     note_file = arrival_path(ws, student, assignment)
     note = json.loads(note_file.read_text()) if note_file.exists() else {}
     manifest = ws.manifest(student, assignment) or {}
-    packed = _utc(str(manifest.get("packed_utc", "")))
-    stamp = _utc((folder / TIMESTAMP).read_text()) if (folder / TIMESTAMP).is_file() else None
+    packed = read_time(str(manifest.get("packed_utc", "")))
+    stamp = read_time((folder / TIMESTAMP).read_text()) if (folder / TIMESTAMP).is_file() else None
     if stamp is not None:
         found = Arrival(stamp, "exchange")
     elif note.get("submitted_at"):
-        found = Arrival(_utc(note["submitted_at"]), "lms")
+        found = Arrival(read_time(note["submitted_at"]), "lms")
     elif packed is not None:
         found = Arrival(packed, "manifest")
     elif note.get("file_time"):
-        found = Arrival(_utc(note["file_time"]), "file")
+        found = Arrival(read_time(note["file_time"]), "file")
     else:
         found = Arrival(None, "unknown")
     if found.source in ("exchange", "lms") and packed is not None and found.at is not None \

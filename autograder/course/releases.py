@@ -15,7 +15,6 @@ per assignment, ``<state>/releases/<assignment>.json``::
 from __future__ import annotations
 
 import json
-import os
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -74,15 +73,6 @@ def _check(data) -> None:
                     raise TypeError(f"version {version['version']}: a test cell's nbgrader metadata is not a mapping")
 
 
-def _write_json(file: Path, data) -> None:
-    """Write atomically, as ``workspace.write_json`` does: the workspace records releases, so this module cannot
-    import it, and a grader killed mid-write must not leave half the history."""
-    file.parent.mkdir(parents=True, exist_ok=True)
-    tmp = file.with_suffix(".tmp")
-    tmp.write_text(json.dumps(data, indent=1, sort_keys=True))
-    os.replace(tmp, file)
-
-
 def record(state: Path, assignment: str, release_dir: Path) -> dict:
     """Record the release in ``release_dir`` as a new version of ``assignment`` when its test cells differ from
     the latest recorded version's (or none is recorded); return the latest version."""
@@ -95,7 +85,8 @@ def record(state: Path, assignment: str, release_dir: Path) -> dict:
         return known[-1]
     latest = {"version": known[-1]["version"] + 1 if known else 1,
               "recorded": datetime.now(timezone.utc).isoformat(timespec="seconds"), "notebooks": notebooks}
-    _write_json(path(state, assignment), {"versions": [*known, latest]})
+    from autograder.course.workspace import write_json    # here: the workspace imports this module
+    write_json(path(state, assignment), {"versions": [*known, latest]})
     return latest
 
 
