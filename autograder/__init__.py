@@ -25,3 +25,11 @@ internals is in ``integration/patches.py``, behind a version check; every gradeb
 ``course/gradebook.py``; what a grading process keeps between tasks in one ``ProcessState``
 (``pipeline/process.py``). docs/architecture.md tells the same story with the trust boundary drawn in.
 """
+
+import sys as _sys
+
+# jsonschema, imported with nbformat by every grading process and command, compiles a grammar for the "iri"
+# string formats at import when the optional rfc3987_syntax is installed: about a second, for formats that
+# nothing here validates (nbformat's and nbgrader's schemas use none). Marked absent before anything imports
+# jsonschema, it skips them (autograder/integration/patches.py lists this).
+_sys.modules.setdefault("rfc3987_syntax", None)

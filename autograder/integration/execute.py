@@ -32,6 +32,8 @@ import time
 from pathlib import Path
 
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
+from jupyter_core.utils import run_sync
+from nbclient.util import run_hook
 from nbformat.notebooknode import NotebookNode
 from traitlets import Bool, Instance, Integer, default
 
@@ -42,13 +44,22 @@ TRUNCATED = "\n… output truncated"
 
 
 class Spares:
-    """One kernel started ahead of need, per grading process."""
+    """One kernel started ahead of need, per grading process, and the kernels it is done with, stopped behind.
+
+    A kernel is started for a key (kernel name, extra arguments: the grading library among them). ``take`` hands
+    out the spare when the key matches, and starts the next one for the same key; ``start_ahead`` replaces the
+    spare with one for another key (the grader knows the next task's library). Used kernels are stopped in a
+    thread of their own (``stop_behind``): jupyter_client's shutdown waits for the process to exit, which the
+    next notebook need not wait for; ``discard`` waits for them all.
+    """
 
     def __init__(self):
-        self.key, self.km, self.folder, self.root = None, None, None, None
+        self.key, self.km, self.folder, self.kc, self.root = None, None, None, None, None
+        self.client = None                         # the last notebook's client: its kernel manager class, config
+        self._stopping: list = []                  # futures of kernels being stopped behind
+        self._reaper = None
 
     def start(self, client, key):
-        from jupyter_core.utils import run_sync
         if self.root is None:
             self.root = Path(tempfile.mkdtemp(prefix="nnlab-kernels-cwd-"))
             atexit.register(self.discard)
@@ -58,27 +69,105 @@ class Spares:
         if km.transport == "ipc":     # its own socket names: two kernels started in a row would otherwise both
             km.ip = f"{km.ip}-{folder.name}"   # pick the same free ones, as neither has bound them yet
         run_sync(km.start_kernel)(extra_arguments=list(key[1]), cwd=str(folder))
-        return km, folder
+        kc = km.client()
+        kc.start_channels()         # connected now: by the time the kernel is taken, its IOPub subscription is in place
+        return km, folder, kc
 
     def take(self, client, key):
-        """A started kernel for ``key`` (the spare, or one started now), and a new spare started behind it."""
-        from jupyter_core.utils import run_sync
+        """``(km, folder, kc)``: a started kernel for ``key`` (the spare, or one started now) with a connected
+        client, and a new spare started behind it."""
+        self.client = client
         alive = self.key == key and self.km is not None and run_sync(self.km.is_alive)()
-        km, folder = (self.km, self.folder) if alive else (None, None)
-        if km is None:
-            self.discard()
-            km, folder = self.start(client, key)
-        self.key, self.km, self.folder = key, *self.start(client, key)
-        return km, folder
+        taken = (self.km, self.folder, self.kc) if alive else None
+        if taken is None:
+            self._drop()
+            taken = self.start(client, key)
+        self.key, (self.km, self.folder, self.kc) = key, self.start(client, key)
+        return taken
+
+    def start_ahead(self, key) -> None:
+        """Make the spare a kernel for ``key``, unless it is one already (or no kernel was started yet)."""
+        if self.client is not None and self.key != key:
+            self._drop()
+            self.key, (self.km, self.folder, self.kc) = key, self.start(self.client, key)
+
+    def stop_behind(self, km, folder=None, kc=None) -> None:
+        """Stop a kernel that is done with, without waiting for it."""
+        from concurrent.futures import ThreadPoolExecutor
+        if kc is not None:
+            kc.stop_channels()                     # in this thread, whose event loop its channels belong to
+        if self._reaper is None:
+            self._reaper = ThreadPoolExecutor(1, thread_name_prefix="nnlab-kernel-stop")
+        self._stopping = [f for f in self._stopping if not f.done()]
+        self._stopping.append(self._reaper.submit(stop_kernel, km, folder))
+
+    def _drop(self) -> None:
+        if self.km is not None:
+            self.stop_behind(self.km, self.folder, self.kc)
+        self.key = self.km = self.folder = self.kc = None
+
+    def settle(self) -> None:
+        """Wait until every kernel stopped behind has exited."""
+        from concurrent.futures import wait
+        wait(self._stopping)
+        self._stopping = []
 
     def discard(self) -> None:
-        if self.km is not None:
-            stop_kernel(self.km, self.folder)
-        self.key = self.km = self.folder = None
+        """Stop the spare, and wait until every kernel stopped behind has exited."""
+        self._drop()
+        self.settle()
+
+
+async def kernel_ready(kc, timeout: float | None) -> None:
+    """Wait until the kernel answers a kernel_info request on its shell channel and says on IOPub that it is
+    idle after it (so IOPub is connected, and nothing of the request is left to come), as long as ``timeout``.
+
+    A kernel still starting answers every request sent so far at once, in order: each reply counts, and the
+    idle status of the latest answered one ends the wait."""
+    from queue import Empty
+
+    from jupyter_core.utils import ensure_async
+    deadline = time.monotonic() + (math.inf if timeout is None else timeout)
+    sent = set()
+    while True:
+        sent.add(kc.kernel_info())
+        replies, wait = [], 1.0
+        while True:
+            try:
+                replies.append(await ensure_async(kc.shell_channel.get_msg(timeout=wait)))
+            except Empty:
+                break
+            wait = 0                               # then whatever else is there already
+        answered = [r for r in replies if r["msg_type"] == "kernel_info_reply"
+                    and r["parent_header"].get("msg_id") in sent]
+        if answered and await _idle_after(kc, answered[-1]["parent_header"]["msg_id"], time.monotonic() + 0.5):
+            handle = getattr(kc, "_handle_kernel_info_reply", None)     # what wait_for_ready does with it
+            if handle is not None:
+                handle(answered[-1])
+            return
+        if not await ensure_async(kc.is_alive()):
+            raise RuntimeError("Kernel died before replying to kernel_info")
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"Kernel didn't respond in {timeout} seconds")
+
+
+async def _idle_after(kc, msg_id: str, until: float) -> bool:
+    """True once IOPub says idle for ``msg_id``; False if it has not by ``until`` (the subscription was late)."""
+    from queue import Empty
+
+    from jupyter_core.utils import ensure_async
+    while (left := until - time.monotonic()) > 0:
+        try:
+            msg = await ensure_async(kc.iopub_channel.get_msg(timeout=left))
+        except Empty:
+            return False
+        if msg["parent_header"].get("msg_id") == msg_id and msg["msg_type"] == "status" \
+                and msg["content"].get("execution_state") == "idle":
+            return True
+    return False
 
 
 def stop_kernel(km, folder=None, kc=None) -> None:
-    from jupyter_core.utils import run_sync
     try:
         if kc is not None:
             kc.stop_channels()
@@ -121,17 +210,38 @@ class GuardedExecute(Execute):
         self._stopped = None                       # (ename, reason) once the run has ended early
         self._started = time.monotonic()
         name = self.kernel_name or nb.metadata.get("kernelspec", {}).get("name")
-        adopted = None
+        adopted, self._ahead_kc = None, None
         if km is None and self.prestart and name:
             extra = list(self.extra_arguments)
             if not any(a.startswith("--HistoryManager.hist_file") for a in extra) and self.ipython_hist_file:
                 extra.append(f"--HistoryManager.hist_file={self.ipython_hist_file}")
-            km, folder = adopted = self.process.spares.take(self, (name, tuple(extra)))
+            km, folder, self._ahead_kc = adopted = self.process.spares.take(self, (name, tuple(extra)))
         try:
             return super().preprocess(nb, resources, km)
         finally:
             if adopted is not None:                # nbclient leaves a kernel it was handed running
-                stop_kernel(*adopted, kc=getattr(self, "kc", None))
+                self.process.spares.stop_behind(km, folder, kc=getattr(self, "kc", None) or self._ahead_kc)
+
+    async def async_start_new_kernel_client(self):
+        """nbclient's, with the client of a kernel started ahead, connected since the kernel started: one
+        kernel_info round trip tells it is ready (``kernel_ready``). nbclient's own wait, for a new client,
+        ends only after 0.2 s of silence on IOPub, and takes another round when the subscription was late."""
+        kc, self._ahead_kc = self._ahead_kc, None
+        if kc is None:
+            return await super().async_start_new_kernel_client()
+        self.kc = kc
+        try:
+            await kernel_ready(kc, self.startup_timeout)
+        except Exception as exc:
+            self.log.error("Error occurred while starting new kernel client for kernel %s: %s",
+                           getattr(self.km, "kernel_id", None), exc)
+            await self._async_cleanup_kernel()
+            raise
+        self.kc.allow_stdin = False
+        await run_hook(self.on_notebook_start, notebook=self.nb)
+        return self.kc
+
+    start_new_kernel_client = run_sync(async_start_new_kernel_client)   # nbclient binds its own by name
 
     # ------------------------------------------------------------------------------------------ cells
     def preprocess_cell(self, cell, resources, index):

@@ -24,6 +24,14 @@ Two more reach into internals, where they are needed rather than here:
   ``gb.db``, not its API.
 - ``GuardedExecute._get_timeout`` (nbclient 0.11.0; ``integration/execute.py``) overrides nbclient's private
   ``NotebookClient._get_timeout``, so that each cell may run at most for what is left of the notebook's budget.
+- ``GuardedExecute.async_start_new_kernel_client`` (nbclient 0.11.0) overrides nbclient's, and binds its
+  synchronous ``start_new_kernel_client`` again (nbclient binds the base class's method by name), to use the
+  client of a kernel started ahead; ``kernel_ready`` then calls jupyter_client's private
+  ``KernelClient._handle_kernel_info_reply`` (jupyter_client 8), as its own ``wait_for_ready`` does, with the
+  reply it waited for.
+- ``autograder/__init__.py`` marks the optional ``rfc3987_syntax`` absent (``sys.modules``) before jsonschema is
+  imported: jsonschema compiles a grammar for its "iri" formats from it at import, about a second in every
+  grading process and command, for formats no notebook schema uses.
 
 Replaced through the configuration (``integration/nbgrader_config.py``), not patched: nbgrader's ``Execute``
 by ``GuardedExecute`` and its ``DeduplicateIds`` by ``KeepFirstIds`` (``integration/preprocessors.py``);
