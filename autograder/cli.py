@@ -322,7 +322,9 @@ def cmd_autograde(ws, args) -> int:
         if missing:
             raise Failure(f"no collected submissions for student(s) {', '.join(missing)}")
         students = args.student
-    todo = [(s, a) for s in students for a in (args.assignments or known)
+    # assignment by assignment: a grading process starts each notebook's kernel while the one before runs, and
+    # only a kernel started for the same assignment (the same grading library) can be used
+    todo = [(s, a) for a in (args.assignments or known) for s in students
             if ws.has_submission(s, a) and (args.force or needs_grading(ws, s, a))]
     if not todo:
         print("nothing to grade: every collected submission is graded and unchanged (use --force to regrade)")
@@ -338,24 +340,19 @@ def cmd_autograde(ws, args) -> int:
         except ImportError:
             raise Failure("--dask needs Dask's distributed package: pip install 'nnlab[grade]'") from None
     workers = min(workers, len(todo))
-    counts, left, received = {}, {}, {}
-    for student, _ in todo:
-        left[student] = left.get(student, 0) + 1
+    counts, received = {}, {}
 
-    def done(record, bar):                   # the bar counts students; its ETA comes from their pace so far
+    def done(record, bar):                   # the bar counts submissions; its ETA comes from their pace so far
         counts[record.status] = counts.get(record.status, 0) + 1
         received.setdefault((record.assignment, record.release), []).append(record.student_id)
-        left[record.student_id] -= 1
-        if left[record.student_id] == 0:
-            bar.update(1)
-        bar.set_postfix_str(f"{sum(counts.values())}/{len(todo)} notebooks, last {record.student_id}/"
-                            f"{record.assignment}")
+        bar.update(1)
+        bar.set_postfix_str(f"last {record.student_id}/{record.assignment}")
 
     from autograder.trust.sandbox import RUN_ENV, remove_empty_cgroups
     run = os.environ.get(RUN_ENV)
     os.environ[RUN_ENV] = f"run-{os.getpid()}"       # this run's kernel cgroups, apart from any other run's
     try:
-        with tqdm(total=len(left), desc="grading", unit="student", file=sys.stderr, dynamic_ncols=True) as bar:
+        with tqdm(total=len(todo), desc="grading", unit="submission", file=sys.stderr, dynamic_ncols=True) as bar:
             grade_all(ws, todo, lambda record: done(record, bar), workers=workers, dask=dask)
     finally:
         if ws.sandbox:

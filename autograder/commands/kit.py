@@ -152,7 +152,6 @@ def _copy_library(dest: Path) -> None:
 def _write_library(dest: Path, open_ids: list[str]) -> None:
     import nnlab.checks
     from nnlab.answers import GRADED
-    from nnlab.checks.recorded import write_recording
 
     _copy_library(dest)
     for package in ANSWER_PACKAGES:
@@ -167,7 +166,7 @@ def _write_library(dest: Path, open_ids: list[str]) -> None:
         if info.name.startswith("nb"):
             module = importlib.import_module(f"nnlab.checks.{info.name}")
             (dest / "nnlab" / "checks" / f"{info.name}.py").write_text(checks_stub(module), encoding="utf-8")
-    write_recording(nnlab.checks.SPECS, dest / "nnlab" / "checks" / "recorded.pkl")
+    (dest / "nnlab" / "checks" / "recorded.pkl").write_bytes(_recording())
 
 
 def first_open(assignment: str, checked: set[str]) -> str:
@@ -192,9 +191,36 @@ def grading_library(root: Path, open_from: str) -> Path:
         shutil.rmtree(building, ignore_errors=True)
         _write_library(building, [a for a in sorted(GRADED) if a >= open_from])
         (building / KIT_MARK).write_text(json.dumps({"grading": True, "open_from": open_from}) + "\n")
-        shutil.rmtree(folder, ignore_errors=True)
-        os.replace(building, folder)
+        if folder.exists() and not (folder / KIT_MARK).is_file():
+            shutil.rmtree(folder, ignore_errors=True)        # left half-written by an earlier nnlab
+        try:
+            os.rename(building, folder)                      # a finished library is never replaced: a
+        except OSError:                                      # kernel may be using it; another process
+            shutil.rmtree(building, ignore_errors=True)      # sharing the folder built it meanwhile
     return folder
+
+
+@functools.cache
+def library_digest() -> str:
+    """A digest of everything a grading library is made from (the nnlab package and this module): libraries
+    built from the same digest are the same, whichever process built them."""
+    digest = hashlib.sha256()
+    files = sorted(p for p in (REPO / "nnlab").rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+    for path in files + [Path(__file__)]:
+        digest.update(str(path.relative_to(REPO)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+@functools.cache
+def _recording() -> bytes:
+    """The checks' recorded reference runs (``nnlab.checks.recorded``), the same in every grading library."""
+    import tempfile
+
+    import nnlab.checks
+    from nnlab.checks.recorded import write_recording
+    with tempfile.TemporaryDirectory() as tmp:
+        write_recording(nnlab.checks.SPECS, Path(tmp) / "recorded.pkl")
+        return (Path(tmp) / "recorded.pkl").read_bytes()
 
 
 PLAYGROUND_RUNS = Path(__file__).resolve().parent / "playground_runs.pkl.xz"   # committed: recording takes a minute

@@ -48,17 +48,26 @@ def run_in_worker(task: Task) -> Outcome:
 
 
 def _tasks(ws, todo, done) -> Iterator:
-    """Prepare the submissions one at a time as they are needed; unreadable ones are finished here at once."""
+    """Prepare the submissions one at a time as they are needed; unreadable ones are finished here at once.
+    Each task is handed out once the next one is prepared, with the grading library that one needs (``then``)."""
     from autograder.pipeline.grading import Record, prepare
-    seeds = {}
+    from autograder.pipeline.task import open_from
+    seeds, libraries, previous = {}, {}, None
     for student, assignment in todo:
         if assignment not in seeds:
             seeds[assignment] = ws.seed_path(assignment).read_bytes()
         task = prepare(ws, student, assignment, seeds[assignment])
         if isinstance(task, Record):
             done(task)
-        else:
-            yield task
+            continue
+        if previous is not None:
+            if assignment not in libraries:
+                libraries[assignment] = open_from(task)
+            previous.then = libraries[assignment]
+            yield previous
+        previous = task
+    if previous is not None:
+        yield previous
 
 
 def grade_all(ws, todo: Iterable[tuple[str, str]], done: Callable, workers: int = 1,

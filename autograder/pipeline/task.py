@@ -12,6 +12,7 @@ The grader then copies those into the real gradebook (SQLite or PostgreSQL) with
 """
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import tempfile
@@ -20,9 +21,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograder import limits
+from autograder.commands.kit import grading_library
 from autograder.course.gradebook import read_grades
 from autograder.course.workspace import Workspace
 from autograder.pipeline.process import ProcessState, Scratch
+from autograder.trust.sandbox import LIBRARY
 
 
 @dataclass
@@ -38,6 +41,7 @@ class Task:
     release: int | None = None         # the release version the student received (for the record)
     graded_with: int | None = None     # the release version of ``sources``
     course_config: str = ""            # the course's nbgrader_config.py (the instructor's settings), loaded here too
+    then: str | None = None            # the grading library the next task will likely need (``open_from``): a hint
 
 
 @dataclass
@@ -70,9 +74,22 @@ def _scratch(task: Task, process: ProcessState) -> Scratch:
         (root / "course" / "exchange").mkdir(parents=True, exist_ok=True)
         (root / "course" / "nbgrader_config.py").write_text(task.course_config)
         ws = Workspace(root / "course", root / "source", hide=task.hide,
-                       db_url=f"sqlite:///{root / 'course' / 'gradebook.db'}", **task.limits)
+                       db_url=f"sqlite:///{_scratch_gradebook(root)}", **task.limits)
         process.scratch = Scratch(root, key, ws, ws.api(process=process))
     return process.scratch
+
+
+def _scratch_gradebook(root: Path) -> Path:
+    """Where the scratch course's gradebook lives: in memory (/dev/shm) where there is one. nbgrader commits
+    every grade it saves, and on a disk each commit waits for the disk (a second or more per class of notebooks
+    here); the scratch gradebook is thrown away after each task, so it needs no disk."""
+    shm = Path("/dev/shm")
+    if shm.is_dir() and os.access(shm, os.W_OK):
+        import atexit
+        folder = Path(tempfile.mkdtemp(prefix="nnlab-gradebook-", dir=shm))
+        atexit.register(shutil.rmtree, folder, True)
+        return folder / "gradebook.db"
+    return root / "course" / "gradebook.db"
 
 
 def run_task(task: Task, process: ProcessState) -> Outcome:
@@ -92,13 +109,19 @@ def run_task(task: Task, process: ProcessState) -> Outcome:
     submitted.mkdir(parents=True)
     for name, data in task.submitted.items():
         (submitted / Path(name).name).write_bytes(data)
-    (ws.course / "gradebook.db").write_bytes(task.seed)
+    Path(ws.db_url.removeprefix("sqlite:///")).write_bytes(task.seed)
     process.cell_seconds = 0.0
     library = _grading_library(ws, task, scratch.root)
     api.config.Execute.extra_arguments = [f"--library={library}"] if library else []
     workers = _start_replay_workers(ws, task, library, scratch.root)   # they boot while nbgrader runs notebooks
     try:
         result = api.autograde(task.assignment, task.student, force=True, create=True)
+        if library is not None and task.then is not None:    # the next notebook's kernel boots while this one is checked
+            then = grading_library(library_root(scratch.root), task.then)
+            key = process.spares.key
+            if key is not None:
+                process.spares.start_ahead((key[0], tuple(LIBRARY + str(then) if a.startswith(LIBRARY) else a
+                                                          for a in key[1])))
     except BaseException:
         for worker in workers.values():
             worker.close()
@@ -125,22 +148,49 @@ def run_task(task: Task, process: ProcessState) -> Outcome:
 
 def _grading_library(ws: Workspace, task: Task, root: Path) -> Path | None:
     """The student build of nnlab that this task's sandboxed kernels and replay workers import
-    (autograder/commands/kit.py): the assignment of every function its test cells check, and each later one,
-    open. None without a sandbox."""
+    (autograder/commands/kit.py). None without a sandbox."""
+    return grading_library(library_root(root), open_from(task)) if ws.sandbox else None
+
+
+def library_root(root: Path) -> Path:
+    """Where grading libraries are built: a folder this user's grading processes on this machine share, one
+    per version of the library's sources (``library_digest``), so that each is built once per machine rather
+    than once per process (a third of a second each); the scratch course's own folder where the shared one is
+    not safely this user's alone."""
+    import stat
+
+    from autograder.commands.kit import library_digest
+    shared = Path(tempfile.gettempdir()) / f"nnlab-grading-libraries-{os.getuid()}"
+    try:
+        shared.mkdir(mode=0o700, exist_ok=True)
+        info = shared.lstat()
+        if stat.S_ISDIR(info.st_mode) and info.st_uid == os.getuid() and not info.st_mode & 0o077:
+            return shared / library_digest()
+    except OSError:
+        pass
+    return root / "library"
+
+
+def open_from(task: Task) -> str:
+    """The first assignment open in the task's grading library: the assignment of every function its test cells
+    check (and each later one) is open, earlier ones closed."""
+    return _open_from(task.assignment, tuple(task.sources.values()))
+
+
+@functools.lru_cache(maxsize=64)
+def _open_from(assignment: str, sources: tuple[bytes, ...]) -> str:
     import nbformat
 
-    from autograder.commands.kit import first_open, grading_library
+    from autograder.commands.kit import first_open
     from autograder.trust.verify import source_checks
-    if not ws.sandbox:
-        return None
     checked = set()
-    for data in task.sources.values():
+    for data in sources:
         try:
             checked |= {c.check for calls in source_checks(nbformat.reads(data.decode(), as_version=4)).values()
                         for c in calls}
         except Exception:                       # not a notebook: nbgrader says so when it grades it
             continue
-    return grading_library(root / "library", first_open(task.assignment, checked))
+    return first_open(assignment, checked)
 
 
 def _start_replay_workers(ws: Workspace, task: Task, library: Path | None, root: Path) -> dict:
