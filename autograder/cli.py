@@ -679,17 +679,14 @@ def cmd_late_policy(ws, args) -> int:
 def _grade_written_answers(ws) -> int:
     """The sample class's teaching assistant grades every written answer of the submissions in the gradebook
     (autograder/sample_class): the same manual score and comment a score entered in formgrader writes."""
-    from autograder.course.gradebook import class_grades, set_manual_score
+    from autograder.course.gradebook import class_grades, set_manual_scores
     from autograder.sample_class.students import WRITTEN_GRADES
-    graded, present = 0, class_grades(ws.db_url)
-    for student, assignments in WRITTEN_GRADES.items():
-        for assignment, cells in assignments.items():
-            if (student, assignment) not in present:
-                continue
-            for grade_id, (points, comment) in cells.items():
-                set_manual_score(ws.db_url, assignment, student, grade_id, points, comment)
-                graded += 1
-    return graded
+    present = class_grades(ws.db_url)
+    return set_manual_scores(ws.db_url, [(assignment, student, grade_id, points, comment)
+                                         for student, assignments in WRITTEN_GRADES.items()
+                                         for assignment, cells in assignments.items()
+                                         if (student, assignment) in present
+                                         for grade_id, (points, comment) in cells.items()])
 
 
 COMMANDS = {"collect": cmd_collect, "autograde": cmd_autograde, "override": cmd_override, "duedate": cmd_duedate,

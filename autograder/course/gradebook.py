@@ -131,33 +131,53 @@ def set_manual_score(db_url: str, assignment: str, student: str, grade_id: str, 
     """Set (``points``) or clear (None) a cell's manual score as formgrader does, and its manual comment when
     the cell has a comment; returns ``(notebook, the cell's max score, whether it has a comment)``. Raises
     ``LookupError`` for a submission or cell the gradebook does not have, ``ValueError`` for points out of range."""
-    from nbgrader.api import Gradebook, MissingEntry
+    from nbgrader.api import Gradebook
     with Gradebook(db_url) as gb:
-        try:
-            submission = gb.find_submission(assignment, student)
-        except MissingEntry:
-            raise LookupError(f"the gradebook has no submission of {assignment} by {student} (collect and autograde "
-                              f"it first)") from None
-        found = [(nb, g) for nb in submission.notebooks for g in nb.grades if g.name == grade_id]
-        if not found:
-            known = sorted(g.name for nb in submission.notebooks for g in nb.grades)
-            raise LookupError(f"{assignment} has no graded cell {grade_id}; its cells: {', '.join(known)}")
-        nb, grade = found[0]
-        top = float(grade.max_score)
-        if points is not None and not 0 <= points <= top:
-            raise ValueError(f"{grade_id} is worth 0 to {top:g} points, not {points:g}")
-        grade.manual_score = points
-        grade.needs_manual_grade = points is None and grade.auto_score is None    # formgrader's rule
-        commented = False
-        try:
-            note = gb.find_comment(grade_id, nb.name, assignment, student)
-            commented = True
-            if comment is not None or points is None:
-                note.manual_comment = comment
-        except MissingEntry:
-            pass
+        done = _set_manual(gb, assignment, student, grade_id, points, comment)
         gb.db.commit()
-        return nb.name, top, commented
+        return done
+
+
+def set_manual_scores(db_url: str, scores: Iterable[tuple[str, str, str, float | None, str | None]]) -> int:
+    """``set_manual_score`` for many ``(assignment, student, grade_id, points, comment)`` at once, in one
+    gradebook session and one commit (a teaching assistant's whole batch); returns how many were set."""
+    from nbgrader.api import Gradebook
+    count = 0
+    with Gradebook(db_url) as gb:
+        for assignment, student, grade_id, points, comment in scores:
+            _set_manual(gb, assignment, student, grade_id, points, comment)
+            count += 1
+        gb.db.commit()
+    return count
+
+
+def _set_manual(gb, assignment: str, student: str, grade_id: str, points: float | None,
+                comment: str | None) -> tuple[str, float, bool]:
+    from nbgrader.api import MissingEntry
+    try:
+        submission = gb.find_submission(assignment, student)
+    except MissingEntry:
+        raise LookupError(f"the gradebook has no submission of {assignment} by {student} (collect and autograde "
+                          f"it first)") from None
+    found = [(nb, g) for nb in submission.notebooks for g in nb.grades if g.name == grade_id]
+    if not found:
+        known = sorted(g.name for nb in submission.notebooks for g in nb.grades)
+        raise LookupError(f"{assignment} has no graded cell {grade_id}; its cells: {', '.join(known)}")
+    nb, grade = found[0]
+    top = float(grade.max_score)
+    if points is not None and not 0 <= points <= top:
+        raise ValueError(f"{grade_id} is worth 0 to {top:g} points, not {points:g}")
+    grade.manual_score = points
+    grade.needs_manual_grade = points is None and grade.auto_score is None    # formgrader's rule
+    commented = False
+    try:
+        note = gb.find_comment(grade_id, nb.name, assignment, student)
+        commented = True
+        if comment is not None or points is None:
+            note.manual_comment = comment
+    except MissingEntry:
+        pass
+    return nb.name, top, commented
 
 
 def zero_auto_scores(db_url: str, assignment: str, student: str) -> None:
