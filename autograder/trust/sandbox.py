@@ -27,6 +27,7 @@ import resource
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
@@ -85,16 +86,24 @@ def process_cap() -> tuple[str, str]:
                     "so nothing caps a kernel's processes but the PID namespace")
 
 
-def remove_empty_cgroups(run: str | None = None) -> None:
+def remove_empty_cgroups(run: str | None = None, wait: float = 2.0) -> None:
     """Remove the pids cgroups of this run's kernels that have exited (a non-empty one refuses, and stays) and
     the run's folder once it is empty; also the shared folder's (kernels started without a run: on a Dask worker
-    of this machine)."""
+    of this machine). A kernel just stopped may take a moment to leave its group (bwrap is gone, the processes
+    inside die after it): a group that refuses is tried again for up to ``wait`` seconds in all."""
+    deadline = time.monotonic() + wait
     for folder in dict.fromkeys((run_cgroups(run), run_cgroups("shared"))):
         for group in folder.glob("kernel-*") if folder.is_dir() else ():
-            try:
-                group.rmdir()
-            except OSError:
-                pass
+            while True:
+                try:
+                    group.rmdir()
+                    break
+                except FileNotFoundError:
+                    break
+                except OSError:
+                    if time.monotonic() >= deadline:
+                        break
+                    time.sleep(0.05)
         if folder.name != "shared":
             try:
                 folder.rmdir()
