@@ -4,9 +4,12 @@ pooling, and their backward passes.
 As in every framework (and deck 000's example), "convolution" here is cross-correlation: the kernel slides
 over the input without being flipped. Images are NCHW ``x (N, C, H, W)``, filters ``w (F, C, kh, kw)``,
 biases ``b (F,)``; the output is ``(N, F, H_out, W_out)`` with H_out = (H + 2·padding − kh) // stride + 1.
-The receptive fields are gathered once into columns (``im2col``), so the batched forward pass is one matrix
-product per image whose result is already NCHW, and the backward pass two more products and a scatter of
-kh·kw strided slices back onto the input. Max pooling combines the size² strided slices
+With few input channels (under ``WIDE_CHANNELS`` = 8) the receptive fields are gathered once into columns
+(``im2col``), so the batched forward pass is one matrix product per image whose result is already NCHW, and
+the backward pass two more products and a scatter of kh·kw strided slices back onto the input. With more
+channels the input is padded once channels last and walked a few images at a time (``im2row``: each chunk's
+fields as rows, products shaped as BLAS runs them fastest; see ``nnlab.ops.conv``); there ∂x is, at stride 1,
+the convolution of the padded ``dout`` by the filters turned 180°. Max pooling combines the size² strided slices
 ``x[:, :, i::stride, j::stride]`` (one per position inside the window) with ``maximum``; its backward pass sends
 each window's gradient to the *first* maximal entry (row-major), what PyTorch does on ties, by walking the same
 slices in order.
@@ -16,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..backend import NUMPY, Backend
-from ..ops.conv import ConvCache, conv_cache
+from ..ops.conv import ConvCache, chunk_size, conv_cache_for, im2row, over_batch, to_nhwc
 from ..ops.pool import PoolCache, avg_pool_forward, check_dout, check_pool_inputs, window_slices
 
 FROM_YOURS = {"conv2d_weight_grads": "nnlab.from_yours"}  # the kit's, while 06 is open: from your conv2d_backward
@@ -30,11 +33,57 @@ def conv2d_forward(x, w, b, stride=1, padding=0):
     Returns:
         ``(out, cache)``: out ``(N, F, H_out, W_out)``; cache a ``ConvCache`` for ``conv2d_backward``.
     """
-    cache = conv_cache(x, w, b, stride, padding)
-    F = cache.w.shape[0]
-    out = np.matmul(cache.w.reshape(F, -1), cache.cols)            # (N, F, H_out·W_out): already NCHW
+    cache = conv_cache_for(x, w, b, stride, padding, fill_xp=False)
+    if cache.xp is not None:
+        return _wide_forward(np.asarray(x), b, cache)
+    F = cache.w.shape[0]                                           # few channels: one product per image
+    out = np.matmul(cache.w.reshape(F, -1).astype(cache.cols.dtype, copy=False), cache.cols)  # NCHW
     out += np.asarray(b, dtype=out.dtype)[:, None]
     return out.reshape(cache.x_shape[0], F, *cache.out_hw), cache
+
+
+def _wide_forward(x, b, cache: ConvCache):
+    """``conv2d_forward`` channels last, for ``x (N, C, H, W)`` with C ≥ ``WIDE_CHANNELS`` and its cache whose
+    ``xp`` is still only zeros: per chunk of images, the chunk is copied into the inside of ``xp``, its fields
+    gathered as rows, multiplied by the filters and written into the NCHW output, all while it is in cache."""
+    (N, C, H, W), xp, w, stride, padding, out_hw = cache.x_shape, cache.xp, cache.w, cache.stride, \
+        cache.padding, cache.out_hw
+    F, _, kh, kw = w.shape
+    P, K, dtype = out_hw[0] * out_hw[1], kh * kw * C, xp.dtype
+    inside = xp[:, padding:padding + H, padding:padding + W]
+    w2t = np.ascontiguousarray(_filters_as_rows(w, dtype).T)          # (kh·kw·C, F)
+    bias = np.asarray(b, dtype=dtype).reshape(F, 1)
+    out = np.empty((N, F, P), dtype)
+    step = chunk_size(P)
+
+    def part(lo, hi):
+        n_max = min(step, hi - lo)                                      # this part's scratch:
+        stage, rows, z = (np.empty(n_max * C * H * (W + 1), dtype), np.empty((n_max * P, K), dtype),
+                          np.empty((n_max * P, F), dtype))
+        for s in range(lo, hi, step):
+            e = min(s + step, hi)
+            to_nhwc(x[s:e], inside[s:e], stage)
+            r = im2row(xp[s:e], kh, kw, stride, out_hw, rows[:(e - s) * P])  # (n·P, kh·kw·C)
+            zs = np.matmul(r, w2t, out=z[:(e - s) * P])                        # (n·P, F): NHWC
+            np.add(zs.reshape(e - s, P, F).transpose(0, 2, 1), bias, out=out[s:e])     # NCHW, plus b
+
+    over_batch(part, N, step, 2 * N * P * F * K)
+    return out.reshape(N, F, *out_hw), cache
+
+
+def _filters_as_rows(w, dtype):
+    """``w (F, C, kh, kw)`` as ``(F, kh·kw·C)``, columns ordered (i, j, c) like ``im2row``'s."""
+    return w.transpose(0, 2, 3, 1).reshape(w.shape[0], -1).astype(dtype, copy=False)
+
+
+def _check_dout(dout, cache):
+    """``dout`` as ``(N, F, H_out·W_out)`` in the cache's dtype, its shape checked."""
+    N, F, out_hw = cache.x_shape[0], cache.w.shape[0], cache.out_hw
+    if np.shape(dout) != (N, F, *out_hw):
+        raise ValueError(f"conv2d_backward: dout must be the output's shape {(N, F, *out_hw)}, "
+                         f"got {np.shape(dout)}")
+    dtype = (cache.cols if cache.xp is None else cache.xp).dtype
+    return np.asarray(dout, dtype=dtype).reshape(N, F, out_hw[0] * out_hw[1])
 
 
 def conv2d_backward(dout, cache: ConvCache):
@@ -42,13 +91,74 @@ def conv2d_backward(dout, cache: ConvCache):
 
     Args: dout ``(N, F, H_out, W_out)``: ∂loss/∂out; cache from the forward pass.
     Returns: ``(dx, dw, db)`` shaped like ``x (N, C, H, W)``, ``w (F, C, kh, kw)`` and ``b (F,)``.
+
+    With few channels (``cache.cols``): ∂w = Σ_images d · colsᵀ, ∂cols = wᵀ · d per image, and each of the
+    kh·kw kernel offsets adds its ``(C, H_out, W_out)`` block to a strided slice of the padded input (col2im).
+    Otherwise (``cache.xp``), per chunk of images as in the forward pass: the receptive fields ``rows``
+    again, ∂w += d · rows, and ∂x. At stride 1 with padding ≤ k − 1, ∂x is itself a convolution, of
+    ``dout`` padded with k − 1 − padding zeros by the filters turned 180° with F and C swapped: fields of
+    ``dout`` (kh·kw·F columns, channels last) times a ``(kh·kw·F, C)`` matrix; at other strides and
+    paddings ∂fields = wᵀ · d and col2im as above.
     """
-    dw, db = conv2d_weight_grads(dout, cache)
-    x_shape, cols, w, stride, padding, out_hw = cache
-    N, C, H, W = x_shape
+    d = _check_dout(dout, cache)
+    if cache.xp is None:
+        return _narrow_backward(d, cache)
+    (N, C, H, W), xp, w, stride, padding, (Ho, Wo) = cache.x_shape, cache.xp, cache.w, cache.stride, \
+        cache.padding, cache.out_hw
     F, _, kh, kw = w.shape
-    d = np.asarray(dout, dtype=cols.dtype).reshape(N, F, -1)
-    dcols = np.matmul(w.reshape(F, -1).T, d).reshape(N, C, kh, kw, *out_hw)
+    P, K, dtype = Ho * Wo, kh * kw * C, xp.dtype
+    w2 = _filters_as_rows(w, dtype)                                     # (F, kh·kw·C)
+    transposed = stride == 1 and padding <= min(kh, kw) - 1              # ∂x as a convolution of dout
+    if transposed:
+        qh, qw = kh - 1 - padding, kw - 1 - padding
+        wf = np.ascontiguousarray(w[:, :, ::-1, ::-1].transpose(2, 3, 0, 1), dtype=dtype).reshape(-1, C)
+    h_span, w_span = stride * (Ho - 1) + 1, stride * (Wo - 1) + 1
+    dx = np.empty((N, C, H, W), dtype)
+    step = chunk_size(P)
+
+    def part(lo, hi):
+        n_max = min(step, hi - lo)
+        rows = np.empty((n_max * P, K), dtype)
+        dw = np.zeros((F, K), dtype)
+        if transposed:
+            dpad = np.zeros((n_max, Ho + 2 * qh, Wo + 2 * qw, F), dtype)      # borders stay 0
+            stage = np.empty(n_max * F * Ho * (Wo + 1), dtype)
+            drows = np.empty((n_max * H * W, kh * kw * F), dtype)
+            dxr = np.empty((n_max * H * W, C), dtype)
+        else:
+            drows = np.empty((n_max, K, P), dtype)
+            dxp = np.empty((n_max, C, H + 2 * padding, W + 2 * padding), dtype)
+        for s in range(lo, hi, step):
+            e = min(s + step, hi)
+            n = e - s
+            r = im2row(xp[s:e], kh, kw, stride, (Ho, Wo), out=rows[:n * P])
+            dw += np.matmul(d[s:e], r.reshape(n, P, K)).sum(axis=0)            # Σ_images d · rows
+            if transposed:
+                to_nhwc(d[s:e].reshape(n, F, Ho, Wo), dpad[:n, qh:qh + Ho, qw:qw + Wo], stage)
+                fields = im2row(dpad[:n], kh, kw, 1, (H, W), out=drows[:n * H * W])
+                g = np.matmul(fields, wf, out=dxr[:n * H * W])                  # (n·H·W, C): NHWC
+                np.copyto(dx[s:e], g.reshape(n, H, W, C).transpose(0, 3, 1, 2))
+            else:
+                dr = np.matmul(w2.T, d[s:e], out=drows[:n]).reshape(n, kh, kw, C, Ho, Wo)
+                g = dxp[:n]
+                g[...] = 0
+                for i in range(kh):                       # each kernel offset touches one strided slice
+                    for j in range(kw):
+                        g[:, :, i:i + h_span:stride, j:j + w_span:stride] += dr[:, i, j]
+                dx[s:e] = g[:, :, padding:padding + H, padding:padding + W]
+        return dw
+
+    dw = sum(over_batch(part, N, step, 4 * N * P * F * K))
+    return dx, _filters_back(dw, w.shape), d.sum(axis=(0, 2))
+
+
+def _narrow_backward(d, cache: ConvCache):
+    """``conv2d_backward`` from ``cache.cols``; ``d (N, F, H_out·W_out)``."""
+    dw, db = conv2d_weight_grads(d.reshape(d.shape[0], d.shape[1], *cache.out_hw), cache)
+    (N, C, H, W), cols, w, stride, padding, out_hw = cache.x_shape, cache.cols, cache.w, cache.stride, \
+        cache.padding, cache.out_hw
+    F, _, kh, kw = w.shape
+    dcols = np.matmul(w.reshape(F, -1).T.astype(cols.dtype, copy=False), d).reshape(N, C, kh, kw, *out_hw)
     dxp = np.zeros((N, C, H + 2 * padding, W + 2 * padding), dtype=cols.dtype)
     h_span, w_span = stride * (out_hw[0] - 1) + 1, stride * (out_hw[1] - 1) + 1
     for i in range(kh):                                          # each kernel offset touches one strided slice
@@ -58,19 +168,36 @@ def conv2d_backward(dout, cache: ConvCache):
     return np.ascontiguousarray(dx), dw, db
 
 
+def _filters_back(dw, shape):
+    """``(F, kh·kw·C)`` with columns (i, j, c) back to a new ``(F, C, kh, kw)`` array."""
+    F, C, kh, kw = shape
+    return np.ascontiguousarray(dw.reshape(F, kh, kw, C).transpose(0, 3, 1, 2))
+
+
 def conv2d_weight_grads(dout, cache: ConvCache):
     """``(dw, db)``: the part of ``conv2d_backward`` a model's first layer needs (no ∂x).
     ``dout (N, F, H_out, W_out)`` → ``dw (F, C, kh, kw)``, ``db (F,)``."""
-    x_shape, cols, w, stride, padding, out_hw = cache
-    N, F = x_shape[0], w.shape[0]
-    if np.shape(dout) != (N, F, *out_hw):
-        raise ValueError(f"conv2d_backward: dout must be the output's shape {(N, F, *out_hw)}, "
-                         f"got {np.shape(dout)}")
-    d = np.asarray(dout, dtype=cols.dtype).reshape(N, F, out_hw[0] * out_hw[1])
-    # ∂w = Σ_n d[n] @ cols[n]ᵀ: a batched product, then a sum over the batch (2–3× faster than tensordot,
-    # which would first copy cols into a (N·positions, C·kh·kw) matrix).
-    dw = np.matmul(d, cols.transpose(0, 2, 1)).sum(axis=0).reshape(w.shape)
-    return dw, d.sum(axis=(0, 2))
+    d = _check_dout(dout, cache)
+    if cache.xp is None:
+        # ∂w = Σ_n d[n] @ cols[n]ᵀ: a batched product, then a sum over the batch (2–3× faster than tensordot,
+        # which would first copy cols into a (N·positions, C·kh·kw) matrix).
+        return np.matmul(d, cache.cols.transpose(0, 2, 1)).sum(axis=0).reshape(cache.w.shape), d.sum(axis=(0, 2))
+    N, C, xp, w, stride, out_hw = *cache.x_shape[:2], cache.xp, cache.w, cache.stride, cache.out_hw
+    F, _, kh, kw = w.shape
+    P, K, dtype = out_hw[0] * out_hw[1], kh * kw * C, xp.dtype
+    step = chunk_size(P)
+
+    def part(lo, hi):
+        rows = np.empty((min(step, hi - lo) * P, K), dtype)
+        dw = np.zeros((F, K), dtype)
+        for s in range(lo, hi, step):
+            e = min(s + step, hi)
+            r = im2row(xp[s:e], kh, kw, stride, out_hw, rows[:(e - s) * P])
+            dw += np.matmul(d[s:e], r.reshape(e - s, P, K)).sum(axis=0)
+        return dw
+
+    dw = sum(over_batch(part, N, step, 2 * N * P * F * K))
+    return _filters_back(dw, w.shape), d.sum(axis=(0, 2))
 
 
 def max_pool_forward(x, size=2, stride=2):

@@ -1,5 +1,7 @@
 """Convolution and pooling: deck 000's worked examples exactly, backward passes against finite differences
 and PyTorch (``conv2d``, ``max_pool2d``, ``avg_pool2d``), ties, shapes and errors."""
+import contextlib
+
 import numpy as np
 import pytest
 
@@ -36,6 +38,70 @@ def test_conv2d_matches_torch(nn, torch, rng, geometry):
     np.testing.assert_allclose(out, tout.detach().numpy(), rtol=1e-12, atol=1e-12)
     for mine, theirs in zip(nn.conv2d_backward(dout, cache), (tx, tw, tb)):
         np.testing.assert_allclose(mine, theirs.grad.numpy(), rtol=1e-12, atol=1e-12)
+
+
+# Inputs with WIDE_CHANNELS (8) or more channels take the channels-last path (nnlab.ops.conv): ∂x as the
+# convolution of dout at stride 1 with padding ≤ k − 1, col2im otherwise; non-square kernels, N = 1.
+WIDE_GEOMETRIES = [  # N, C, H, W, F, (kh, kw), stride, padding
+    (3, 8, 7, 6, 5, (3, 3), 1, 1), (1, 9, 6, 7, 4, (2, 3), 1, 1), (2, 8, 9, 8, 3, (3, 2), 2, 0),
+    (2, 10, 6, 6, 4, (2, 2), 1, 2), (1, 8, 5, 5, 2, (1, 1), 1, 0), (2, 8, 8, 9, 3, (3, 3), 3, 1),
+]
+
+
+@pytest.mark.parametrize("geometry", WIDE_GEOMETRIES)
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_wide_conv2d_matches_torch(torch, rng, geometry, dtype):
+    N, C, H, W, F, (kh, kw), stride, padding = geometry
+    x, w, b = (rng.standard_normal(s).astype(dtype) for s in ((N, C, H, W), (F, C, kh, kw), (F,)))
+    out, cache = nnlab.conv2d_forward(x, w, b, stride=stride, padding=padding)
+    assert cache.xp is not None and out.dtype == dtype
+    tx, tw, tb = (torch.tensor(a.astype(np.float64), requires_grad=True) for a in (x, w, b))
+    tout = torch.nn.functional.conv2d(tx, tw, tb, stride=stride, padding=padding)
+    dout = rng.standard_normal(out.shape).astype(dtype)
+    tout.backward(torch.tensor(dout.astype(np.float64)))
+    tol = 1e-12 if dtype == np.float64 else 2e-5
+    np.testing.assert_allclose(out, tout.detach().numpy(), rtol=tol, atol=tol)
+    grads = nnlab.conv2d_backward(dout, cache)
+    for mine, theirs in zip(grads, (tx, tw, tb)):
+        assert mine.dtype == dtype and mine.flags.c_contiguous
+        np.testing.assert_allclose(mine, theirs.grad.numpy(), rtol=tol, atol=tol * 10)
+    from nnlab.answers.nb06_cnn import conv2d_weight_grads
+    for mine, full in zip(conv2d_weight_grads(dout, cache), grads[1:]):
+        np.testing.assert_allclose(mine, full, rtol=tol, atol=tol)
+
+
+@pytest.mark.parametrize("geometry", [WIDE_GEOMETRIES[0], WIDE_GEOMETRIES[2]])
+def test_wide_conv2d_chunks_and_threads_agree(monkeypatch, rng, geometry):
+    """Tiny chunks (one image each, a ragged last part) shared between three threads give the one-chunk
+    answer; the inputs are left untouched."""
+    from nnlab.ops import conv
+    N, C, H, W, F, (kh, kw), stride, padding = geometry
+    N = 7
+    x, w, b = rng.standard_normal((N, C, H, W)), rng.standard_normal((F, C, kh, kw)), rng.standard_normal(F)
+    before = [a.copy() for a in (x, w, b)]
+    out, cache = nnlab.conv2d_forward(x, w, b, stride=stride, padding=padding)
+    dout = rng.standard_normal(out.shape)
+    whole = nnlab.conv2d_backward(dout, cache)
+    monkeypatch.setattr(conv, "CHUNK_ROWS", 1)
+    monkeypatch.setattr(conv, "_threads", lambda flops: 3)
+    monkeypatch.setattr(conv, "_blas_on_one_thread", contextlib.nullcontext)
+    out2, cache2 = nnlab.conv2d_forward(x, w, b, stride=stride, padding=padding)
+    np.testing.assert_allclose(out2, out, rtol=1e-13, atol=1e-13)
+    for mine, ref in zip(nnlab.conv2d_backward(dout, cache2), whole):
+        np.testing.assert_allclose(mine, ref, rtol=1e-12, atol=1e-12)
+    assert all(np.array_equal(a, c) for a, c in zip((x, w, b), before))
+
+
+@pytest.mark.parametrize("stride, padding", [(1, 1), (2, 0)])
+def test_wide_conv2d_backward_matches_finite_differences(rng, stride, padding):
+    """The channels-last path without PyTorch: both routes to ∂x (stride 1 and 2), a 2×3 kernel."""
+    x, w, b = rng.standard_normal((2, 8, 5, 5)), rng.standard_normal((2, 8, 2, 3)), rng.standard_normal(2)
+    out, cache = nnlab.conv2d_forward(x, w, b, stride=stride, padding=padding)
+    assert cache.xp is not None
+    dout = rng.standard_normal(out.shape)
+    loss = lambda: float(np.sum(nnlab.conv2d_forward(x, w, b, stride, padding)[0] * dout))  # noqa: E731
+    for mine, arg in zip(nnlab.conv2d_backward(dout, cache), (x, w, b)):      # sums of 80 terms: atol 1e-7
+        np.testing.assert_allclose(mine, numeric_grad(loss, arg), rtol=1e-6, atol=1e-7)
 
 
 def test_conv2d_backward_matches_finite_differences(nn, rng):
