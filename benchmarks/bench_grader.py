@@ -7,14 +7,15 @@ Three ways to grade the same submissions with the same per-cell timeout, each in
 - ``nnlab-grade autograde --workers 1`` and ``--workers 2`` (sandboxed kernels, intake checks, crash-safe
   execution, records).
 
-Each is repeated (``--repeats``) and interleaved; the table gives median seconds, throughput in notebooks per
-minute and the ratio to plain nbgrader. The scaling rows run ``--workers 1`` and plain nbgrader pinned to one
+Each is repeated (``--repeats``, at least 5) and interleaved; the table gives median seconds with the spread
+(fastest–slowest run), throughput in notebooks per minute and the ratio of the medians to plain nbgrader. A
+line before and after says whether the machine was quiet (bench_layers.machine_line's rule). The scaling rows run ``--workers 1`` and plain nbgrader pinned to one
 core with ``taskset``. From nnlab-grade's records it reports where a notebook's time goes: the notebook's own
 cells in the kernel, the out-of-kernel check (autograder/trust/verify.py: the replay and the trusted comparison),
 and the grader's overhead — everything else, kernel start-up included. The last lines project a course of
 1,000 students × 8 notebooks on a 50-worker Dask cluster from the measured seconds per notebook of one worker.
 
-    python benchmarks/bench_grader.py [--students ada,ben,chloe] [--repeats 3] [--cpus 2] [--scaling]
+    python benchmarks/bench_grader.py [--students ada,ben,chloe] [--repeats 5] [--cpus 2] [--scaling]
 """
 from __future__ import annotations
 
@@ -35,6 +36,7 @@ sys.path.insert(0, str(REPO))
 from autograder import sample_class  # noqa: E402
 from autograder.trust import sandbox  # noqa: E402
 from autograder.commands.release import release  # noqa: E402
+from bench_layers import load_1min, machine_line  # noqa: E402
 
 CELL_TIMEOUT = 10
 PLAIN_CONFIG = """c = get_config()
@@ -50,7 +52,7 @@ c.Exchange.root = {exchange!r}
 def _args():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--students", default="ada,ben,chloe,dmitri", help="sample-class students to grade")
-    p.add_argument("--repeats", type=int, default=3)
+    p.add_argument("--repeats", type=int, default=5)
     p.add_argument("--cpus", type=int, default=2, help="cores to use (taskset -c 0..N-1)")
     p.add_argument("--scaling", action="store_true", help="also run plain nbgrader and --workers 1 on one core")
     return p.parse_args()
@@ -108,6 +110,8 @@ def main() -> None:
         print(f"{len(pairs)} notebooks ({len(students)} students × {len(assignments)} assignments), cell timeout "
               f"{CELL_TIMEOUT} s, {args.cpus} core(s), {args.repeats} repeats; nnlab-grade "
               + ("sandboxed" if sandbox.bwrap_path() else "UNSANDBOXED (no bwrap here)"))
+        before = load_1min()
+        print(machine_line(args.cpus, before))
         runs = {"plain nbgrader": [], "nnlab-grade --workers 1": [], f"nnlab-grade --workers {args.cpus}": []}
         if args.cpus > 1 and args.scaling:
             runs.update({"plain nbgrader, 1 core": [], "nnlab-grade --workers 1, 1 core": []})
@@ -121,20 +125,24 @@ def main() -> None:
                 runs["plain nbgrader, 1 core"].append(plain(tmp / f"plain1c{k}", tmp / "class", assignments, 1))
                 runs["nnlab-grade --workers 1, 1 core"].append(nnlab(tmp / f"one1c{k}", tmp / "class", 1, 1))
         base = statistics.median(runs["plain nbgrader"])
-        print(f"{'grader':<26}{'median s':>10}{'notebooks/min':>15}{'throughput vs plain':>21}   runs")
+        print(f"{'grader':<34}{'median s (fastest–slowest)':>28}{'notebooks/min':>15}{'vs plain':>10}")
         for name, seconds in runs.items():
             if not seconds:
                 continue
             med = statistics.median(seconds)
-            print(f"{name:<26}{med:>10.1f}{60 * len(pairs) / med:>15.1f}{base / med:>20.2f}×   "
-                  + " ".join(f"{s:.1f}" for s in seconds))
+            print(f"{name:<34}{f'{med:.1f} ({min(seconds):.1f}–{max(seconds):.1f})':>28}"
+                  f"{60 * len(pairs) / med:>15.1f}{base / med:>9.2f}×")
         if SPLIT:
-            per = lambda key: statistics.median(r[key] / r["n"] for r in SPLIT)  # noqa: E731
-            overhead = statistics.median((r["seconds"] - r["cells"] - r["replay"]) / r["n"] for r in SPLIT)
-            print(f"per notebook (--workers 1, median of {len(SPLIT)} runs): {per('seconds'):.2f} s = the notebook's "
-                  f"cells in the kernel {per('cells'):.2f} s + the out-of-kernel check {per('replay'):.2f} s + "
-                  f"the grader's overhead {overhead:.2f} s (everything else: start-up, sync, kernel start, nbgrader's "
-                  f"sanitising, intake, saving; target ≤ 0.3 s)")
+            def per(values) -> str:
+                values = list(values)
+                return f"{statistics.median(values):.2f} s ({min(values):.2f}–{max(values):.2f})"
+            print(f"per notebook (--workers 1, median and spread of {len(SPLIT)} runs): "
+                  f"{per(r['seconds'] / r['n'] for r in SPLIT)} = the notebook's cells in the kernel "
+                  f"{per(r['cells'] / r['n'] for r in SPLIT)} + the out-of-kernel check "
+                  f"{per(r['replay'] / r['n'] for r in SPLIT)} + the grader's overhead "
+                  f"{per((r['seconds'] - r['cells'] - r['replay']) / r['n'] for r in SPLIT)} (everything else: "
+                  f"start-up, kernel start, nbgrader's sanitising and saving, intake, the gradebook; target ≤ 0.3 s)")
+        print(machine_line(args.cpus, before, load_1min()))
         per_notebook = statistics.median(runs["nnlab-grade --workers 1"]) / len(pairs)
         hours = 1000 * 8 * per_notebook / 50 / 3600
         print(f"projection: 1,000 students × 8 notebooks at {per_notebook:.1f} s per notebook and worker, on 50 "

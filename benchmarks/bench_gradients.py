@@ -1,8 +1,10 @@
 """Gradient cost side by side: deck 001's finite differences, nnlab's backprop, and PyTorch autograd.
 
-Sigmoid MLPs [10, h, 1] on 100 examples, float64, one gradient each. Contenders are interleaved (A B C A B C …)
-and the median of the repeats is reported, with ratios to PyTorch where it is installed
-(``pip install torch==2.13.0``). Run: ``make bench`` or ``python benchmarks/bench_gradients.py``.
+Sigmoid MLPs [10, h, 1] on 100 examples, float64, one gradient each. Backprop and PyTorch are interleaved
+(A B A B …); each column gives the median of the repeats with its spread (fastest–slowest), and the ratios are
+of medians, to PyTorch where it is installed (``pip install torch==2.13.0``). A line before and after the table
+says whether the machine was quiet (bench_layers.machine_line's rule, 2 threads).
+Run: ``make bench`` or ``python benchmarks/bench_gradients.py``.
 """
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ import time
 import numpy as np
 
 import nnlab
+from bench_layers import load_1min, machine_line
 
 
 def timed(fn) -> float:
@@ -30,7 +33,13 @@ def torch_gradient(torch, X, y, w, b):
     return [t.grad for t in tw], [t.grad for t in tb]
 
 
-def main(hidden=(2, 8, 32, 128, 512), repeats=5) -> None:
+def spread(times, digits) -> str:
+    """``median (fastest–slowest)`` in milliseconds."""
+    ms = [t * 1e3 for t in times]
+    return f"{statistics.median(ms):.{digits}f} ({min(ms):.{digits}f}–{max(ms):.{digits}f})" if ms else "—"
+
+
+def main(hidden=(2, 8, 32, 128, 512), repeats=7) -> None:
     try:
         import torch
         torch.set_num_threads(2)
@@ -39,7 +48,10 @@ def main(hidden=(2, 8, 32, 128, 512), repeats=5) -> None:
         print("PyTorch not installed: its column stays empty (pip install torch==2.13.0)")
     rng = np.random.default_rng(0)
     X, y = rng.uniform(-1, 1, (100, 10)), rng.uniform(0, 1, (100, 1))
-    print(f"{'params':>7} {'finite diff':>12} {'backprop':>10} {'torch':>10} {'fd/bp':>8} {'bp/torch':>9}")
+    before = load_1min()
+    print(machine_line(2, before))
+    print("times in ms: median (fastest–slowest); ratios of medians")
+    print(f"{'params':>7} {'finite diff':>24} {'backprop':>22} {'torch':>22} {'fd/bp':>8} {'bp/torch':>9}")
     for h in hidden:
         w, b = nnlab.nn_parameter_maker([10, h, 1], seed=h)
         if torch is not None:   # correctness before timing
@@ -53,8 +65,9 @@ def main(hidden=(2, 8, 32, 128, 512), repeats=5) -> None:
                 t_th.append(timed(lambda: torch_gradient(torch, X, y, w, b)))
         fd, bp = statistics.median(t_fd), statistics.median(t_bp)
         th = statistics.median(t_th) if t_th else float("nan")
-        print(f"{nnlab.count_parameters(w, b):>7} {fd * 1e3:>10.1f}ms {bp * 1e3:>8.3f}ms {th * 1e3:>8.3f}ms "
+        print(f"{nnlab.count_parameters(w, b):>7} {spread(t_fd, 1):>24} {spread(t_bp, 3):>22} {spread(t_th, 3):>22} "
               f"{fd / bp:>7.0f}x {bp / th:>8.2f}x")
+    print(machine_line(2, before, load_1min()))
 
 
 if __name__ == "__main__":

@@ -1,11 +1,13 @@
 """nnlab.jax side by side with PyTorch CPU and nnlab's numpy path, in one run.
 
 The same cases as bench_layers.py (docs/benchmarks.md, 'JAX'), each checked against PyTorch first, then
-timed torch / numpy / JAX interleaved after a warm-up; medians, ratios to PyTorch (lower is better), float32.
-JAX's compile time (its first call minus its median) is reported apart and excluded from the ratios.
+timed torch / numpy / JAX interleaved after a warm-up; each one's median with its spread (fastest–slowest
+repeat), and the ratios of the medians to PyTorch's (lower is better), float32. JAX's compile time (its first
+call minus its median) is reported apart and excluded from the ratios. A line before and after the table says
+whether the machine was quiet (bench_layers.machine_line's rule).
 The MLP epoch is ``Sequential.train_epoch`` in both backends (JAX: one ``lax.scan`` over the batches).
 
-    python benchmarks/bench_jax.py [--threads 2] [--repeats 5] [--cases mlp,conv3,conv16,pool,lstm]
+    python benchmarks/bench_jax.py [--threads 2] [--repeats 7] [--cases mlp,conv3,conv16,pool,lstm]
 
 On a GPU machine JAX runs there (the device is printed); PyTorch and numpy stay on the CPU.
 """
@@ -21,7 +23,7 @@ import time
 def _args():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--threads", type=int, default=2)
-    p.add_argument("--repeats", type=int, default=5)
+    p.add_argument("--repeats", type=int, default=7)
     p.add_argument("--cases", default="mlp,conv3,conv16,pool,lstm")
     p.add_argument("--mlp-batches", type=int, default=469, help="batches of 128 per MLP epoch (469 = 60k)")
     return p.parse_args()
@@ -37,6 +39,7 @@ import jax  # noqa: E402
 import numpy as np  # noqa: E402
 
 import nnlab  # noqa: E402
+from bench_layers import load_1min, machine_line, spread  # noqa: E402
 from nnlab import jax as nnj  # noqa: E402
 
 
@@ -47,14 +50,14 @@ def _timed(fn) -> float:
 
 
 def interleaved(fns, repeats):
-    """Each function's median time over ``repeats`` interleaved rounds, after one warm-up round."""
+    """Each function's times over ``repeats`` interleaved rounds, after one warm-up round."""
     for f in fns:
         _timed(f)
     times = [[] for _ in fns]
     for _ in range(repeats):
         for t, f in zip(times, fns):
             t.append(_timed(f))
-    return [statistics.median(t) for t in times]
+    return times
 
 
 def case_mlp(torch, rng, batches):
@@ -170,18 +173,22 @@ def main():
         "pool": ("max-pool 2×2 fwd+bwd (64,16,32,32)", lambda: case_pool(torch, rng), None),
         "lstm": ("LSTM T=50 bs 64 128→256 fwd+BPTT", lambda: case_lstm(torch, rng), None),
     }
+    before = load_1min()
+    print(machine_line(ARGS.threads, before))
     print(f"threads={ARGS.threads} repeats={ARGS.repeats} torch {torch.__version__} numpy {np.__version__}; "
-          f"{nnj.describe_devices()}")
-    print(f"{'case':<40} {'PyTorch':>9} {'numpy':>9} {'JAX':>9} {'numpy/PT':>9} {'JAX/PT':>8} {'JAX target':>10} "
+          f"{nnj.describe_devices()}; times are median (fastest–slowest), ratios median / median")
+    print(f"{'case':<38} {'PyTorch':>22} {'numpy':>22} {'JAX':>22} {'numpy/PT':>8} {'JAX/PT':>7} {'JAX target':>10} "
           f"{'JAX compile':>11}")
     for key in ARGS.cases.split(","):
         label, make, target = cases[key]
         fns, first_jax = make()                        # the first JAX call traces and compiles
-        tt, tn, tj = interleaved(fns, ARGS.repeats)
+        times = interleaved(fns, ARGS.repeats)
+        tt, tn, tj = (statistics.median(t) for t in times)
         compile_s = max(first_jax - tj, 0.0)
         goal = f"≤ {target:.2f}×" if target else "—"
-        print(f"{label:<40} {tt * 1e3:>7.1f}ms {tn * 1e3:>7.1f}ms {tj * 1e3:>7.1f}ms {tn / tt:>8.2f}× "
-              f"{tj / tt:>7.2f}× {goal:>10} {compile_s:>10.2f}s", flush=True)
+        print(f"{label:<38} {spread(times[0]):>22} {spread(times[1]):>22} {spread(times[2]):>22} {tn / tt:>7.2f}× "
+              f"{tj / tt:>6.2f}× {goal:>10} {compile_s:>10.2f}s", flush=True)
+    print(machine_line(ARGS.threads, before, load_1min()))
 
 
 if __name__ == "__main__":

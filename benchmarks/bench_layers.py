@@ -1,11 +1,14 @@
 """nnlab's layers side by side with PyTorch CPU: the cases of docs/benchmarks.md, 'Layer cases'.
 
 Each case is first checked against PyTorch (same inputs, same weights), then timed A B A B … after a warm-up;
-the table gives medians and the ratio nnlab / PyTorch (lower is better). float32 throughout.
+the table gives each contender's median with its spread (fastest–slowest repeat) and the ratio of the medians
+nnlab / PyTorch (lower is better). float32 throughout.
 
-    python benchmarks/bench_layers.py [--threads 2] [--repeats 5] [--cases mlp,conv3,conv16,pool,lstm]
+    python benchmarks/bench_layers.py [--threads 2] [--repeats 7] [--cases mlp,conv3,conv16,pool,lstm]
 
 Thread counts are fixed before numpy and torch load (OPENBLAS/OMP/MKL_NUM_THREADS, torch.set_num_threads).
+A line before and after the table says whether the machine was quiet (``machine_line``): timings from a
+busy machine are not comparable with each other, and a wide spread says the same.
 """
 from __future__ import annotations
 
@@ -19,7 +22,7 @@ import time
 def _args():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--threads", type=int, default=2)
-    p.add_argument("--repeats", type=int, default=5)
+    p.add_argument("--repeats", type=int, default=7)
     p.add_argument("--cases", default="mlp,conv3,conv16,pool,lstm")
     p.add_argument("--mlp-batches", type=int, default=469, help="batches of 128 per MLP 'epoch' (469 = 60k)")
     return p.parse_args()
@@ -42,12 +45,41 @@ def _timed(fn) -> float:
 
 
 def interleaved(a, b, repeats):
+    """The times of ``repeats`` interleaved rounds A B A B … after a warm-up round: ``(times_a, times_b)``."""
     a(), b()                                        # warm-up (and JIT/allocator settling)
     ta, tb = [], []
     for _ in range(repeats):
         ta.append(_timed(a))
         tb.append(_timed(b))
-    return statistics.median(ta), statistics.median(tb)
+    return ta, tb
+
+
+def spread(times) -> str:
+    """``median (fastest–slowest)`` in milliseconds."""
+    return f"{statistics.median(times) * 1e3:.1f} ({min(times) * 1e3:.1f}–{max(times) * 1e3:.1f})ms"
+
+
+def load_1min():
+    """The 1-minute load average (/proc/loadavg), or None where there is none."""
+    try:
+        with open("/proc/loadavg") as f:
+            return float(f.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def machine_line(threads, before, after=None) -> str:
+    """Whether the machine was quiet, by one rule: the 1-minute load was at most 0.5 before the run (nothing
+    else busy) and at most 0.5 + the benchmark's own threads after it."""
+    cpus = os.cpu_count()
+    rule = f"rule: quiet if load ≤ 0.5 before and ≤ {threads + 0.5:g} (0.5 + {threads} threads) after"
+    if before is None:
+        return f"machine: no /proc/loadavg on {cpus} CPUs — quietness unknown"
+    if after is None:
+        verdict = "quiet so far" if before <= 0.5 else "busy"
+        return f"machine: load {before:.2f} on {cpus} CPUs before — {verdict} ({rule})"
+    verdict = "quiet" if before <= 0.5 and after <= threads + 0.5 else "busy: compare these timings with care"
+    return f"machine: load {before:.2f} on {cpus} CPUs before, {after:.2f} after — {verdict} ({rule})"
 
 
 def case_conv(torch, rng, shape, filters, repeats):
@@ -158,17 +190,21 @@ def main():
     cases = {
         "mlp": ("MLP 784-512-512-10 epoch (SGD, bs 128)", lambda: case_mlp(torch, rng, ARGS.repeats, ARGS.mlp_batches), 0.95),
         "conv3": ("conv 3×3 p1 fwd+bwd (64,3,32,32)→16", lambda: case_conv(torch, rng, (64, 3, 32, 32), 16, ARGS.repeats), 1.2),
-        "conv16": ("conv 3×3 p1 fwd+bwd (64,16,32,32)→32", lambda: case_conv(torch, rng, (64, 16, 32, 32), 32, ARGS.repeats), 2.0),
+        "conv16": ("conv 3×3 p1 fwd+bwd (64,16,32,32)→32", lambda: case_conv(torch, rng, (64, 16, 32, 32), 32, ARGS.repeats), 1.5),
         "pool": ("max-pool 2×2 fwd+bwd (64,16,32,32)", lambda: case_pool(torch, rng, ARGS.repeats), 1.0),
         "lstm": ("LSTM T=50 bs 64 128→256 fwd+BPTT", lambda: case_lstm(torch, rng, ARGS.repeats), 1.3),
     }
-    print(f"threads={ARGS.threads} repeats={ARGS.repeats} numpy {np.__version__} torch {torch.__version__}")
-    print(f"{'case':<42} {'nnlab':>10} {'PyTorch':>10} {'ratio':>7} {'target':>7}")
+    before = load_1min()
+    print(machine_line(ARGS.threads, before))
+    print(f"threads={ARGS.threads} repeats={ARGS.repeats} numpy {np.__version__} torch {torch.__version__}; "
+          f"times are median (fastest–slowest); ratio = median / median")
+    print(f"{'case':<38} {'nnlab':>24} {'PyTorch':>24} {'ratio':>6} {'target':>7}")
     for key in ARGS.cases.split(","):
         label, run, target = cases[key]
         ours, theirs = run()
-        print(f"{label:<42} {ours * 1e3:>8.1f}ms {theirs * 1e3:>8.1f}ms {ours / theirs:>6.2f}× {target:>6.2f}×",
-              flush=True)
+        ratio = statistics.median(ours) / statistics.median(theirs)
+        print(f"{label:<38} {spread(ours):>24} {spread(theirs):>24} {ratio:>5.2f}× {target:>6.2f}×", flush=True)
+    print(machine_line(ARGS.threads, before, load_1min()))
 
 
 if __name__ == "__main__":
