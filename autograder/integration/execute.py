@@ -31,8 +31,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from jupyter_core.utils import run_sync
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbclient.util import run_hook
 from nbformat.notebooknode import NotebookNode
 from traitlets import Bool, Instance, Integer, default
@@ -99,7 +99,10 @@ class Spares:
         if self._reaper is None:
             self._reaper = ThreadPoolExecutor(1, thread_name_prefix="nnlab-kernel-stop")
         self._stopping = [f for f in self._stopping if not f.done()]
-        self._stopping.append(self._reaper.submit(stop_kernel, km, folder))
+        try:
+            self._stopping.append(self._reaper.submit(stop_kernel, km, folder))
+        except RuntimeError:                       # the interpreter is exiting: no new threads, so here and now
+            stop_kernel(km, folder)
 
     def _drop(self) -> None:
         if self.km is not None:
@@ -113,8 +116,11 @@ class Spares:
         self._stopping = []
 
     def discard(self) -> None:
-        """Stop the spare, and wait until every kernel stopped behind has exited."""
-        self._drop()
+        """Stop the spare, and wait until every kernel stopped behind has exited (also at the process's exit,
+        when no thread can be started any more: the spare is stopped in this thread)."""
+        if self.km is not None:
+            stop_kernel(self.km, self.folder, self.kc)
+        self.key = self.km = self.folder = self.kc = None
         self.settle()
 
 
