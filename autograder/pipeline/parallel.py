@@ -52,7 +52,7 @@ def _tasks(ws, todo, done) -> Iterator:
     Each task is handed out once the next one is prepared, with the grading library that one needs (``then``)."""
     from autograder.pipeline.grading import Record, prepare
     from autograder.pipeline.task import open_from
-    seeds, libraries, previous = {}, {}, None
+    seeds, previous = {}, None
     for student, assignment in todo:
         if assignment not in seeds:
             seeds[assignment] = ws.seed_path(assignment).read_bytes()
@@ -61,9 +61,7 @@ def _tasks(ws, todo, done) -> Iterator:
             done(task)
             continue
         if previous is not None:
-            if assignment not in libraries:
-                libraries[assignment] = open_from(task)
-            previous.then = libraries[assignment]
+            previous.then = open_from(task)
             yield previous
         previous = task
     if previous is not None:

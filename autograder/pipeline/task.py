@@ -116,16 +116,12 @@ def run_task(task: Task, process: ProcessState) -> Outcome:
     workers = _start_replay_workers(ws, task, library, scratch.root)   # they boot while nbgrader runs notebooks
     try:
         result = api.autograde(task.assignment, task.student, force=True, create=True)
-        if library is not None and task.then is not None:    # the next notebook's kernel boots while this one is checked
-            then = grading_library(library_root(scratch.root), task.then)
-            key = process.spares.key
-            if key is not None:
-                process.spares.start_ahead((key[0], tuple(LIBRARY + str(then) if a.startswith(LIBRARY) else a
-                                                          for a in key[1])))
     except BaseException:
         for worker in workers.values():
             worker.close()
         raise
+    if library is not None and task.then is not None:   # the next notebook's kernel boots while this one is checked
+        _start_ahead(process, library_root(scratch.root), task.then)
     outcome = Outcome(task.student, task.assignment, bool(result["success"]), host=socket.gethostname(),
                       log=((result.get("log") or "") + "\n" + (result.get("error") or "")).strip()[-limits.TASK_LOG:])
     graded = ws.autograded(task.student, task.assignment)
@@ -144,6 +140,19 @@ def run_task(task: Task, process: ProcessState) -> Outcome:
                       "replay": round(time.perf_counter() - cells_done, 3)}
     outcome.seconds = time.perf_counter() - start
     return outcome
+
+
+def _start_ahead(process: ProcessState, libraries: Path, then: str) -> None:
+    """Have the spare kernel started with the grading library ``then``, which the next task will likely need."""
+    key = process.spares.key
+    if key is None:
+        return
+    try:
+        library = grading_library(libraries, then)
+        process.spares.start_ahead((key[0], tuple(LIBRARY + str(library) if a.startswith(LIBRARY) else a
+                                                  for a in key[1])))
+    except Exception:              # only a hint: the next notebook starts its own kernel, and says why if it fails
+        return
 
 
 def _grading_library(ws: Workspace, task: Task, root: Path) -> Path | None:
