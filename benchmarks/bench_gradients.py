@@ -14,7 +14,7 @@ import time
 import numpy as np
 
 import nnlab
-from bench_layers import load_1min, machine_line
+from bench_layers import load_1min, machine_line, spread
 
 
 def timed(fn) -> float:
@@ -31,12 +31,6 @@ def torch_gradient(torch, X, y, w, b):
         a = torch.sigmoid(wl @ a + bl)
     (((a - torch.tensor(y.T)) ** 2).sum() / X.shape[0]).backward()
     return [t.grad for t in tw], [t.grad for t in tb]
-
-
-def spread(times, digits) -> str:
-    """``median (fastest–slowest)`` in milliseconds."""
-    ms = [t * 1e3 for t in times]
-    return f"{statistics.median(ms):.{digits}f} ({min(ms):.{digits}f}–{max(ms):.{digits}f})" if ms else "—"
 
 
 def main(hidden=(2, 8, 32, 128, 512), repeats=7) -> None:
@@ -65,7 +59,7 @@ def main(hidden=(2, 8, 32, 128, 512), repeats=7) -> None:
                 t_th.append(timed(lambda: torch_gradient(torch, X, y, w, b)))
         fd, bp = statistics.median(t_fd), statistics.median(t_bp)
         th = statistics.median(t_th) if t_th else float("nan")
-        print(f"{nnlab.count_parameters(w, b):>7} {spread(t_fd, 1):>24} {spread(t_bp, 3):>22} {spread(t_th, 3):>22} "
+        print(f"{nnlab.count_parameters(w, b):>7} {spread(t_fd, 1, ''):>24} {spread(t_bp, 3, ''):>22} {spread(t_th, 3, ''):>22} "
               f"{fd / bp:>7.0f}x {bp / th:>8.2f}x")
     print(machine_line(2, before, load_1min()))
 

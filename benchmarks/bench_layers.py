@@ -54,9 +54,12 @@ def interleaved(a, b, repeats):
     return ta, tb
 
 
-def spread(times) -> str:
-    """``median (fastest–slowest)`` in milliseconds."""
-    return f"{statistics.median(times) * 1e3:.1f} ({min(times) * 1e3:.1f}–{max(times) * 1e3:.1f})ms"
+def spread(times, digits=1, unit="ms") -> str:
+    """``median (fastest–slowest)`` of ``times`` (seconds) in milliseconds, followed by ``unit``; — for none."""
+    if not times:
+        return "—"
+    ms = [t * 1e3 for t in times]
+    return f"{statistics.median(ms):.{digits}f} ({min(ms):.{digits}f}–{max(ms):.{digits}f}){unit}"
 
 
 def load_1min():

@@ -30,8 +30,9 @@ import shutil
 import tempfile
 import time
 from pathlib import Path
+from queue import Empty
 
-from jupyter_core.utils import run_sync
+from jupyter_core.utils import ensure_async, run_sync
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbclient.util import run_hook
 from nbformat.notebooknode import NotebookNode
@@ -130,9 +131,6 @@ async def kernel_ready(kc, timeout: float | None) -> None:
 
     A kernel still starting answers every request sent so far at once, in order: each reply counts, and the
     idle status of the latest answered one ends the wait."""
-    from queue import Empty
-
-    from jupyter_core.utils import ensure_async
     deadline = time.monotonic() + (math.inf if timeout is None else timeout)
     sent = set()
     while True:
@@ -159,9 +157,6 @@ async def kernel_ready(kc, timeout: float | None) -> None:
 
 async def _idle_after(kc, msg_id: str, until: float) -> bool:
     """True once IOPub says idle for ``msg_id``; False if it has not by ``until`` (the subscription was late)."""
-    from queue import Empty
-
-    from jupyter_core.utils import ensure_async
     while (left := until - time.monotonic()) > 0:
         try:
             msg = await ensure_async(kc.iopub_channel.get_msg(timeout=left))

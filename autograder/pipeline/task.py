@@ -111,7 +111,8 @@ def run_task(task: Task, process: ProcessState) -> Outcome:
         (submitted / Path(name).name).write_bytes(data)
     Path(ws.db_url.removeprefix("sqlite:///")).write_bytes(task.seed)
     process.cell_seconds = 0.0
-    library = _grading_library(ws, task, scratch.root)
+    # the student build of nnlab that the sandboxed kernels and replay workers import (commands/kit.py)
+    library = grading_library(library_root(scratch.root), open_from(task)) if ws.sandbox else None
     api.config.Execute.extra_arguments = [f"--library={library}"] if library else []
     workers = _start_replay_workers(ws, task, library, scratch.root)   # they boot while nbgrader runs notebooks
     try:
@@ -121,7 +122,7 @@ def run_task(task: Task, process: ProcessState) -> Outcome:
             worker.close()
         raise
     if library is not None and task.then is not None:   # the next notebook's kernel boots while this one is checked
-        _start_ahead(process, library_root(scratch.root), task.then)
+        _start_ahead(process, library.parent, task.then)
     outcome = Outcome(task.student, task.assignment, bool(result["success"]), host=socket.gethostname(),
                       log=((result.get("log") or "") + "\n" + (result.get("error") or "")).strip()[-limits.TASK_LOG:])
     graded = ws.autograded(task.student, task.assignment)
@@ -153,12 +154,6 @@ def _start_ahead(process: ProcessState, libraries: Path, then: str) -> None:
                                                   for a in key[1])))
     except Exception:              # only a hint: the next notebook starts its own kernel, and says why if it fails
         return
-
-
-def _grading_library(ws: Workspace, task: Task, root: Path) -> Path | None:
-    """The student build of nnlab that this task's sandboxed kernels and replay workers import
-    (autograder/commands/kit.py). None without a sandbox."""
-    return grading_library(library_root(root), open_from(task)) if ws.sandbox else None
 
 
 def library_root(root: Path) -> Path:

@@ -66,10 +66,9 @@ def record(spec: Spec) -> dict:
             "cases": cases, "expected": expected, "mistakes": mistakes}
 
 
-def write_recording(specs, path: Path) -> None:
-    """Record every spec of ``specs`` (name → Spec) into one file."""
-    data = {name: record(spec) for name, spec in specs.items()}
-    Path(path).write_bytes(pickle.dumps(data, protocol=4))
+def recording(specs) -> bytes:
+    """Every spec of ``specs`` (name → Spec) recorded, as the bytes of one file."""
+    return pickle.dumps({name: record(spec) for name, spec in specs.items()}, protocol=4)
 
 
 @functools.lru_cache(maxsize=1)
@@ -95,7 +94,7 @@ def _recorded_only(*args, **kwargs):
 
 
 def recorded_spec(name: str, recording: dict | None = None) -> Spec:
-    """The kit's spec of one challenge, from ``recording`` (``write_recording``'s data; default: the
+    """The kit's spec of one challenge, from ``recording`` (``recording``'s data; default: the
     recording file beside this module)."""
     data = (_load() if recording is None else recording)[name]
     cases = tuple(data["cases"])
