@@ -1,7 +1,8 @@
 """nnlab's layers side by side with PyTorch CPU: the cases of docs/benchmarks.md, 'Layer cases'.
 
-Each case is first checked against PyTorch (same inputs, same weights), then timed A B A B … after a warm-up;
-the table gives each contender's median with its spread (fastest–slowest repeat) and the ratio of the medians
+Each case is first checked against PyTorch (same inputs, same weights), then timed A B A B … after a warm-up (a
+round of a millisecond case is as many back-to-back calls as fill 0.2 s, timed per call); the table gives
+each contender's median with its spread (fastest–slowest round) and the ratio of the medians
 nnlab / PyTorch (lower is better). float32 throughout.
 
     python benchmarks/bench_layers.py [--threads 2] [--repeats 7] [--cases mlp,conv3,conv16,pool,lstm]
@@ -38,19 +39,31 @@ import numpy as np  # noqa: E402
 import nnlab  # noqa: E402
 
 
-def _timed(fn) -> float:
+ROUND_SECONDS = 0.2        # a round repeats a call this long at least, so a millisecond case is not one call's noise
+
+
+def _timed(fn, calls=1) -> float:
+    """Seconds per call of ``fn``, over ``calls`` back-to-back calls."""
     start = time.perf_counter()
-    fn()
-    return time.perf_counter() - start
+    for _ in range(calls):
+        fn()
+    return (time.perf_counter() - start) / calls
+
+
+def _calls_per_round(fn) -> int:
+    """How many back-to-back calls of ``fn`` last ``ROUND_SECONDS`` (one call for anything slower)."""
+    return max(1, round(ROUND_SECONDS / max(_timed(fn), 1e-6)))
 
 
 def interleaved(a, b, repeats):
-    """The times of ``repeats`` interleaved rounds A B A B … after a warm-up round: ``(times_a, times_b)``."""
+    """Seconds per call of ``a`` and of ``b`` in ``repeats`` interleaved rounds A B A B … after a warm-up round:
+    ``(times_a, times_b)``. A round of a fast function is enough back-to-back calls to last ``ROUND_SECONDS``."""
     a(), b()                                        # warm-up (and JIT/allocator settling)
+    calls_a, calls_b = _calls_per_round(a), _calls_per_round(b)
     ta, tb = [], []
     for _ in range(repeats):
-        ta.append(_timed(a))
-        tb.append(_timed(b))
+        ta.append(_timed(a, calls_a))
+        tb.append(_timed(b, calls_b))
     return ta, tb
 
 
