@@ -132,7 +132,7 @@ def record_penalties(ws: Workspace, pairs: list[tuple[str, str]] | None = None) 
     and record them in the gradebook, per notebook in proportion to its points; returns how many are late."""
     from autograder.pipeline.results import layout, load
     policy = settings.load(ws.course)
-    due, handed = gradebook.deadlines(ws.db_url)
+    due, handed = gradebook.deadlines(ws.db_url, pairs[0] if pairs is not None and len(pairs) == 1 else None)
     out, late_count, layouts = {}, 0, {}
     for key in (pairs if pairs is not None else list(handed)):
         if key not in handed:

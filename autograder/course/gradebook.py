@@ -201,24 +201,25 @@ def save_outcome(db_url: str, outcome: Outcome, timestamp: datetime | None = Non
     nbgrader's SaveAutoGrades would have, with one difference: a manual score already there (an override, a
     written answer's grade) stands without being marked for review again, since it is a decision about the cell,
     and only a manually graded cell without one needs a manual grade. ``timestamp``: when it was handed in (UTC)."""
-    from nbgrader.api import Gradebook, MissingEntry
+    from nbgrader.api import Gradebook
     with Gradebook(db_url) as gb:
         gb.update_or_create_student(outcome.student)
         extra = {"timestamp": timestamp} if timestamp else {}
-        gb.update_or_create_submission(outcome.assignment, outcome.student, **extra)
+        submission = gb.update_or_create_submission(outcome.assignment, outcome.student, **extra)
+        notebooks = {nb.name: nb for nb in submission.notebooks}     # the submission's rows, read once
         for notebook, scores in outcome.grades.items():
+            nb = notebooks.get(notebook)
+            grades = {g.name: g for g in nb.grades} if nb is not None else {}
             for grade_id, score in scores.items():
-                try:
-                    grade = gb.find_grade(grade_id, notebook, outcome.assignment, outcome.student)
-                except MissingEntry:                  # not a cell of the course's version of the notebook
+                grade = grades.get(grade_id)
+                if grade is None:                     # not a cell of the course's version of the notebook
                     continue
                 grade.auto_score = score
                 grade.needs_manual_grade = score is None and grade.manual_score is None
+            comments = {c.name: c for c in nb.comments} if nb is not None else {}
             for grade_id, text in outcome.comments.get(notebook, {}).items():
-                try:
-                    gb.find_comment(grade_id, notebook, outcome.assignment, outcome.student).auto_comment = text
-                except MissingEntry:
-                    continue
+                if grade_id in comments:
+                    comments[grade_id].auto_comment = text
         gb.db.commit()
 
 
@@ -231,20 +232,26 @@ class Handed:
     penalty: float
 
 
-def deadlines(db_url: str) -> tuple[dict[str, datetime | None], dict[tuple[str, str], Handed]]:
-    """Every assignment's due date (naive UTC, as nbgrader stores it) and every submission's ``Handed``."""
+def deadlines(db_url: str, only: tuple[str, str] | None = None) \
+        -> tuple[dict[str, datetime | None], dict[tuple[str, str], Handed]]:
+    """Every assignment's due date (naive UTC, as nbgrader stores it) and every submission's ``Handed``; with
+    ``only`` (a student and an assignment), that submission's alone (what grading one submission needs, in a
+    read that does not grow with the class)."""
     from nbgrader.api import Assignment, Gradebook, Student, SubmittedAssignment
     patches.apply()
     if db_url.startswith("sqlite:///") and not Path(db_url[len("sqlite:///"):]).exists():
         return {}, {}
     with Gradebook(db_url) as gb:
         due = {name: when for name, when in gb.db.query(Assignment.name, Assignment.duedate)}
-        handed = {(s, a): Handed(when, extension, float(penalty or 0.0)) for s, a, when, extension, penalty in (
-            gb.db.query(Student.id, Assignment.name, SubmittedAssignment.timestamp, SubmittedAssignment.extension,
-                        SubmittedAssignment.late_submission_penalty)
-            .select_from(SubmittedAssignment)
-            .join(Student, SubmittedAssignment.student_id == Student.id)
-            .join(Assignment, SubmittedAssignment.assignment_id == Assignment.id))}
+        query = (gb.db.query(Student.id, Assignment.name, SubmittedAssignment.timestamp, SubmittedAssignment.extension,
+                             SubmittedAssignment.late_submission_penalty)
+                 .select_from(SubmittedAssignment)
+                 .join(Student, SubmittedAssignment.student_id == Student.id)
+                 .join(Assignment, SubmittedAssignment.assignment_id == Assignment.id))
+        if only is not None:
+            query = query.filter(Student.id == only[0], Assignment.name == only[1])
+        handed = {(s, a): Handed(when, extension, float(penalty or 0.0))
+                  for s, a, when, extension, penalty in query}
         return due, handed
 
 

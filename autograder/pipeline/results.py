@@ -247,7 +247,7 @@ def assemble(ws: Workspace, student: str, assignment: str, kept: Kept | None,
 def record_of(ws: Workspace, student: str, assignment: str) -> Record:
     """One submission's Record, as ``class_records`` would give it."""
     grades = gradebook.class_grades(ws.db_url, (student, assignment)).get((student, assignment), {})
-    due, handed = gradebook.deadlines(ws.db_url)
+    due, handed = gradebook.deadlines(ws.db_url, (student, assignment))
     return assemble(ws, student, assignment, load(ws, student, assignment), grades,
                     when=(due.get(assignment), handed.get((student, assignment))))
 

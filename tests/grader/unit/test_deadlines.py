@@ -83,3 +83,55 @@ def test_canvas_late_without_a_time_costs_a_day_and_is_flagged(tmp_path):
     found = arrival(ws, "amy", "01_perceptron")
     assert found.late_unknown and "Canvas marked it late" in found.flags[0]
     assert json.loads(arrival_path(ws, "amy", "01_perceptron").read_text())["late"] is True
+
+
+def _gradebook_with_two_submissions(tmp_path) -> str:
+    from nbgrader.api import Gradebook
+
+    from autograder.integration import patches
+    patches.apply()                                         # a new gradebook without nbgrader's alembic call
+    db = f"sqlite:///{tmp_path / 'gradebook.db'}"
+    with Gradebook(db) as gb:
+        gb.add_assignment("a1", duedate=DUE)
+        gb.add_notebook("nb", "a1")
+        gb.add_grade_cell("g1", "nb", "a1", max_score=2, cell_type="code")
+        gb.add_solution_cell("s1", "nb", "a1")
+        gb.add_grade_cell("s1", "nb", "a1", max_score=3, cell_type="markdown")
+        for student in ("amy", "bob"):
+            gb.add_student(student)
+            gb.add_submission("a1", student, timestamp=DUE + timedelta(hours=3 if student == "amy" else -1))
+        gb.find_submission("a1", "amy").extension = timedelta(days=1)
+        gb.db.commit()
+    return db
+
+
+def test_one_submissions_deadlines_are_its_row_of_the_whole_classs(tmp_path):
+    from autograder.course.gradebook import deadlines
+    db = _gradebook_with_two_submissions(tmp_path)
+    due, handed = deadlines(db)
+    assert set(handed) == {("amy", "a1"), ("bob", "a1")} and due == {"a1": DUE}
+    assert deadlines(db, ("amy", "a1")) == (due, {("amy", "a1"): handed[("amy", "a1")]})
+    assert handed[("amy", "a1")].extension == timedelta(days=1)
+    assert deadlines(db, ("carl", "a1")) == (due, {})
+
+
+def test_an_outcome_is_saved_into_its_submissions_cells(tmp_path):
+    from nbgrader.api import Gradebook
+
+    from autograder.course.gradebook import save_outcome
+    from autograder.pipeline.task import Outcome
+    db = _gradebook_with_two_submissions(tmp_path)
+    with Gradebook(db) as gb:                               # a written answer graded by hand before the regrade
+        gb.find_grade("s1", "nb", "a1", "amy").manual_score = 2.0
+        gb.db.commit()
+    outcome = Outcome("amy", "a1", True)
+    outcome.grades = {"nb": {"g1": 2.0, "s1": None, "gone": 1.0}, "other_nb": {"g1": 1.0}}
+    outcome.comments = {"nb": {"s1": "No output.", "gone": "x"}}
+    save_outcome(db, outcome, DUE)
+    with Gradebook(db) as gb:
+        code, written = gb.find_grade("g1", "nb", "a1", "amy"), gb.find_grade("s1", "nb", "a1", "amy")
+        assert (code.auto_score, code.needs_manual_grade) == (2.0, False)
+        assert (written.auto_score, written.manual_score, written.needs_manual_grade) == (None, 2.0, False)
+        assert gb.find_comment("s1", "nb", "a1", "amy").auto_comment == "No output."
+        assert gb.find_grade("g1", "nb", "a1", "bob").auto_score is None       # another student's cell: untouched
+        assert gb.find_submission("a1", "amy").timestamp == DUE
