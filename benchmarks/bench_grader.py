@@ -8,9 +8,12 @@ Three ways to grade the same submissions with the same per-cell timeout, each in
   execution, records).
 
 Each is repeated (``--repeats``, at least 5) and interleaved; the table gives median seconds with the spread
-(fastest–slowest run), throughput in notebooks per minute and the ratio of the medians to plain nbgrader. A
-line before and after says whether the machine was quiet (bench_layers.machine_line's rule). The scaling rows run ``--workers 1`` and plain nbgrader pinned to one
-core with ``taskset``. From nnlab-grade's records it reports where a notebook's time goes: the notebook's own
+(fastest–slowest run), throughput in notebooks per minute, the ratio of the medians to plain nbgrader, and the
+CPU seconds per notebook the machine spent busy during the run (``_busy_cpu``: every process the run
+started — kernels, sandboxes, replay and pool workers — and, on a busy machine, more). A line after the table turns the CPU of the many-worker
+run into the fastest it could possibly be on that many cores. A line before and after says whether the
+machine was quiet (bench_layers.machine_line's rule). The scaling rows run ``--workers 1`` and plain
+nbgrader pinned to one core with ``taskset``. From nnlab-grade's records it reports where a notebook's time goes: the notebook's own
 cells in the kernel, the out-of-kernel check (autograder/trust/verify.py: the replay and the trusted comparison),
 and the grader's overhead — everything else, kernel start-up included. The last lines project a course of
 1,000 students × 8 notebooks on a 50-worker Dask cluster from the measured seconds per notebook of one worker.
@@ -58,12 +61,27 @@ def _args():
     return p.parse_args()
 
 
+def _busy_cpu() -> float:
+    """CPU seconds the whole machine has spent busy since boot (/proc/stat: user, nice, system, irq, softirq;
+    0 where there is none). The difference across a run is the run's CPU — every kernel, sandbox, replay and
+    pool worker it started — plus anything else that ran meanwhile, so it means something on a quiet machine
+    only. (``getrusage`` of the children misses the sandboxed kernels, which are reaped inside their own PID
+    namespace.)"""
+    try:
+        with open("/proc/stat") as f:
+            fields = f.readline().split()
+    except OSError:
+        return 0.0
+    user, nice, system, _idle, _iowait, irq, softirq = (int(v) for v in fields[1:8])
+    return (user + nice + system + irq + softirq) / os.sysconf("SC_CLK_TCK")
+
+
 def _pin(cpus: int) -> list[str]:
     return ["taskset", "-c", ",".join(map(str, range(cpus)))] if shutil.which("taskset") else []
 
 
-def plain(course: Path, klass: Path, assignments: list[str], cpus: int) -> float:
-    """Plain nbgrader, one CLI call per assignment; returns seconds."""
+def plain(course: Path, klass: Path, assignments: list[str], cpus: int) -> tuple[float, float]:
+    """Plain nbgrader, one CLI call per assignment; returns seconds and CPU seconds."""
     (course / "exchange").mkdir(parents=True)
     (course / "nbgrader_config.py").write_text(PLAIN_CONFIG.format(
         root=str(course), source=str(REPO / "solutions"), timeout=CELL_TIMEOUT, exchange=str(course / "exchange")))
@@ -73,30 +91,32 @@ def plain(course: Path, klass: Path, assignments: list[str], cpus: int) -> float
     for aid in assignments:
         subprocess.run(_pin(cpus) + ["nbgrader", "generate_assignment", aid, "--force"], cwd=course, env=env,
                        check=True, capture_output=True)
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), _busy_cpu()
     for aid in assignments:
         subprocess.run(_pin(cpus) + ["nbgrader", "autograde", aid, "--force"], cwd=course, env=env,
                        capture_output=True)       # exits 1 when a submission fails; that is a result, not an error
-    return time.perf_counter() - start
+    return time.perf_counter() - start, _busy_cpu() - cpu
 
 
 SPLIT: list[dict] = []        # every --workers 1 run: wall seconds, and the sums of cells and replay seconds
 
 
-def nnlab(course: Path, klass: Path, workers: int, cpus: int) -> float:
+def nnlab(course: Path, klass: Path, workers: int, cpus: int) -> tuple[float, float]:
+    """nnlab-grade autograde on a fresh course (collected first, not timed); returns seconds and CPU seconds."""
     base = [sys.executable, "-m", "autograder.cli", "--course", str(course), "--cell-timeout", str(CELL_TIMEOUT)]
     base += [] if sandbox.bwrap_path() else ["--no-sandbox"]
     subprocess.run(base + ["collect", str(klass)], check=True, capture_output=True, cwd=REPO)
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), _busy_cpu()
     subprocess.run(_pin(cpus) + base + ["autograde", "--workers", str(workers)], check=True, capture_output=True,
                    cwd=REPO)
     seconds = time.perf_counter() - start
+    cpu = _busy_cpu() - cpu
     if workers == 1 and cpus > 1:
         records = [json.loads(p.read_text()) for p in (course / ".nnlab" / "results").rglob("*.json")]
         SPLIT.append({"n": len(records), "seconds": seconds,
                       "cells": sum(r.get("timing", {}).get("cells", 0.0) for r in records),
                       "replay": sum(r.get("timing", {}).get("replay", 0.0) for r in records)})
-    return seconds
+    return seconds, cpu
 
 
 def main() -> None:
@@ -124,14 +144,22 @@ def main() -> None:
             if "plain nbgrader, 1 core" in runs:
                 runs["plain nbgrader, 1 core"].append(plain(tmp / f"plain1c{k}", tmp / "class", assignments, 1))
                 runs["nnlab-grade --workers 1, 1 core"].append(nnlab(tmp / f"one1c{k}", tmp / "class", 1, 1))
-        base = statistics.median(runs["plain nbgrader"])
-        print(f"{'grader':<34}{'median s (fastest–slowest)':>28}{'notebooks/min':>15}{'vs plain':>10}")
-        for name, seconds in runs.items():
-            if not seconds:
+        base = statistics.median(s for s, _ in runs["plain nbgrader"])
+        print(f"{'grader':<34}{'median s (fastest–slowest)':>28}{'notebooks/min':>15}{'vs plain':>10}"
+              f"{'CPU s/notebook':>16}")
+        for name, timed in runs.items():
+            if not timed:
                 continue
+            seconds = [s for s, _ in timed]
             med = statistics.median(seconds)
             print(f"{name:<34}{f'{med:.1f} ({min(seconds):.1f}–{max(seconds):.1f})':>28}"
-                  f"{60 * len(pairs) / med:>15.1f}{base / med:>9.2f}×")
+                  f"{60 * len(pairs) / med:>15.1f}{base / med:>9.2f}×"
+                  f"{statistics.median(c for _, c in timed) / len(pairs):>16.2f}")
+        if args.cpus > 1:
+            cpu = statistics.median(c for _, c in runs[f"nnlab-grade --workers {args.cpus}"])
+            print(f"CPU bound: --workers {args.cpus} used {cpu:.1f} CPU s in all (median), so on {args.cpus} cores "
+                  f"no run of it can take less than {cpu / args.cpus:.1f} s: at most "
+                  f"{base / (cpu / args.cpus):.2f}× plain nbgrader, however the work is scheduled")
         if SPLIT:
             def per(values) -> str:
                 values = list(values)
@@ -143,7 +171,7 @@ def main() -> None:
                   f"{per((r['seconds'] - r['cells'] - r['replay']) / r['n'] for r in SPLIT)} (everything else: "
                   f"start-up, kernel start, nbgrader's sanitising and saving, intake, the gradebook; target ≤ 0.3 s)")
         print(machine_line(args.cpus, before, load_1min()))
-        per_notebook = statistics.median(runs["nnlab-grade --workers 1"]) / len(pairs)
+        per_notebook = statistics.median(s for s, _ in runs["nnlab-grade --workers 1"]) / len(pairs)
         hours = 1000 * 8 * per_notebook / 50 / 3600
         print(f"projection: 1,000 students × 8 notebooks at {per_notebook:.1f} s per notebook and worker, on 50 "
               f"workers: {hours:.1f} h ({1000 * 8 * per_notebook / 3600:.0f} worker-hours)")
