@@ -6,7 +6,8 @@ over the input without being flipped. Images are NCHW ``x (N, C, H, W)``, filter
 biases ``b (F,)``; the output is ``(N, F, H_out, W_out)`` with H_out = (H + 2·padding − kh) // stride + 1.
 With few input channels (under ``WIDE_CHANNELS`` = 8) the receptive fields are gathered once into columns
 (``im2col``), so the batched forward pass is one matrix product per image whose result is already NCHW, and
-the backward pass two more products and a scatter of kh·kw strided slices back onto the input. With more
+the backward pass two more products and, a few images at a time, a scatter of kh·kw strided slices back onto
+the input. With more
 channels the input is padded once channels last and walked a few images at a time (``im2row``: each chunk's
 fields as rows, products shaped as BLAS runs them fastest; see ``nnlab.ops.conv``); there ∂x is, at stride 1,
 the convolution of the padded ``dout`` by the filters turned 180°. Max pooling combines the size² strided slices
@@ -153,17 +154,30 @@ def conv2d_backward(dout, cache: ConvCache):
 
 
 def _narrow_backward(d, cache: ConvCache):
-    """``conv2d_backward`` from ``cache.cols``; ``d (N, F, H_out·W_out)``."""
+    """``conv2d_backward`` from ``cache.cols``; ``d (N, F, H_out·W_out)``. ∂x is made a few images at a time, as
+    on the wide path: ∂cols is then a small scratch reused chunk after chunk (a batch-sized ∂cols, allocated and
+    freed on every call, cost more in fresh memory pages than its product) and each chunk is added back onto
+    the input while it is in cache; the chunks are shared between threads as the wide path's are."""
     dw, db = conv2d_weight_grads(d.reshape(d.shape[0], d.shape[1], *cache.out_hw), cache)
     (N, C, H, W), cols, w, stride, padding, out_hw = cache.x_shape, cache.cols, cache.w, cache.stride, \
         cache.padding, cache.out_hw
     F, _, kh, kw = w.shape
-    dcols = np.matmul(w.reshape(F, -1).T.astype(cols.dtype, copy=False), d).reshape(N, C, kh, kw, *out_hw)
+    K, P = cols.shape[1:]
+    wt = w.reshape(F, -1).T.astype(cols.dtype, copy=False)                # (C·kh·kw, F)
     dxp = np.zeros((N, C, H + 2 * padding, W + 2 * padding), dtype=cols.dtype)
     h_span, w_span = stride * (out_hw[0] - 1) + 1, stride * (out_hw[1] - 1) + 1
-    for i in range(kh):                                          # each kernel offset touches one strided slice
-        for j in range(kw):
-            dxp[:, :, i:i + h_span:stride, j:j + w_span:stride] += dcols[:, :, i, j]
+    step = chunk_size(P)
+
+    def part(lo, hi):
+        dcols = np.empty((min(step, hi - lo), K, P), cols.dtype)
+        for s in range(lo, hi, step):
+            e = min(s + step, hi)
+            dc = np.matmul(wt, d[s:e], out=dcols[:e - s]).reshape(e - s, C, kh, kw, *out_hw)   # ∂cols
+            for i in range(kh):                                 # each kernel offset touches one strided slice
+                for j in range(kw):
+                    dxp[s:e, :, i:i + h_span:stride, j:j + w_span:stride] += dc[:, :, i, j]
+
+    over_batch(part, N, step, 2 * N * P * F * K)
     dx = dxp[:, :, padding:padding + H, padding:padding + W] if padding else dxp
     return np.ascontiguousarray(dx), dw, db
 
