@@ -1,8 +1,8 @@
 """nnlab.jax side by side with PyTorch CPU and nnlab's numpy path, in one run.
 
 The same cases as bench_layers.py (docs/benchmarks.md, 'JAX'), each checked against PyTorch first, then
-timed torch / numpy / JAX interleaved after a warm-up; each one's median with its spread (fastest–slowest
-repeat), and the ratios of the medians to PyTorch's (lower is better), float32. JAX's compile time (its first
+timed torch / numpy / JAX interleaved after a warm-up (a round of a millisecond case is as many back-to-back
+calls as fill 0.2 s, timed per call); each one's median with its spread (fastest–slowest round), and the ratios of the medians to PyTorch's (lower is better), float32. JAX's compile time (its first
 call minus its median) is reported apart and excluded from the ratios. A line before and after the table says
 whether the machine was quiet (bench_layers.machine_line's rule).
 The MLP epoch is ``Sequential.train_epoch`` in both backends (JAX: one ``lax.scan`` over the batches).
@@ -39,24 +39,28 @@ import jax  # noqa: E402
 import numpy as np  # noqa: E402
 
 import nnlab  # noqa: E402
-from bench_layers import load_1min, machine_line, spread  # noqa: E402
+from bench_layers import ROUND_SECONDS, load_1min, machine_line, spread  # noqa: E402
 from nnlab import jax as nnj  # noqa: E402
 
 
-def _timed(fn) -> float:
+def _timed(fn, calls=1) -> float:
+    """Seconds per call of ``fn`` (its result waited for), over ``calls`` back-to-back calls."""
     start = time.perf_counter()
-    jax.block_until_ready(fn())
-    return time.perf_counter() - start
+    for _ in range(calls):
+        jax.block_until_ready(fn())
+    return (time.perf_counter() - start) / calls
 
 
 def interleaved(fns, repeats):
-    """Each function's times over ``repeats`` interleaved rounds, after one warm-up round."""
+    """Each function's seconds per call over ``repeats`` interleaved rounds, after one warm-up round; a round of a
+    fast function is enough back-to-back calls to last ``ROUND_SECONDS`` (as in bench_layers)."""
     for f in fns:
         _timed(f)
+    calls = [max(1, round(ROUND_SECONDS / max(_timed(f), 1e-6))) for f in fns]
     times = [[] for _ in fns]
     for _ in range(repeats):
-        for t, f in zip(times, fns):
-            t.append(_timed(f))
+        for t, f, n in zip(times, fns, calls):
+            t.append(_timed(f, n))
     return times
 
 
