@@ -65,8 +65,8 @@ def _busy_cpu() -> float:
     """CPU seconds the whole machine has spent busy since boot (/proc/stat: user, nice, system, irq, softirq;
     0 where there is none). The difference across a run is the run's CPU — every kernel, sandbox, replay and
     pool worker it started — plus anything else that ran meanwhile, so it means something on a quiet machine
-    only. (``getrusage`` of the children misses the sandboxed kernels, which are reaped inside their own PID
-    namespace.)"""
+    only. (``getrusage`` of the children does not do: measured, it counts the grader's own processes but not the
+    sandboxed kernels and replay workers, whose CPU never reaches the grader when their sandbox is stopped.)"""
     try:
         with open("/proc/stat") as f:
             fields = f.readline().split()

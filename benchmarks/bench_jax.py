@@ -5,7 +5,8 @@ timed torch / numpy / JAX interleaved after a warm-up (a round of a millisecond 
 calls as fill 0.2 s, timed per call); each one's median with its spread (fastest–slowest round), and the ratios of the medians to PyTorch's (lower is better), float32. JAX's compile time (its first
 call minus its median) is reported apart and excluded from the ratios. A line before and after the table says
 whether the machine was quiet (bench_layers.machine_line's rule).
-The MLP epoch is ``Sequential.train_epoch`` in both backends (JAX: one ``lax.scan`` over the batches).
+The MLP epoch is ``Sequential.train_epoch`` in both backends (JAX: one ``lax.scan`` over the batches). Each case
+runs in a process of its own, with the same settings.
 
     python benchmarks/bench_jax.py [--threads 2] [--repeats 7] [--cases mlp,conv3,conv16,pool,lstm]
 
@@ -26,6 +27,7 @@ def _args():
     p.add_argument("--repeats", type=int, default=7)
     p.add_argument("--cases", default="mlp,conv3,conv16,pool,lstm")
     p.add_argument("--mlp-batches", type=int, default=469, help="batches of 128 per MLP epoch (469 = 60k)")
+    p.add_argument("--row", action="store_true", help=argparse.SUPPRESS)   # one case, its row only (a child run)
     return p.parse_args()
 
 
@@ -167,6 +169,30 @@ def case_lstm(torch, rng, T=50, m=64, n_x=128, n_h=256):
 
 
 def main():
+    """The table, each case in a process of its own (as in bench_layers: one case's leftovers cannot move the
+    next case's figures)."""
+    if ARGS.row:
+        return run_case(ARGS.cases)
+    import subprocess
+
+    import torch
+    before = load_1min()
+    print(machine_line(ARGS.threads, before))
+    print(f"threads={ARGS.threads} repeats={ARGS.repeats} torch {torch.__version__} numpy {np.__version__}; "
+          f"{nnj.describe_devices()}; times are median (fastest–slowest), ratios median / median")
+    print(f"{'case':<38} {'PyTorch':>22} {'numpy':>22} {'JAX':>22} {'numpy/PT':>8} {'JAX/PT':>7} {'JAX target':>10} "
+          f"{'JAX compile':>11}", flush=True)
+    failed = 0
+    for key in ARGS.cases.split(","):
+        failed |= subprocess.run([sys.executable, __file__, "--threads", str(ARGS.threads), "--repeats",
+                                  str(ARGS.repeats), "--mlp-batches", str(ARGS.mlp_batches), "--cases", key,
+                                  "--row"]).returncode
+    print(machine_line(ARGS.threads, before, load_1min()))
+    return failed
+
+
+def run_case(key):
+    """Check and time one case in this process; print its row."""
     import torch
     torch.set_num_threads(ARGS.threads)
     rng = np.random.default_rng(0)
@@ -177,22 +203,14 @@ def main():
         "pool": ("max-pool 2×2 fwd+bwd (64,16,32,32)", lambda: case_pool(torch, rng), None),
         "lstm": ("LSTM T=50 bs 64 128→256 fwd+BPTT", lambda: case_lstm(torch, rng), None),
     }
-    before = load_1min()
-    print(machine_line(ARGS.threads, before))
-    print(f"threads={ARGS.threads} repeats={ARGS.repeats} torch {torch.__version__} numpy {np.__version__}; "
-          f"{nnj.describe_devices()}; times are median (fastest–slowest), ratios median / median")
-    print(f"{'case':<38} {'PyTorch':>22} {'numpy':>22} {'JAX':>22} {'numpy/PT':>8} {'JAX/PT':>7} {'JAX target':>10} "
-          f"{'JAX compile':>11}")
-    for key in ARGS.cases.split(","):
-        label, make, target = cases[key]
-        fns, first_jax = make()                        # the first JAX call traces and compiles
-        times = interleaved(fns, ARGS.repeats)
-        tt, tn, tj = (statistics.median(t) for t in times)
-        compile_s = max(first_jax - tj, 0.0)
-        goal = f"≤ {target:.2f}×" if target else "—"
-        print(f"{label:<38} {spread(times[0]):>22} {spread(times[1]):>22} {spread(times[2]):>22} {tn / tt:>7.2f}× "
-              f"{tj / tt:>6.2f}× {goal:>10} {compile_s:>10.2f}s", flush=True)
-    print(machine_line(ARGS.threads, before, load_1min()))
+    label, make, target = cases[key]
+    fns, first_jax = make()                        # the first JAX call traces and compiles
+    times = interleaved(fns, ARGS.repeats)
+    tt, tn, tj = (statistics.median(t) for t in times)
+    compile_s = max(first_jax - tj, 0.0)
+    goal = f"≤ {target:.2f}×" if target else "—"
+    print(f"{label:<38} {spread(times[0]):>22} {spread(times[1]):>22} {spread(times[2]):>22} {tn / tt:>7.2f}× "
+          f"{tj / tt:>6.2f}× {goal:>10} {compile_s:>10.2f}s", flush=True)
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ nnlab / PyTorch (lower is better). float32 throughout.
     python benchmarks/bench_layers.py [--threads 2] [--repeats 7] [--cases mlp,conv3,conv16,pool,lstm]
 
 Thread counts are fixed before numpy and torch load (OPENBLAS/OMP/MKL_NUM_THREADS, torch.set_num_threads).
+Each case runs in a process of its own, started with the same settings (and the same CPU affinity).
 A line before and after the table says whether the machine was quiet (``machine_line``): timings from a
 busy machine are not comparable with each other, and a wide spread says the same.
 """
@@ -26,6 +27,7 @@ def _args():
     p.add_argument("--repeats", type=int, default=7)
     p.add_argument("--cases", default="mlp,conv3,conv16,pool,lstm")
     p.add_argument("--mlp-batches", type=int, default=469, help="batches of 128 per MLP 'epoch' (469 = 60k)")
+    p.add_argument("--row", action="store_true", help=argparse.SUPPRESS)   # one case, its row only (a child run)
     return p.parse_args()
 
 
@@ -200,6 +202,33 @@ def case_mlp(torch, rng, repeats, batches):
 
 
 def main():
+    """The table: each case in a process of its own (``run_alone``), so that what one case leaves behind — the
+    allocator's state, thread pools — cannot move the next case's figures (it did, by up to 2× either way)."""
+    if ARGS.row:
+        return run_case(ARGS.cases)
+    import torch
+    before = load_1min()
+    print(machine_line(ARGS.threads, before))
+    print(f"threads={ARGS.threads} repeats={ARGS.repeats} numpy {np.__version__} torch {torch.__version__}; "
+          f"times are median (fastest–slowest); ratio = median / median")
+    print(f"{'case':<38} {'nnlab':>24} {'PyTorch':>24} {'ratio':>6} {'target':>7}", flush=True)
+    failed = 0
+    for key in ARGS.cases.split(","):
+        failed |= run_alone(key)
+    print(machine_line(ARGS.threads, before, load_1min()))
+    return failed
+
+
+def run_alone(key) -> int:
+    """Run one case in a new process with this run's settings; it prints its row. Returns its exit status."""
+    import subprocess
+    argv = [sys.executable, __file__, "--threads", str(ARGS.threads), "--repeats", str(ARGS.repeats),
+            "--mlp-batches", str(ARGS.mlp_batches), "--cases", key, "--row"]
+    return subprocess.run(argv).returncode
+
+
+def run_case(key):
+    """Check and time one case in this process; print its row."""
     import torch
     torch.set_num_threads(ARGS.threads)
     rng = np.random.default_rng(0)
@@ -210,17 +239,10 @@ def main():
         "pool": ("max-pool 2×2 fwd+bwd (64,16,32,32)", lambda: case_pool(torch, rng, ARGS.repeats), 1.0),
         "lstm": ("LSTM T=50 bs 64 128→256 fwd+BPTT", lambda: case_lstm(torch, rng, ARGS.repeats), 1.3),
     }
-    before = load_1min()
-    print(machine_line(ARGS.threads, before))
-    print(f"threads={ARGS.threads} repeats={ARGS.repeats} numpy {np.__version__} torch {torch.__version__}; "
-          f"times are median (fastest–slowest); ratio = median / median")
-    print(f"{'case':<38} {'nnlab':>24} {'PyTorch':>24} {'ratio':>6} {'target':>7}")
-    for key in ARGS.cases.split(","):
-        label, run, target = cases[key]
-        ours, theirs = run()
-        ratio = statistics.median(ours) / statistics.median(theirs)
-        print(f"{label:<38} {spread(ours):>24} {spread(theirs):>24} {ratio:>5.2f}× {target:>6.2f}×", flush=True)
-    print(machine_line(ARGS.threads, before, load_1min()))
+    label, run, target = cases[key]
+    ours, theirs = run()
+    ratio = statistics.median(ours) / statistics.median(theirs)
+    print(f"{label:<38} {spread(ours):>24} {spread(theirs):>24} {ratio:>5.2f}× {target:>6.2f}×", flush=True)
 
 
 if __name__ == "__main__":
