@@ -2,8 +2,9 @@
 
 The same cases as bench_layers.py (docs/benchmarks.md, 'JAX'), each checked against PyTorch first, then
 timed torch / numpy / JAX interleaved after a warm-up (a round of a millisecond case is as many back-to-back
-calls as fill 0.2 s, timed per call); each one's median with its spread (fastest–slowest round), and the ratios of the medians to PyTorch's (lower is better), float32. JAX's compile time (its first
-call minus its median) is reported apart and excluded from the ratios. A line before and after the table says
+calls as fill 0.2 s, timed per call); each one's median with its spread (fastest–slowest round), and the
+ratios of the medians to PyTorch's (lower is better), float32. JAX's compile time (its first call minus its
+median) is reported apart and excluded from the ratios. A line before and after the table says
 whether the machine was quiet (bench_layers.machine_line's rule).
 The MLP epoch is ``Sequential.train_epoch`` in both backends (JAX: one ``lax.scan`` over the batches). Each case
 runs in a process of its own, with the same settings.
@@ -41,7 +42,7 @@ import jax  # noqa: E402
 import numpy as np  # noqa: E402
 
 import nnlab  # noqa: E402
-from bench_layers import ROUND_SECONDS, load_1min, machine_line, spread  # noqa: E402
+from bench_layers import ROUND_SECONDS, load_1min, machine_line, run_alone, spread  # noqa: E402
 from nnlab import jax as nnj  # noqa: E402
 
 
@@ -173,8 +174,6 @@ def main():
     next case's figures)."""
     if ARGS.row:
         return run_case(ARGS.cases)
-    import subprocess
-
     import torch
     before = load_1min()
     print(machine_line(ARGS.threads, before))
@@ -184,9 +183,7 @@ def main():
           f"{'JAX compile':>11}", flush=True)
     failed = 0
     for key in ARGS.cases.split(","):
-        failed |= subprocess.run([sys.executable, __file__, "--threads", str(ARGS.threads), "--repeats",
-                                  str(ARGS.repeats), "--mlp-batches", str(ARGS.mlp_batches), "--cases", key,
-                                  "--row"]).returncode
+        failed |= run_alone(__file__, ARGS, key)
     print(machine_line(ARGS.threads, before, load_1min()))
     return failed
 

@@ -203,7 +203,8 @@ def case_mlp(torch, rng, repeats, batches):
 
 def main():
     """The table: each case in a process of its own (``run_alone``), so that what one case leaves behind — the
-    allocator's state, thread pools — cannot move the next case's figures (it did, by up to 2× either way)."""
+    allocator's state, thread pools — cannot move the next case's figures (after the MLP case, nnlab's small
+    convolution ran a third slower)."""
     if ARGS.row:
         return run_case(ARGS.cases)
     import torch
@@ -214,16 +215,17 @@ def main():
     print(f"{'case':<38} {'nnlab':>24} {'PyTorch':>24} {'ratio':>6} {'target':>7}", flush=True)
     failed = 0
     for key in ARGS.cases.split(","):
-        failed |= run_alone(key)
+        failed |= run_alone(__file__, ARGS, key)
     print(machine_line(ARGS.threads, before, load_1min()))
     return failed
 
 
-def run_alone(key) -> int:
-    """Run one case in a new process with this run's settings; it prints its row. Returns its exit status."""
+def run_alone(script, args, key) -> int:
+    """Run the case ``key`` of a benchmark ``script`` in a new process with the settings ``args`` (threads,
+    repeats, MLP batches; the CPU affinity is inherited); it prints its row. Returns its exit status."""
     import subprocess
-    argv = [sys.executable, __file__, "--threads", str(ARGS.threads), "--repeats", str(ARGS.repeats),
-            "--mlp-batches", str(ARGS.mlp_batches), "--cases", key, "--row"]
+    argv = [sys.executable, script, "--threads", str(args.threads), "--repeats", str(args.repeats),
+            "--mlp-batches", str(args.mlp_batches), "--cases", key, "--row"]
     return subprocess.run(argv).returncode
 
 
