@@ -42,7 +42,7 @@ import jax  # noqa: E402
 import numpy as np  # noqa: E402
 
 import nnlab  # noqa: E402
-from bench_layers import ROUND_SECONDS, load_1min, machine_line, run_alone, spread  # noqa: E402
+from bench_layers import ROUND_SECONDS, run_table, spread  # noqa: E402
 from nnlab import jax as nnj  # noqa: E402
 
 
@@ -175,17 +175,11 @@ def main():
     if ARGS.row:
         return run_case(ARGS.cases)
     import torch
-    before = load_1min()
-    print(machine_line(ARGS.threads, before))
-    print(f"threads={ARGS.threads} repeats={ARGS.repeats} torch {torch.__version__} numpy {np.__version__}; "
-          f"{nnj.describe_devices()}; times are median (fastest–slowest), ratios median / median")
-    print(f"{'case':<38} {'PyTorch':>22} {'numpy':>22} {'JAX':>22} {'numpy/PT':>8} {'JAX/PT':>7} {'JAX target':>10} "
-          f"{'JAX compile':>11}", flush=True)
-    failed = 0
-    for key in ARGS.cases.split(","):
-        failed |= run_alone(__file__, ARGS, key)
-    print(machine_line(ARGS.threads, before, load_1min()))
-    return failed
+    return run_table(__file__, ARGS, [
+        f"threads={ARGS.threads} repeats={ARGS.repeats} torch {torch.__version__} numpy {np.__version__}; "
+        f"{nnj.describe_devices()}; times are median (fastest–slowest), ratios median / median",
+        f"{'case':<38} {'PyTorch':>22} {'numpy':>22} {'JAX':>22} {'numpy/PT':>8} {'JAX/PT':>7} {'JAX target':>10} "
+        f"{'JAX compile':>11}"])
 
 
 def run_case(key):

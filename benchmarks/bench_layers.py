@@ -208,15 +208,22 @@ def main():
     if ARGS.row:
         return run_case(ARGS.cases)
     import torch
+    return run_table(__file__, ARGS, [
+        f"threads={ARGS.threads} repeats={ARGS.repeats} numpy {np.__version__} torch {torch.__version__}; "
+        f"times are median (fastest–slowest); ratio = median / median",
+        f"{'case':<38} {'nnlab':>24} {'PyTorch':>24} {'ratio':>6} {'target':>7}"])
+
+
+def run_table(script, args, heading) -> int:
+    """A benchmark's table: the machine line, the ``heading`` lines, one row per case of ``args.cases``, each
+    from a process of its own (``run_alone``), and the machine line again. Returns 0 when every case ran."""
     before = load_1min()
-    print(machine_line(ARGS.threads, before))
-    print(f"threads={ARGS.threads} repeats={ARGS.repeats} numpy {np.__version__} torch {torch.__version__}; "
-          f"times are median (fastest–slowest); ratio = median / median")
-    print(f"{'case':<38} {'nnlab':>24} {'PyTorch':>24} {'ratio':>6} {'target':>7}", flush=True)
+    print(machine_line(args.threads, before))
+    print("\n".join(heading), flush=True)
     failed = 0
-    for key in ARGS.cases.split(","):
-        failed |= run_alone(__file__, ARGS, key)
-    print(machine_line(ARGS.threads, before, load_1min()))
+    for key in args.cases.split(","):
+        failed |= run_alone(script, args, key)
+    print(machine_line(args.threads, before, load_1min()))
     return failed
 
 
