@@ -74,7 +74,7 @@ bench: $(VENV)/.installed-bench           ## installs: nnlab[bench] and torch==2
 	  || $(PIP) torch==2.13.0
 	$(BIN)/python benchmarks/bench_gradients.py
 	$(BIN)/python benchmarks/bench_layers.py --threads 2
-	$(BIN)/python benchmarks/bench_layers.py --threads 1
+	$$(command -v taskset >/dev/null && echo taskset -c 0) $(BIN)/python benchmarks/bench_layers.py --threads 1
 	$(BIN)/python benchmarks/bench_jax.py --threads 2
 	$$(command -v taskset >/dev/null && echo taskset -c 0) $(BIN)/python benchmarks/bench_jax.py --threads 1
 	$(BIN)/python benchmarks/bench_fashion.py

@@ -10,12 +10,13 @@ Three ways to grade the same submissions with the same per-cell timeout, each in
 Each is repeated (``--repeats``, at least 5) and interleaved; the table gives median seconds with the spread
 (fastest–slowest run), throughput in notebooks per minute, the ratio of the medians to plain nbgrader, and the
 CPU seconds per notebook the machine spent busy during the run (``_busy_cpu``: every process the run
-started — kernels, sandboxes, replay and pool workers — and, on a busy machine, more). A line after the table turns the CPU of the many-worker
-run into the fastest it could possibly be on that many cores. A line before and after says whether the
-machine was quiet (bench_layers.machine_line's rule). The scaling rows run ``--workers 1`` and plain
-nbgrader pinned to one core with ``taskset``. From nnlab-grade's records it reports where a notebook's time goes: the notebook's own
-cells in the kernel, the out-of-kernel check (autograder/trust/verify.py: the replay and the trusted comparison),
-and the grader's overhead — everything else, kernel start-up included. The last lines project a course of
+started — kernels, sandboxes, replay and pool workers — and, on a busy machine, more). A line after the table
+gives the lower bound that CPU time sets on the many-worker run: its CPU divided by its cores. A line before
+and after says whether the machine was quiet (bench_layers.machine_line's rule). The scaling rows run
+``--workers 1`` and plain nbgrader pinned to one core with ``taskset``. From nnlab-grade's records it reports
+where a notebook's time goes: the notebook's own cells in the kernel, the out-of-kernel check
+(autograder/trust/verify.py: the replay and the trusted comparison), and the grader's overhead — everything
+else, kernel start-up included. The last lines project a course of
 1,000 students × 8 notebooks on a 50-worker Dask cluster from the measured seconds per notebook of one worker.
 
     python benchmarks/bench_grader.py [--students ada,ben,chloe] [--repeats 5] [--cpus 2] [--scaling]
@@ -61,27 +62,34 @@ def _args():
     return p.parse_args()
 
 
-def _busy_cpu() -> float:
-    """CPU seconds the whole machine has spent busy since boot (/proc/stat: user, nice, system, irq, softirq;
-    0 where there is none). The difference across a run is the run's CPU — every kernel, sandbox, replay and
-    pool worker it started — plus anything else that ran meanwhile, so it means something on a quiet machine
-    only. (``getrusage`` of the children does not do: measured, it counts the grader's own processes but not the
-    sandboxed kernels and replay workers, whose CPU never reaches the grader when their sandbox is stopped.)"""
+def _busy_cpu() -> float | None:
+    """CPU seconds the whole machine has spent busy since boot (/proc/stat: user, nice, system, irq, softirq);
+    None where there is no /proc/stat. The difference across a run is the run's CPU — every kernel, sandbox,
+    replay and pool worker it started — plus anything else that ran meanwhile, so it means something on a quiet
+    machine only. (``getrusage`` of the children cannot be used: measured, it counts the grader's own processes
+    but not the sandboxed kernels and replay workers, whose CPU never reaches the grader when their sandbox is
+    stopped.)"""
     try:
         with open("/proc/stat") as f:
             fields = f.readline().split()
     except OSError:
-        return 0.0
+        return None
     user, nice, system, _idle, _iowait, irq, softirq = (int(v) for v in fields[1:8])
     return (user + nice + system + irq + softirq) / os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_since(start: float | None) -> float | None:
+    """Busy CPU seconds since ``start`` (a ``_busy_cpu`` reading); None where unknown."""
+    now = _busy_cpu()
+    return None if start is None or now is None else now - start
 
 
 def _pin(cpus: int) -> list[str]:
     return ["taskset", "-c", ",".join(map(str, range(cpus)))] if shutil.which("taskset") else []
 
 
-def plain(course: Path, klass: Path, assignments: list[str], cpus: int) -> tuple[float, float]:
-    """Plain nbgrader, one CLI call per assignment; returns seconds and CPU seconds."""
+def plain(course: Path, klass: Path, assignments: list[str], cpus: int) -> tuple[float, float | None]:
+    """Plain nbgrader, one CLI call per assignment; returns seconds and CPU seconds (None: unknown here)."""
     (course / "exchange").mkdir(parents=True)
     (course / "nbgrader_config.py").write_text(PLAIN_CONFIG.format(
         root=str(course), source=str(REPO / "solutions"), timeout=CELL_TIMEOUT, exchange=str(course / "exchange")))
@@ -95,14 +103,15 @@ def plain(course: Path, klass: Path, assignments: list[str], cpus: int) -> tuple
     for aid in assignments:
         subprocess.run(_pin(cpus) + ["nbgrader", "autograde", aid, "--force"], cwd=course, env=env,
                        capture_output=True)       # exits 1 when a submission fails; that is a result, not an error
-    return time.perf_counter() - start, _busy_cpu() - cpu
+    return time.perf_counter() - start, _cpu_since(cpu)
 
 
 SPLIT: list[dict] = []        # every --workers 1 run: wall seconds, and the sums of cells and replay seconds
 
 
-def nnlab(course: Path, klass: Path, workers: int, cpus: int) -> tuple[float, float]:
-    """nnlab-grade autograde on a fresh course (collected first, not timed); returns seconds and CPU seconds."""
+def nnlab(course: Path, klass: Path, workers: int, cpus: int) -> tuple[float, float | None]:
+    """nnlab-grade autograde on a fresh course (collected first, not timed); returns seconds and CPU seconds
+    (None: unknown here)."""
     base = [sys.executable, "-m", "autograder.cli", "--course", str(course), "--cell-timeout", str(CELL_TIMEOUT)]
     base += [] if sandbox.bwrap_path() else ["--no-sandbox"]
     subprocess.run(base + ["collect", str(klass)], check=True, capture_output=True, cwd=REPO)
@@ -110,7 +119,7 @@ def nnlab(course: Path, klass: Path, workers: int, cpus: int) -> tuple[float, fl
     subprocess.run(_pin(cpus) + base + ["autograde", "--workers", str(workers)], check=True, capture_output=True,
                    cwd=REPO)
     seconds = time.perf_counter() - start
-    cpu = _busy_cpu() - cpu
+    cpu = _cpu_since(cpu)
     if workers == 1 and cpus > 1:
         records = [json.loads(p.read_text()) for p in (course / ".nnlab" / "results").rglob("*.json")]
         SPLIT.append({"n": len(records), "seconds": seconds,
@@ -152,14 +161,18 @@ def main() -> None:
                 continue
             seconds = [s for s, _ in timed]
             med = statistics.median(seconds)
+            cpu = [c for _, c in timed if c is not None]
             print(f"{name:<34}{f'{med:.1f} ({min(seconds):.1f}–{max(seconds):.1f})':>28}"
                   f"{60 * len(pairs) / med:>15.1f}{base / med:>9.2f}×"
-                  f"{statistics.median(c for _, c in timed) / len(pairs):>16.2f}")
-        if args.cpus > 1:
-            cpu = statistics.median(c for _, c in runs[f"nnlab-grade --workers {args.cpus}"])
-            print(f"CPU bound: --workers {args.cpus} used {cpu:.1f} CPU s in all (median), so on {args.cpus} cores "
-                  f"no run of it can take less than {cpu / args.cpus:.1f} s: at most "
-                  f"{base / (cpu / args.cpus):.2f}× plain nbgrader, however the work is scheduled")
+                  + (f"{statistics.median(cpu) / len(pairs):>16.2f}" if cpu else f"{'—':>16}"))
+        many = [(s, c) for s, c in runs.get(f"nnlab-grade --workers {args.cpus}", []) if c is not None]
+        if args.cpus > 1 and many:
+            cpu = statistics.median(c for _, c in many)
+            floor = cpu / args.cpus
+            print(f"lower bound from CPU time: --workers {args.cpus} used {cpu:.1f} CPU s (median), and "
+                  f"{args.cpus} cores need at least {floor:.1f} s for that much: at that CPU, at most "
+                  f"{base / floor:.2f}× plain nbgrader's median however the work is shared; each run took "
+                  f"{statistics.median(s / (c / args.cpus) for s, c in many):.2f}× its own CPU ÷ cores (median)")
         if SPLIT:
             def per(values) -> str:
                 values = list(values)

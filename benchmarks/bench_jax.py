@@ -177,9 +177,18 @@ def main():
     import torch
     return run_table(__file__, ARGS, [
         f"threads={ARGS.threads} repeats={ARGS.repeats} torch {torch.__version__} numpy {np.__version__}; "
-        f"{nnj.describe_devices()}; times are median (fastest–slowest), ratios median / median",
+        f"{_devices()}; times are median (fastest–slowest), ratios median / median",
         f"{'case':<38} {'PyTorch':>22} {'numpy':>22} {'JAX':>22} {'numpy/PT':>8} {'JAX/PT':>7} {'JAX target':>10} "
         f"{'JAX compile':>11}"])
+
+
+def _devices() -> str:
+    """``nnj.describe_devices()``, asked of a process of its own: this one must not start JAX's backend, which
+    on a GPU takes most of the GPU's memory at once and would keep it while the cases' processes run."""
+    import subprocess
+    found = subprocess.run([sys.executable, "-c", "from nnlab import jax as nnj; print(nnj.describe_devices())"],
+                           capture_output=True, text=True)
+    return found.stdout.strip() or f"JAX's devices unknown ({(found.stderr.strip().splitlines() or ['?'])[-1]})"
 
 
 def run_case(key):

@@ -15,6 +15,7 @@ busy machine are not comparable with each other, and a wide spread says the same
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import statistics
 import sys
@@ -41,7 +42,7 @@ import numpy as np  # noqa: E402
 import nnlab  # noqa: E402
 
 
-ROUND_SECONDS = 0.2        # a round repeats a call this long at least, so a millisecond case is not one call's noise
+ROUND_SECONDS = 0.2        # a round repeats a faster call until it lasts this long: not one call's noise
 
 
 def _timed(fn, calls=1) -> float:
@@ -53,8 +54,8 @@ def _timed(fn, calls=1) -> float:
 
 
 def _calls_per_round(fn) -> int:
-    """How many back-to-back calls of ``fn`` last ``ROUND_SECONDS`` (one call for anything slower)."""
-    return max(1, round(ROUND_SECONDS / max(_timed(fn), 1e-6)))
+    """How many back-to-back calls of ``fn`` last at least ``ROUND_SECONDS`` (one call for anything slower)."""
+    return max(1, math.ceil(ROUND_SECONDS / max(_timed(fn), 1e-6)))
 
 
 def interleaved(a, b, repeats):
@@ -216,15 +217,16 @@ def main():
 
 def run_table(script, args, heading) -> int:
     """A benchmark's table: the machine line, the ``heading`` lines, one row per case of ``args.cases``, each
-    from a process of its own (``run_alone``), and the machine line again. Returns 0 when every case ran."""
+    from a process of its own (``run_alone``), and the machine line again. Returns 0 when every case passed its
+    check and ran, else 1."""
     before = load_1min()
     print(machine_line(args.threads, before))
     print("\n".join(heading), flush=True)
-    failed = 0
+    failed = False
     for key in args.cases.split(","):
-        failed |= run_alone(script, args, key)
+        failed |= run_alone(script, args, key) != 0
     print(machine_line(args.threads, before, load_1min()))
-    return failed
+    return int(failed)
 
 
 def run_alone(script, args, key) -> int:

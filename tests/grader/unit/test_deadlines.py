@@ -97,6 +97,7 @@ def _gradebook_with_two_submissions(tmp_path) -> str:
         gb.add_grade_cell("g1", "nb", "a1", max_score=2, cell_type="code")
         gb.add_solution_cell("s1", "nb", "a1")
         gb.add_grade_cell("s1", "nb", "a1", max_score=3, cell_type="markdown")
+        gb.add_task_cell("t1", "nb", "a1", max_score=1, cell_type="markdown")     # graded and commented itself
         for student in ("amy", "bob"):
             gb.add_student(student)
             gb.add_submission("a1", student, timestamp=DUE + timedelta(hours=3 if student == "amy" else -1))
@@ -105,7 +106,7 @@ def _gradebook_with_two_submissions(tmp_path) -> str:
     return db
 
 
-def test_one_submissions_deadlines_are_its_row_of_the_whole_classs(tmp_path):
+def test_one_submissions_deadlines_are_its_row_of_the_whole_class(tmp_path):
     from autograder.course.gradebook import deadlines
     db = _gradebook_with_two_submissions(tmp_path)
     due, handed = deadlines(db)
@@ -126,12 +127,13 @@ def test_an_outcome_is_saved_into_its_submissions_cells(tmp_path):
         gb.db.commit()
     outcome = Outcome("amy", "a1", True)
     outcome.grades = {"nb": {"g1": 2.0, "s1": None, "gone": 1.0}, "other_nb": {"g1": 1.0}}
-    outcome.comments = {"nb": {"s1": "No output.", "gone": "x"}}
+    outcome.comments = {"nb": {"s1": "No output.", "t1": "Task left to the grader.", "gone": "x"}}
     save_outcome(db, outcome, DUE)
     with Gradebook(db) as gb:
         code, written = gb.find_grade("g1", "nb", "a1", "amy"), gb.find_grade("s1", "nb", "a1", "amy")
         assert (code.auto_score, code.needs_manual_grade) == (2.0, False)
         assert (written.auto_score, written.manual_score, written.needs_manual_grade) == (None, 2.0, False)
         assert gb.find_comment("s1", "nb", "a1", "amy").auto_comment == "No output."
+        assert gb.find_comment("t1", "nb", "a1", "amy").auto_comment == "Task left to the grader."
         assert gb.find_grade("g1", "nb", "a1", "bob").auto_score is None       # another student's cell: untouched
         assert gb.find_submission("a1", "amy").timestamp == DUE
