@@ -9,18 +9,11 @@ Run: ``make bench`` or ``python benchmarks/bench_gradients.py``.
 from __future__ import annotations
 
 import statistics
-import time
 
 import numpy as np
 
 import nnlab
-from bench_layers import load_1min, machine_line, spread
-
-
-def timed(fn) -> float:
-    start = time.perf_counter()
-    fn()
-    return time.perf_counter() - start
+from bench_layers import load_1min, machine_line, spread, timed
 
 
 def torch_gradient(torch, X, y, w, b):

@@ -19,7 +19,6 @@ import argparse
 import os
 import statistics
 import sys
-import time
 
 
 def _args():
@@ -42,29 +41,8 @@ import jax  # noqa: E402
 import numpy as np  # noqa: E402
 
 import nnlab  # noqa: E402
-from bench_layers import ROUND_SECONDS, run_table, spread  # noqa: E402
+from bench_layers import interleaved, run_table, spread, timed  # noqa: E402
 from nnlab import jax as nnj  # noqa: E402
-
-
-def _timed(fn, calls=1) -> float:
-    """Seconds per call of ``fn`` (its result waited for), over ``calls`` back-to-back calls."""
-    start = time.perf_counter()
-    for _ in range(calls):
-        jax.block_until_ready(fn())
-    return (time.perf_counter() - start) / calls
-
-
-def interleaved(fns, repeats):
-    """Each function's seconds per call over ``repeats`` interleaved rounds, after one warm-up round; a round of a
-    fast function is enough back-to-back calls to last ``ROUND_SECONDS`` (as in bench_layers)."""
-    for f in fns:
-        _timed(f)
-    calls = [max(1, round(ROUND_SECONDS / max(_timed(f), 1e-6))) for f in fns]
-    times = [[] for _ in fns]
-    for _ in range(repeats):
-        for t, f, n in zip(times, fns, calls):
-            t.append(_timed(f, n))
-    return times
 
 
 def case_mlp(torch, rng, batches):
@@ -88,7 +66,7 @@ def case_mlp(torch, rng, batches):
 
     rng_np, rng_jax = np.random.default_rng(0), np.random.default_rng(0)
     jax_run = lambda: theirs_jax.train_epoch(Xj, y, 128, rng_jax)  # noqa: E731
-    return [torch_epoch, lambda: ours.train_epoch(X, y, 128, rng_np), jax_run], _timed(jax_run)
+    return [torch_epoch, lambda: ours.train_epoch(X, y, 128, rng_np), jax_run], timed(jax_run, wait=jax.block_until_ready)
 
 
 def case_conv(torch, rng, shape, filters):
@@ -111,7 +89,7 @@ def case_conv(torch, rng, shape, filters):
     def jax_run():
         return nnj.conv2d_backward(dj, nnj.conv2d_forward(xj, wj, bj, 1, 1)[1])
 
-    first = _timed(jax_run)
+    first = timed(jax_run, wait=jax.block_until_ready)
     torch_run()
     assert np.allclose(np.asarray(jax_run()[0]), tx.grad.numpy(), rtol=1e-3, atol=1e-3)
     assert np.allclose(numpy_run()[0], tx.grad.numpy(), rtol=1e-3, atol=1e-3)
@@ -131,7 +109,7 @@ def case_pool(torch, rng):
 
     numpy_run = lambda: nnlab.max_pool_backward(dout, nnlab.max_pool_forward(x)[1])  # noqa: E731
     jax_run = lambda: nnj.max_pool_backward(dj, nnj.max_pool_forward(xj)[1])       # noqa: E731
-    first = _timed(jax_run)
+    first = timed(jax_run, wait=jax.block_until_ready)
     expected = torch_run().numpy()
     assert np.array_equal(numpy_run(), expected) and np.array_equal(np.asarray(jax_run()), expected)
     return [torch_run, numpy_run, jax_run], first
@@ -162,7 +140,7 @@ def case_lstm(torch, rng, T=50, m=64, n_x=128, n_h=256):
 
     numpy_run = lambda: nnlab.lstm_backward(dH, nnlab.lstm_forward(X, h0, h0, params)[2])     # noqa: E731
     jax_run = lambda: nnj.lstm_backward(dHj, nnj.lstm_forward(Xj, h0j, h0j, jparams)[2])       # noqa: E731
-    first = _timed(jax_run)
+    first = timed(jax_run, wait=jax.block_until_ready)
     expected = torch_run().numpy().transpose(0, 2, 1)
     assert np.allclose(np.asarray(jax_run()[0]), expected, rtol=1e-3, atol=1e-3)
     assert np.allclose(numpy_run()[0], expected, rtol=1e-3, atol=1e-3)
@@ -205,7 +183,7 @@ def run_case(key):
     }
     label, make, target = cases[key]
     fns, first_jax = make()                        # the first JAX call traces and compiles
-    times = interleaved(fns, ARGS.repeats)
+    times = interleaved(fns, ARGS.repeats, wait=jax.block_until_ready)
     tt, tn, tj = (statistics.median(t) for t in times)
     compile_s = max(first_jax - tj, 0.0)
     goal = f"≤ {target:.2f}×" if target else "—"

@@ -45,29 +45,29 @@ import nnlab  # noqa: E402
 ROUND_SECONDS = 0.2        # a round repeats a faster call until it lasts this long: not one call's noise
 
 
-def _timed(fn, calls=1) -> float:
-    """Seconds per call of ``fn``, over ``calls`` back-to-back calls."""
+def timed(fn, calls=1, wait=None) -> float:
+    """Seconds per call of ``fn``, over ``calls`` back-to-back calls; ``wait`` is called on each result first
+    where a call returns before its work is done (JAX: ``jax.block_until_ready``)."""
     start = time.perf_counter()
     for _ in range(calls):
-        fn()
+        result = fn()
+        if wait is not None:
+            wait(result)
     return (time.perf_counter() - start) / calls
 
 
-def _calls_per_round(fn) -> int:
-    """How many back-to-back calls of ``fn`` last at least ``ROUND_SECONDS`` (one call for anything slower)."""
-    return max(1, math.ceil(ROUND_SECONDS / max(_timed(fn), 1e-6)))
-
-
-def interleaved(a, b, repeats):
-    """Seconds per call of ``a`` and of ``b`` in ``repeats`` interleaved rounds A B A B … after a warm-up round:
-    ``(times_a, times_b)``. A round of a fast function is enough back-to-back calls to last ``ROUND_SECONDS``."""
-    a(), b()                                        # warm-up (and JIT/allocator settling)
-    calls_a, calls_b = _calls_per_round(a), _calls_per_round(b)
-    ta, tb = [], []
+def interleaved(fns, repeats, wait=None):
+    """Each function's seconds per call in ``repeats`` interleaved rounds (A B A B …, or A B C …) after a warm-up
+    round: one list of times per function. A round of a fast function is as many back-to-back calls as last at
+    least ``ROUND_SECONDS`` (one call for anything slower)."""
+    for f in fns:                                   # warm-up (and JIT/allocator settling)
+        timed(f, wait=wait)
+    calls = [max(1, math.ceil(ROUND_SECONDS / max(timed(f, wait=wait), 1e-6))) for f in fns]
+    times = [[] for _ in fns]
     for _ in range(repeats):
-        ta.append(_timed(a, calls_a))
-        tb.append(_timed(b, calls_b))
-    return ta, tb
+        for t, f, n in zip(times, fns, calls):
+            t.append(timed(f, n, wait))
+    return times
 
 
 def spread(times, digits=1, unit="ms") -> str:
@@ -121,7 +121,7 @@ def case_conv(torch, rng, shape, filters, repeats):
     theirs()
     dx, dw, db = ours()
     assert np.allclose(dx, tx.grad.numpy(), rtol=1e-3, atol=1e-3) and np.allclose(dw, tw.grad.numpy(), rtol=1e-3, atol=1e-2)
-    return interleaved(ours, theirs, repeats)
+    return interleaved([ours, theirs], repeats)
 
 
 def case_pool(torch, rng, repeats):
@@ -140,7 +140,7 @@ def case_pool(torch, rng, repeats):
 
     theirs()
     assert np.array_equal(ours(), tx.grad.numpy())
-    return interleaved(ours, theirs, repeats)
+    return interleaved([ours, theirs], repeats)
 
 
 def case_lstm(torch, rng, repeats, T=50, m=64, n_x=128, n_h=256):
@@ -173,7 +173,7 @@ def case_lstm(torch, rng, repeats, T=50, m=64, n_x=128, n_h=256):
     out = theirs()
     assert np.allclose(H, out.detach().numpy().transpose(0, 2, 1), atol=1e-4)
     assert np.allclose(dX, tX.grad.numpy().transpose(0, 2, 1), rtol=1e-3, atol=1e-3)
-    return interleaved(ours, theirs, repeats)
+    return interleaved([ours, theirs], repeats)
 
 
 def case_mlp(torch, rng, repeats, batches):
@@ -199,7 +199,7 @@ def case_mlp(torch, rng, repeats, batches):
             torch.nn.functional.cross_entropy(net(tX[start:start + 128]), ty[start:start + 128]).backward()
             opt.step()
 
-    return interleaved(ours, theirs, repeats)
+    return interleaved([ours, theirs], repeats)
 
 
 def main():
