@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..backend import NUMPY, Backend
-from ..ops.conv import ConvCache, chunk_size, conv_cache_for, im2row, over_batch, to_nhwc
+from ..ops.conv import ConvCache, chunk_size, col2im_add, conv_cache_for, im2row, over_batch, to_nhwc
 from ..ops.pool import PoolCache, avg_pool_forward, check_dout, check_pool_inputs, window_slices
 
 FROM_YOURS = {"conv2d_weight_grads": "nnlab.from_yours"}  # the kit's, while 06 is open: from your conv2d_backward
@@ -112,7 +112,6 @@ def conv2d_backward(dout, cache: ConvCache):
     if transposed:
         qh, qw = kh - 1 - padding, kw - 1 - padding
         wf = np.ascontiguousarray(w[:, :, ::-1, ::-1].transpose(2, 3, 0, 1), dtype=dtype).reshape(-1, C)
-    h_span, w_span = stride * (Ho - 1) + 1, stride * (Wo - 1) + 1
     dx = np.empty((N, C, H, W), dtype)
     step = chunk_size(P)
 
@@ -142,9 +141,7 @@ def conv2d_backward(dout, cache: ConvCache):
                 dr = np.matmul(w2.T, d[s:e], out=drows[:n]).reshape(n, kh, kw, C, Ho, Wo)
                 g = dxp[:n]
                 g[...] = 0
-                for i in range(kh):                       # each kernel offset touches one strided slice
-                    for j in range(kw):
-                        g[:, :, i:i + h_span:stride, j:j + w_span:stride] += dr[:, i, j]
+                col2im_add(g, dr.transpose(0, 3, 1, 2, 4, 5), stride)          # fields' (i, j, c) → (c, i, j)
                 dx[s:e] = g[:, :, padding:padding + H, padding:padding + W]
         return dw
 
@@ -164,7 +161,6 @@ def _narrow_backward(d, cache: ConvCache):
     K, P = cols.shape[1:]
     wt = w.reshape(F, -1).T.astype(cols.dtype, copy=False)                # (C·kh·kw, F)
     dxp = np.zeros((N, C, H + 2 * padding, W + 2 * padding), dtype=cols.dtype)
-    h_span, w_span = stride * (out_hw[0] - 1) + 1, stride * (out_hw[1] - 1) + 1
     step = chunk_size(P)
 
     def part(lo, hi):
@@ -172,9 +168,7 @@ def _narrow_backward(d, cache: ConvCache):
         for s in range(lo, hi, step):
             e = min(s + step, hi)
             dc = np.matmul(wt, d[s:e], out=dcols[:e - s]).reshape(e - s, C, kh, kw, *out_hw)   # ∂cols
-            for i in range(kh):                                 # each kernel offset touches one strided slice
-                for j in range(kw):
-                    dxp[s:e, :, i:i + h_span:stride, j:j + w_span:stride] += dc[:, :, i, j]
+            col2im_add(dxp[s:e], dc, stride)
 
     over_batch(part, N, step, 2 * N * P * F * K)
     dx = dxp[:, :, padding:padding + H, padding:padding + W] if padding else dxp

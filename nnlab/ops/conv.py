@@ -1,5 +1,5 @@
-"""Convolution's toolkit: the input checks, the receptive fields (as columns or as rows), and the batch
-split into chunks.
+"""Convolution's toolkit: the input checks, the receptive fields (as columns or as rows) and their gradients'
+way back (``col2im_add``), and the batch split into chunks.
 
 The passes themselves (deck 000's single-image example, the batched ``conv2d_forward`` and
 ``conv2d_backward``) are notebook 06's challenges and live with its answers; this module gathers the input
@@ -131,6 +131,17 @@ def im2col(xp, kh, kw, stride, out_hw):
     N, C = xp.shape[:2]
     win = sliding_window_view(xp, (kh, kw), axis=(2, 3))[:, :, ::stride, ::stride][:, :, :out_hw[0], :out_hw[1]]
     return win.transpose(0, 1, 4, 5, 2, 3).reshape(N, C * kh * kw, out_hw[0] * out_hw[1])
+
+
+def col2im_add(dxp, dfields, stride):
+    """Add receptive-field gradients back onto the padded input they were gathered from (col2im):
+    ``dfields (n, C, kh, kw, H_out, W_out)`` onto ``dxp (n, C, Hp, Wp)``, in place. Each of the kh·kw kernel
+    offsets touches one strided slice."""
+    kh, kw, Ho, Wo = dfields.shape[2:]
+    h_span, w_span = stride * (Ho - 1) + 1, stride * (Wo - 1) + 1
+    for i in range(kh):
+        for j in range(kw):
+            dxp[:, :, i:i + h_span:stride, j:j + w_span:stride] += dfields[:, :, i, j]
 
 
 def conv_cache(x, w, b, stride=1, padding=0) -> ConvCache:
