@@ -94,8 +94,8 @@ def _recorded_only(*args, **kwargs):
 
 
 def recorded_spec(name: str, recording: dict | None = None) -> Spec:
-    """The kit's spec of one challenge, from ``recording`` (``recording``'s data; default: the
-    recording file beside this module)."""
+    """The kit's spec of one challenge, from ``recording`` (a dict of ``record`` results by name, as the function
+    ``recording`` pickles them; default: the recording file beside this module)."""
     data = (_load() if recording is None else recording)[name]
     cases = tuple(data["cases"])
     mistakes = tuple(Mistake(key, message, _recorded_only) for key, message, _ in data["mistakes"])

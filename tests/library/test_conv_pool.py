@@ -70,10 +70,11 @@ def test_wide_conv2d_matches_torch(torch, rng, geometry, dtype):
         np.testing.assert_allclose(mine, full, rtol=tol, atol=tol)
 
 
-@pytest.mark.parametrize("geometry", [WIDE_GEOMETRIES[0], WIDE_GEOMETRIES[2]])
+@pytest.mark.parametrize("geometry", [WIDE_GEOMETRIES[0], WIDE_GEOMETRIES[2],
+                                      (3, 3, 7, 6, 5, (3, 3), 2, 1)])          # the last one narrow (C < 8)
 def test_wide_conv2d_chunks_and_threads_agree(monkeypatch, rng, geometry):
     """Tiny chunks (one image each, a ragged last part) shared between three threads give the one-chunk
-    answer; the inputs are left untouched."""
+    answer, on the channels-last path and on the narrow one's backward pass; the inputs are left untouched."""
     from nnlab.ops import conv
     N, C, H, W, F, (kh, kw), stride, padding = geometry
     N = 7
