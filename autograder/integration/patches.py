@@ -11,6 +11,13 @@ once per process (a second call replaces nothing):
 - ``nbgrader.nbgraderformat.common.jsonschema`` → ``CachedSchemas`` (nbgrader 0.9.6): nbgrader validates
   every cell's metadata twice per notebook with ``jsonschema.validate``, which checks the schema itself and
   builds a new validator on every call, a quarter of a second per notebook.
+- ``nbgrader.api.create_engine`` → ``shared_engine`` (nbgrader 0.9.6, SQLAlchemy 2): nbgrader makes a new
+  engine for every ``Gradebook`` it opens, about ten per graded notebook, and SQLAlchemy caches compiled
+  statements per engine, so each of those gradebooks compiled every query again (half the time of a gradebook
+  read). ``shared_engine`` makes one engine per database URL and process. ``Gradebook.close`` still disposes of
+  its connections (``Engine.dispose`` leaves the engine usable, with a new pool). A file SQLite gradebook's
+  engine pools no connection at all (``NullPool``: opening one is cheap), so a gradebook nbgrader leaves
+  unclosed cannot hand a connection to a replaced file to the next one; an in-memory one keeps its own engine.
 - not a patch, the environment nbgrader expects: it runs the ``alembic`` executable from PATH (``nbgrader db
   upgrade``, and the version query above where it is not replaced), so this interpreter's ``bin/`` goes on
   PATH (``nnlab-grade`` may be called by its full path); and its harmless warnings and log lines are kept out
@@ -44,6 +51,7 @@ import functools
 import logging
 import os
 import sys
+import threading
 import warnings
 from pathlib import Path
 
@@ -84,6 +92,30 @@ def apply() -> None:
     if nbgrader.api.get_alembic_version is not alembic_head:
         nbgrader.api.get_alembic_version = alembic_head
         nbgrader.nbgraderformat.common.jsonschema = CachedSchemas()
+        nbgrader.api.create_engine = shared_engine
+
+
+_ENGINES: dict = {}
+_ENGINES_LOCK = threading.Lock()
+
+
+def shared_engine(url, **options):
+    """SQLAlchemy's ``create_engine`` for nbgrader's gradebooks: one engine per URL and options in this process
+    (an in-memory SQLite database, which lives in its engine's connection, gets a new one each time)."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.pool import NullPool
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database in (None, "", ":memory:") or "mode=memory" in str(parsed):
+            return create_engine(url, **options)
+        options.setdefault("poolclass", NullPool)
+    key = (parsed.render_as_string(hide_password=False), tuple(sorted(options.items(), key=repr)))
+    with _ENGINES_LOCK:
+        engine = _ENGINES.get(key)
+        if engine is None:
+            engine = _ENGINES[key] = create_engine(url, **options)
+    return engine
 
 
 @functools.cache

@@ -54,3 +54,37 @@ def test_the_default_course_is_added_once(tmp_path):
         patches.add_default_course(gb)
         patches.add_default_course(gb)
         assert gb.db.query(Course).filter(Course.id == "").count() == 1
+
+
+def test_gradebooks_of_one_file_share_an_engine_and_see_the_file_replaced(tmp_path):
+    """One engine per URL keeps SQLAlchemy's compiled statements between gradebooks; a file gradebook's engine
+    pools no connection, so a gradebook written anew at the same path (a grading task's scratch one) is read
+    afresh, even while a gradebook of the old file is still open."""
+    from nbgrader.api import Gradebook
+    patches.apply()
+    path = tmp_path / "gradebook.db"
+    with Gradebook(f"sqlite:///{path}") as gb:
+        gb.add_student("ada")
+        first = gb.engine
+    before = path.read_bytes()
+    with Gradebook(f"sqlite:///{path}") as gb:
+        assert gb.engine is first
+        gb.add_student("ben")
+    left_open = Gradebook(f"sqlite:///{path}")
+    assert {s.id for s in left_open.students} == {"ada", "ben"}
+    path.write_bytes(before)                                     # the file replaced, as each task does
+    with Gradebook(f"sqlite:///{path}") as gb:
+        assert [s.id for s in gb.students] == ["ada"]
+    left_open.close()
+    other = tmp_path / "other.db"
+    with Gradebook(f"sqlite:///{other}") as gb:
+        assert gb.engine is not first and gb.students == []
+
+
+def test_in_memory_gradebooks_are_each_their_own():
+    from nbgrader.api import Gradebook
+    patches.apply()
+    with Gradebook("sqlite://") as gb:
+        gb.add_student("ada")
+        with Gradebook("sqlite://") as fresh:
+            assert fresh.engine is not gb.engine and fresh.students == []
