@@ -48,8 +48,9 @@ class Spares:
     """One kernel started ahead of need, per grading process, and the kernels it is done with, stopped behind.
 
     A kernel is started for a key (kernel name, extra arguments: the grading library among them). ``take`` hands
-    out the spare when the key matches, and starts the next one for the same key; ``start_ahead`` replaces the
-    spare with one for another key (the grader knows the next task's library). Used kernels are stopped in a
+    out the spare when the key matches, and starts the next one: for the key ``ahead`` makes of the taken one (the
+    grader's: the grading library the next task names, or none when there is no next task), else for the same
+    key. ``start_ahead`` replaces the spare with one for another key. Used kernels are stopped in a
     thread of their own (``stop_behind``): jupyter_client's shutdown waits for the process to exit, which the
     next notebook need not wait for; ``discard`` waits for them all.
     """
@@ -57,6 +58,7 @@ class Spares:
     def __init__(self):
         self.key, self.km, self.folder, self.kc, self.root = None, None, None, None, None
         self.client = None                         # the last notebook's client: its kernel manager class, config
+        self.ahead = None                          # key → the next spare's key (None: no spare); None: the same key
         self._stopping: list = []                  # futures of kernels being stopped behind
         self._reaper = None
 
@@ -83,7 +85,9 @@ class Spares:
         if taken is None:
             self._drop()
             taken = self.start(client, key)
-        self.key, (self.km, self.folder, self.kc) = key, self.start(client, key)
+        following = key if self.ahead is None else self.ahead(key)
+        if following is not None:
+            self.key, (self.km, self.folder, self.kc) = following, self.start(client, following)
         return taken
 
     def start_ahead(self, key) -> None:

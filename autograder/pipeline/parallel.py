@@ -47,12 +47,16 @@ def run_in_worker(task: Task) -> Outcome:
         return run_task(task, this_process())
 
 
-def _tasks(ws, todo, done) -> Iterator:
+def _tasks(ws, todo, done, ahead: int = 1) -> Iterator:
     """Prepare the submissions one at a time as they are needed; unreadable ones are finished here at once.
-    Each task is handed out once the next one is prepared, with the grading library that one needs (``then``)."""
+    Each task is handed out once the one ``ahead`` places after it is prepared, naming the grading library that
+    one needs (``then``): the task the same process will likely run next (one process: the next task; N local
+    workers, which take tasks in turn: the N-th next)."""
+    from collections import deque
+
     from autograder.pipeline.grading import Record, prepare
     from autograder.pipeline.task import open_from
-    seeds, previous = {}, None
+    seeds, waiting = {}, deque()
     for student, assignment in todo:
         if assignment not in seeds:
             seeds[assignment] = ws.seed_path(assignment).read_bytes()
@@ -60,12 +64,12 @@ def _tasks(ws, todo, done) -> Iterator:
         if isinstance(task, Record):
             done(task)
             continue
-        if previous is not None:
-            previous.then = open_from(task)
-            yield previous
-        previous = task
-    if previous is not None:
-        yield previous
+        if len(waiting) == ahead:
+            first = waiting.popleft()
+            first.then = open_from(task)
+            yield first
+        waiting.append(task)
+    yield from waiting
 
 
 def grade_all(ws, todo: Iterable[tuple[str, str]], done: Callable, workers: int = 1,
@@ -128,7 +132,8 @@ def _on_processes(ws, todo, done, workers: int) -> list[tuple[str, str]]:
                 future.set_exception(exc)
                 return future
         wait_first = lambda fs: wait(fs, return_when=FIRST_COMPLETED)  # noqa: E731
-        return _collect(ws, _stream(_tasks(ws, todo, done), submit, wait_first, 2 * workers), done)
+        return _collect(ws, _stream(_tasks(ws, todo, done, ahead=workers), submit, wait_first, 2 * workers),
+                        done)
 
 
 def _on_dask(ws, todo, done, address: str) -> list[tuple[str, str]]:

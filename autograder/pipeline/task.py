@@ -114,6 +114,7 @@ def run_task(task: Task, process: ProcessState) -> Outcome:
     # the student build of nnlab that the sandboxed kernels and replay workers import (commands/kit.py)
     library = grading_library(library_root(scratch.root), open_from(task)) if ws.sandbox else None
     api.config.Execute.extra_arguments = [f"--library={library}"] if library else []
+    following = _plan_spares(process, library, task)
     workers = _start_replay_workers(ws, task, library, scratch.root)   # they boot while nbgrader runs notebooks
     try:
         result = api.autograde(task.assignment, task.student, force=True, create=True)
@@ -121,8 +122,8 @@ def run_task(task: Task, process: ProcessState) -> Outcome:
         for worker in workers.values():
             worker.close()
         raise
-    if library is not None and task.then is not None:   # the next notebook's kernel boots while this one is checked
-        _start_ahead(process, library.parent, task.then)
+    if following is not None and process.spares.key is not None:   # where no kernel was taken, the spare is
+        process.spares.start_ahead(_with_library(process.spares.key, following))   # still this task's: replaced
     outcome = Outcome(task.student, task.assignment, bool(result["success"]), host=socket.gethostname(),
                       log=((result.get("log") or "") + "\n" + (result.get("error") or "")).strip()[-limits.TASK_LOG:])
     graded = ws.autograded(task.student, task.assignment)
@@ -143,17 +144,35 @@ def run_task(task: Task, process: ProcessState) -> Outcome:
     return outcome
 
 
-def _start_ahead(process: ProcessState, libraries: Path, then: str) -> None:
-    """Have the spare kernel started with the grading library ``then``, which the next task will likely need."""
-    key = process.spares.key
-    if key is None:
-        return
-    try:
-        library = grading_library(libraries, then)
-        process.spares.start_ahead((key[0], tuple(LIBRARY + str(library) if a.startswith(LIBRARY) else a
-                                                  for a in key[1])))
-    except Exception:              # only a hint: the next notebook starts its own kernel, and says why if it fails
-        return
+def _plan_spares(process: ProcessState, library: Path | None, task: Task) -> Path | None:
+    """Tell the process's spare kernels what comes next; returns the next task's grading library (None: unknown).
+
+    ``Spares.ahead`` maps the key of each kernel this task takes to the key of the kernel to start behind it: the
+    same key while the task has notebooks left, then the key with the grading library of the next task
+    (``then``), or no kernel where no next task is known. Without a grading library, always the same key."""
+    if library is None:
+        process.spares.ahead = None
+        return None
+    following = None
+    if task.then is not None:
+        try:
+            following = grading_library(library.parent, task.then)
+        except Exception:          # only a hint: the next notebook starts its own kernel, and says why if it fails
+            following = None
+    left = [len({name for name in task.submitted if name in task.sources})]
+
+    def ahead(key):
+        left[0] -= 1
+        if left[0] > 0:
+            return key
+        return None if following is None else _with_library(key, following)
+    process.spares.ahead = ahead
+    return following
+
+
+def _with_library(key: tuple, library: Path) -> tuple:
+    """A spare kernel's key (kernel name, extra arguments) with the grading library ``library``."""
+    return key[0], tuple(LIBRARY + str(library) if a.startswith(LIBRARY) else a for a in key[1])
 
 
 def library_root(root: Path) -> Path:

@@ -1,5 +1,7 @@
-"""GuardedExecute on its own, with real (unsandboxed) kernels: kernels started ahead of need."""
+"""GuardedExecute on its own, with real (unsandboxed) kernels: kernels started ahead of need, and which kernel the
+grader has started ahead for the next notebook."""
 import os
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -58,6 +60,60 @@ def test_the_spare_is_started_again_for_the_next_tasks_arguments():
         assert not run_sync(spare.is_alive)()
     finally:
         SPARES.discard()
+
+
+def test_the_kernel_started_behind_is_the_one_the_grader_says_comes_next():
+    from jupyter_core.utils import run_sync
+    SPARES.discard()
+    taken = []
+    try:
+        SPARES.ahead = lambda key: taken.append(key) or (key[0], key[1] + ("--HistoryManager.enabled=False",))
+        _run("pass")
+        assert SPARES.key == (taken[0][0], taken[0][1] + ("--HistoryManager.enabled=False",))
+        assert run_sync(SPARES.km.is_alive)()
+        SPARES.ahead = lambda key: None                                    # no next task: nothing is started
+        _run("pass")
+        assert SPARES.km is None and SPARES.key is None
+    finally:
+        SPARES.ahead = None
+        SPARES.discard()
+
+
+def test_a_tasks_notebooks_keep_its_kernel_key_and_the_last_one_starts_the_next_tasks(monkeypatch, tmp_path):
+    from autograder.pipeline import task as task_module
+    from autograder.pipeline.task import Task, _plan_spares
+    from autograder.trust.sandbox import LIBRARY
+    monkeypatch.setattr(task_module, "grading_library", lambda root, first: Path(root) / first)
+    process = ProcessState()
+    work = Task("ada", "08_jax", sources={"a.ipynb": b"", "b.ipynb": b""}, seed=b"",
+                submitted={"a.ipynb": b"", "b.ipynb": b"", "timestamp.txt": b""}, then="09_more")
+    following = _plan_spares(process, tmp_path / "08_jax", work)
+    assert following == tmp_path / "09_more"
+    key = ("nnlab-sandbox", ("--x", LIBRARY + str(tmp_path / "08_jax")))
+    assert process.spares.ahead(key) == key                                 # the task's second notebook
+    assert process.spares.ahead(key) == ("nnlab-sandbox", ("--x", LIBRARY + str(tmp_path / "09_more")))
+    work.then = None                                                        # the last task: no kernel ahead
+    assert _plan_spares(process, tmp_path / "08_jax", work) is None
+    assert [process.spares.ahead(key), process.spares.ahead(key)] == [key, None]
+    assert _plan_spares(process, None, work) is None and process.spares.ahead is None   # no library: same key
+
+
+def test_each_task_names_the_library_of_the_task_its_process_will_run_next(monkeypatch):
+    from autograder.pipeline import grading, parallel, task as task_module
+    from autograder.pipeline.task import Task
+
+    class Course:
+        def seed_path(self, assignment):
+            return Path(__file__)
+    monkeypatch.setattr(grading, "prepare", lambda ws, student, assignment, seed: Task(student, assignment, {}, b"",
+                                                                                          {}))
+    monkeypatch.setattr(task_module, "open_from", lambda task: task.assignment)
+    todo = [("ada", "01"), ("ben", "01"), ("ada", "02"), ("ben", "02"), ("ada", "03")]
+    one = [(t.student, t.assignment, t.then) for t in parallel._tasks(Course(), todo, print)]
+    assert one == [("ada", "01", "01"), ("ben", "01", "02"), ("ada", "02", "02"), ("ben", "02", "03"),
+                   ("ada", "03", None)]
+    two = [t.then for t in parallel._tasks(Course(), todo, print, ahead=2)]
+    assert two == ["02", "02", "03", None, None]
 
 
 def test_a_kernel_still_starting_is_ready_after_one_wait_and_then_runs_code():
