@@ -68,14 +68,22 @@ def _number(score) -> float | None:
     return None if score is None else float(score)
 
 
+def _by_name(gb, rows, notebook) -> dict:
+    """A submitted notebook's grades (``rows``: nbgrader's ``Grade``) or comments (``Comment``) by their cell's
+    name, in one query (nbgrader's ``.name`` of a row loads the row's cell on its own, a query per cell)."""
+    from nbgrader.api import BaseCell
+    return dict((name, row) for row, name in gb.db.query(rows, BaseCell.name)
+                .join(BaseCell, rows.cell_id == BaseCell.id).filter(rows.notebook_id == notebook.id))
+
+
 def read_grades(db_url: str, assignment: str, student: str, notebooks: Iterable[str]) -> tuple[dict, dict]:
     """Each named notebook's auto scores and auto comments by grade id, for the notebooks nbgrader graded."""
-    from nbgrader.api import Gradebook
+    from nbgrader.api import Comment, Grade, Gradebook
     grades, comments = {}, {}
     with Gradebook(db_url) as gb:
         for notebook, sub in _submitted(gb, assignment, student, notebooks):
-            grades[notebook] = {g.name: _number(g.auto_score) for g in sub.grades}
-            comments[notebook] = {c.name: c.auto_comment for c in sub.comments}
+            grades[notebook] = {name: _number(g.auto_score) for name, g in _by_name(gb, Grade, sub).items()}
+            comments[notebook] = {name: c.auto_comment for name, c in _by_name(gb, Comment, sub).items()}
     return grades, comments
 
 
@@ -201,7 +209,7 @@ def save_outcome(db_url: str, outcome: Outcome, timestamp: datetime | None = Non
     nbgrader's SaveAutoGrades would have, with one difference: a manual score already there (an override, a
     written answer's grade) stands without being marked for review again, since it is a decision about the cell,
     and only a manually graded cell without one needs a manual grade. ``timestamp``: when it was handed in (UTC)."""
-    from nbgrader.api import Gradebook
+    from nbgrader.api import Comment, Grade, Gradebook
     with Gradebook(db_url) as gb:
         gb.update_or_create_student(outcome.student)
         extra = {"timestamp": timestamp} if timestamp else {}
@@ -209,14 +217,14 @@ def save_outcome(db_url: str, outcome: Outcome, timestamp: datetime | None = Non
         notebooks = {nb.name: nb for nb in submission.notebooks}     # the submission's rows, read once
         for notebook, scores in outcome.grades.items():
             nb = notebooks.get(notebook)
-            grades = {g.name: g for g in nb.grades} if nb is not None else {}
+            grades = _by_name(gb, Grade, nb) if nb is not None else {}
             for grade_id, score in scores.items():
                 grade = grades.get(grade_id)
                 if grade is None:                     # not a cell of the course's version of the notebook
                     continue
                 grade.auto_score = score
                 grade.needs_manual_grade = score is None and grade.manual_score is None
-            comments = {c.name: c for c in nb.comments} if nb is not None else {}
+            comments = _by_name(gb, Comment, nb) if nb is not None else {}
             for grade_id, text in outcome.comments.get(notebook, {}).items():
                 if grade_id in comments:
                     comments[grade_id].auto_comment = text

@@ -97,9 +97,12 @@ def main() -> None:
             pass
     _stub_references(names, checks)
     from IPython.core.interactiveshell import InteractiveShell
+    from traitlets.config import Config
 
     from autograder.trust.wire import decode, encode
-    shell = InteractiveShell.instance()
+    config = Config()
+    config.HistoryManager.enabled = False     # no history database: nothing reads it here, and it took 0.1 s to make
+    shell = InteractiveShell.instance(config=config)
     shell.showtraceback = lambda *a, **k: None
     reply = lambda data: (protocol_out.write(json.dumps(data) + "\n"), protocol_out.flush())  # noqa: E731
 

@@ -14,7 +14,6 @@ import gzip
 import importlib.util
 import os
 import shutil
-import urllib.request
 from pathlib import Path
 
 import numpy as np
@@ -136,6 +135,7 @@ def cache_dir() -> Path:
 
 
 def _download(kind: str, dest: Path, base_url: str) -> Path:
+    import urllib.request          # here, not at the top: every kernel imports nnlab, few of them download
     tmp = dest.with_name(dest.name + ".partial")
     tmp.mkdir(parents=True, exist_ok=True)
     for split in ("train", "test"):
