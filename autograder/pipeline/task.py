@@ -25,7 +25,7 @@ from autograder.commands.kit import grading_library
 from autograder.course.gradebook import read_grades
 from autograder.course.workspace import Workspace
 from autograder.pipeline.process import ProcessState, Scratch
-from autograder.trust.sandbox import LIBRARY
+from autograder.trust.sandbox import LIBRARY, private_folder
 
 
 @dataclass
@@ -176,22 +176,13 @@ def _with_library(key: tuple, library: Path) -> tuple:
 
 
 def library_root(root: Path) -> Path:
-    """Where grading libraries are built: a folder this user's grading processes on this machine share, one
-    per version of the library's sources (``library_digest``), so that each is built once per machine rather
-    than once per process (a third of a second each); the scratch course's own folder where the shared one is
-    not safely this user's alone."""
-    import stat
-
+    """Where grading libraries are built: a folder this user's grading processes on this machine share
+    (``sandbox.private_folder``), one per version of the library's sources (``library_digest``), so that each is
+    built once per machine rather than once per process (a third of a second each); the scratch course's own
+    folder where there is no such folder."""
     from autograder.commands.kit import library_digest
-    shared = Path(tempfile.gettempdir()) / f"nnlab-grading-libraries-{os.getuid()}"
-    try:
-        shared.mkdir(mode=0o700, exist_ok=True)
-        info = shared.lstat()
-        if stat.S_ISDIR(info.st_mode) and info.st_uid == os.getuid() and not info.st_mode & 0o077:
-            return shared / library_digest()
-    except OSError:
-        pass
-    return root / "library"
+    shared = private_folder()
+    return shared / library_digest() if shared is not None else root / "library"
 
 
 def open_from(task: Task) -> str:
