@@ -86,6 +86,7 @@ class Spares:
             self._drop()
             taken = self.start(client, key)
         following = key if self.ahead is None else self.ahead(key)
+        self.key = self.km = self.folder = self.kc = None           # the taken kernel is no spare any more
         if following is not None:
             self.key, (self.km, self.folder, self.kc) = following, self.start(client, following)
         return taken

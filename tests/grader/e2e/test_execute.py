@@ -74,6 +74,14 @@ def test_the_kernel_started_behind_is_the_one_the_grader_says_comes_next():
         SPARES.ahead = lambda key: None                                    # no next task: nothing is started
         _run("pass")
         assert SPARES.km is None and SPARES.key is None
+        SPARES.ahead = None
+        _run("pass")
+        spare = SPARES.km
+        SPARES.ahead = lambda key: None            # the spare taken, and none behind it: it is no spare any more
+        _run("pass")
+        assert SPARES.km is None and SPARES.key is None
+        SPARES.settle()
+        assert not run_sync(spare.is_alive)()                              # and it was shut down once used
     finally:
         SPARES.ahead = None
         SPARES.discard()
