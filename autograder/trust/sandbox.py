@@ -88,8 +88,12 @@ def _font_cache(state: Path) -> Path:
         import tempfile
         folder.parent.mkdir(parents=True, exist_ok=True)
         building = Path(tempfile.mkdtemp(prefix=folder.name + "-", dir=folder.parent))
-        subprocess.run([sys.executable, "-c", "import matplotlib.font_manager"], check=True,
-                       env=dict(os.environ, MPLCONFIGDIR=str(building)), capture_output=True)
+        try:
+            subprocess.run([sys.executable, "-c", "import matplotlib.font_manager"], check=True,
+                           env=dict(os.environ, MPLCONFIGDIR=str(building)), capture_output=True)
+        except BaseException:
+            shutil.rmtree(building, ignore_errors=True)
+            raise
         try:
             if folder.is_dir():
                 folder.rmdir()                 # an empty one, left where a build failed: nothing was bound
