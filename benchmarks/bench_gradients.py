@@ -1,8 +1,10 @@
 """Gradient cost side by side: deck 001's finite differences, nnlab's backprop, and PyTorch autograd.
 
 Sigmoid MLPs [10, h, 1] on 100 examples, float64, one gradient each. Backprop and PyTorch are interleaved
-(A B A B …); each column gives the median of the repeats with its spread (fastest–slowest), and the ratios are
-of medians, to PyTorch where it is installed (``pip install torch==2.13.0``). A line before and after the table
+in rounds (A B A B …; ``bench_layers.interleaved``: a round of a sub-millisecond call is as many back-to-back
+calls as fill 0.2 s, timed per call); finite differences are timed call by call. Each column gives the
+median of the repeats with its spread (fastest–slowest), and the ratios are of medians, to PyTorch where it
+is installed (``pip install torch==2.13.0``). A line before and after the table
 says whether the machine was quiet (bench_layers.machine_line's rule, 2 threads).
 Run: ``make bench`` or ``python benchmarks/bench_gradients.py``.
 """
@@ -13,7 +15,7 @@ import statistics
 import numpy as np
 
 import nnlab
-from bench_layers import load_1min, machine_line, spread, timed
+from bench_layers import interleaved, load_1min, machine_line, spread, timed
 
 
 def torch_gradient(torch, X, y, w, b):
@@ -45,11 +47,11 @@ def main(hidden=(2, 8, 32, 128, 512), repeats=7) -> None:
             assert nnlab.relative_error(nnlab.backprop(X, y, w, b), torch_gradient(torch, X, y, w, b)) < 1e-10
         fd_runs = 1 if h >= 128 else repeats
         t_fd = [timed(lambda: nnlab.gradient_estimator(X, y, w, b)) for _ in range(fd_runs)]
-        t_bp, t_th = [], []
-        for _ in range(repeats * 20):
-            t_bp.append(timed(lambda: nnlab.backprop(X, y, w, b)))
-            if torch is not None:
-                t_th.append(timed(lambda: torch_gradient(torch, X, y, w, b)))
+        fns = [lambda: nnlab.backprop(X, y, w, b)]
+        if torch is not None:
+            fns.append(lambda: torch_gradient(torch, X, y, w, b))
+        t_bp, *t_th = interleaved(fns, repeats)
+        t_th = t_th[0] if t_th else []
         fd, bp = statistics.median(t_fd), statistics.median(t_bp)
         th = statistics.median(t_th) if t_th else float("nan")
         print(f"{nnlab.count_parameters(w, b):>7} {spread(t_fd, 1, ''):>24} {spread(t_bp, 3, ''):>22} {spread(t_th, 3, ''):>22} "
