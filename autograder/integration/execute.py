@@ -13,7 +13,8 @@ gradebook keeps an earlier run's grades. ``GuardedExecute`` instead
   held in memory and written into the graded notebook and its feedback); errors are always kept, and the
   first stderr output too (nbgrader scores a cell that wrote to stderr 0);
 - starts kernels ahead of need (``prestart``): each notebook runs in a kernel that was started while the
-  previous one ran, in a fresh empty folder of its own, and a new spare starts as soon as one is taken.
+  previous one ran, in a fresh empty folder of its own, and a new spare starts as soon as one is taken (for
+  the grading library of the task that comes next, none behind the last: ``Spares``).
 
 ``cell_stop_reason`` reads those markers back from a graded notebook.
 
@@ -88,7 +89,10 @@ class Spares:
         following = key if self.ahead is None else self.ahead(key)
         self.key = self.km = self.folder = self.kc = None           # the taken kernel is no spare any more
         if following is not None:
-            self.key, (self.km, self.folder, self.kc) = following, self.start(client, following)
+            try:
+                self.key, (self.km, self.folder, self.kc) = following, self.start(client, following)
+            except Exception:        # a spare is a head start: the next notebook starts its own, or says why not
+                self.key = None
         return taken
 
     def start_ahead(self, key) -> None:

@@ -18,6 +18,7 @@ once per process (a second call replaces nothing):
   its connections (``Engine.dispose`` leaves the engine usable, with a new pool). A file SQLite gradebook's
   engine pools no connection at all (``NullPool``: opening one is cheap), so a gradebook nbgrader leaves
   unclosed cannot hand a connection to a replaced file to the next one; an in-memory one keeps its own engine.
+  A process keeps the engines of the last eight URLs it used.
 - not a patch, the environment nbgrader expects: it runs the ``alembic`` executable from PATH (``nbgrader db
   upgrade``, and the version query above where it is not replaced), so this interpreter's ``bin/`` goes on
   PATH (``nnlab-grade`` may be called by its full path); and its harmless warnings and log lines are kept out
@@ -53,6 +54,7 @@ import os
 import sys
 import threading
 import warnings
+from collections import OrderedDict
 from pathlib import Path
 
 # the versions these patches were written for and checked against: nbgrader as pinned in pyproject.toml
@@ -95,19 +97,28 @@ def apply() -> None:
         nbgrader.api.create_engine = shared_engine
 
 
-_ENGINES: dict = {}
+_ENGINES: OrderedDict = OrderedDict()     # (URL, options) → engine, the most recently used last
+_ENGINES_KEPT = 8                         # a grading process uses two or three URLs at a time
 _ENGINES_LOCK = threading.Lock()
 
 
+def _in_memory(url) -> bool:
+    """Whether an SQLite URL names an in-memory database (``sqlite://``, ``:memory:``, ``file::memory:?…``,
+    ``?mode=memory``), which lives only as long as a connection to it."""
+    return url.database in (None, "") or ":memory:" in url.database or url.query.get("mode") == "memory" \
+        or "mode=memory" in url.database
+
+
 def shared_engine(url, **options):
-    """SQLAlchemy's ``create_engine`` for nbgrader's gradebooks: one engine per URL and options in this process
-    (an in-memory SQLite database, which lives in its engine's connection, gets a new one each time)."""
+    """SQLAlchemy's ``create_engine`` for nbgrader's gradebooks: one engine per URL and options in this process,
+    the last ``_ENGINES_KEPT`` of them kept (an in-memory SQLite database, which lives in its engine's
+    connection, gets a new one each time)."""
     from sqlalchemy import create_engine
     from sqlalchemy.engine import make_url
     from sqlalchemy.pool import NullPool
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        if parsed.database in (None, "", ":memory:") or "mode=memory" in str(parsed):
+        if _in_memory(parsed):
             return create_engine(url, **options)
         options.setdefault("poolclass", NullPool)
     key = (parsed.render_as_string(hide_password=False), tuple(sorted(options.items(), key=repr)))
@@ -115,6 +126,9 @@ def shared_engine(url, **options):
         engine = _ENGINES.get(key)
         if engine is None:
             engine = _ENGINES[key] = create_engine(url, **options)
+            while len(_ENGINES) > _ENGINES_KEPT:       # a gradebook still open keeps its own reference
+                _ENGINES.popitem(last=False)
+        _ENGINES.move_to_end(key)
     return engine
 
 

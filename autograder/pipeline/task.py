@@ -41,7 +41,8 @@ class Task:
     release: int | None = None         # the release version the student received (for the record)
     graded_with: int | None = None     # the release version of ``sources``
     course_config: str = ""            # the course's nbgrader_config.py (the instructor's settings), loaded here too
-    then: str | None = None            # the grading library the next task will likely need (``open_from``): a hint
+    then: str | None = None            # the grading library the task this process runs next will likely need
+                                       # (``open_from``; parallel._tasks): a hint
 
 
 @dataclass
@@ -123,7 +124,10 @@ def run_task(task: Task, process: ProcessState) -> Outcome:
             worker.close()
         raise
     if following is not None and process.spares.key is not None:   # where no kernel was taken, the spare is
-        process.spares.start_ahead(_with_library(process.spares.key, following))   # still this task's: replaced
+        try:                                                           # still this task's: replaced
+            process.spares.start_ahead(_with_library(process.spares.key, following))
+        except Exception:          # only a hint: the next notebook starts its own kernel, and says why if it fails
+            pass
     outcome = Outcome(task.student, task.assignment, bool(result["success"]), host=socket.gethostname(),
                       log=((result.get("log") or "") + "\n" + (result.get("error") or "")).strip()[-limits.TASK_LOG:])
     graded = ws.autograded(task.student, task.assignment)

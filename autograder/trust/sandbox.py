@@ -14,8 +14,9 @@ autograder/integration/execute.py), sets the memory cap, and execs ``bwrap`` aro
 - a process cap (``--processes``, 256 by default; threads count): as root, each kernel gets its own ``pids``
   cgroup (``RLIMIT_NPROC`` is not enforced for uid 0); as another user, ``RLIMIT_NPROC`` allows that many
   more tasks than the user already runs. A fork bomb then meets ``BlockingIOError``, not the machine's limit;
-- matplotlib's font cache, built once per workspace, is copied into the private ``/tmp`` so start-up stays
-  fast and nothing is printed to stderr (nbgrader scores a cell that writes there 0).
+- matplotlib's font cache, built once per machine and matplotlib version (``_font_cache``), is copied into
+  the private ``/tmp`` so start-up stays fast and nothing is printed to stderr (nbgrader scores a cell that
+  writes there 0).
 The recipe and its pitfalls (IPC transport, connection file bound alone, ``interrupt_mode: message``,
 ``JPY_PARENT_PID=1``, fonts) are in docs/nbgrader-facts.md, 'Kernel sockets' and 'Sandboxed kernels'.
 """

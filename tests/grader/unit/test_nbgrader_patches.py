@@ -88,3 +88,17 @@ def test_in_memory_gradebooks_are_each_their_own():
         gb.add_student("ada")
         with Gradebook("sqlite://") as fresh:
             assert fresh.engine is not gb.engine and fresh.students == []
+
+
+def test_every_form_of_an_in_memory_database_gets_its_own_engine_and_few_engines_are_kept(tmp_path):
+    from sqlalchemy.engine import make_url
+    for url in ("sqlite:///:memory:", "sqlite:///file::memory:?cache=shared&uri=true"):
+        assert patches.shared_engine(url) is not patches.shared_engine(url)
+    assert patches._in_memory(make_url("sqlite:///file:gb?mode=memory&uri=true"))
+    assert not patches._in_memory(make_url(f"sqlite:///{tmp_path / 'memory.db'}"))
+    first = patches.shared_engine(f"sqlite:///{tmp_path / 'first.db'}")
+    assert patches.shared_engine(f"sqlite:///{tmp_path / 'first.db'}") is first
+    for k in range(patches._ENGINES_KEPT):
+        patches.shared_engine(f"sqlite:///{tmp_path / f'{k}.db'}")
+    assert patches.shared_engine(f"sqlite:///{tmp_path / 'first.db'}") is not first     # the oldest let go
+    assert len(patches._ENGINES) == patches._ENGINES_KEPT
