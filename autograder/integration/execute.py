@@ -59,7 +59,7 @@ class Spares:
     def __init__(self):
         self.key, self.km, self.folder, self.kc, self.root = None, None, None, None, None
         self.client = None                         # the last notebook's client: its kernel manager class, config
-        self.ahead = None                          # key → the next spare's key (None: no spare); None: the same key
+        self.ahead = None                          # taken kernel's key → next spare's (None: no spare); unset: same
         self._stopping: list = []                  # futures of kernels being stopped behind
         self._reaper = None
 
@@ -92,7 +92,7 @@ class Spares:
             try:
                 self.key, (self.km, self.folder, self.kc) = following, self.start(client, following)
             except Exception:        # a spare is a head start: the next notebook starts its own, or says why not
-                self.key = None
+                pass
         return taken
 
     def start_ahead(self, key) -> None:
