@@ -4,8 +4,8 @@ Sigmoid MLPs [10, h, 1] on 100 examples, float64, one gradient each. Backprop an
 in rounds (A B A B …; ``bench_layers.interleaved``: a round of a sub-millisecond call is as many back-to-back
 calls as fill 0.2 s, timed per call); finite differences are timed call by call. Each column gives the
 median of the repeats with its spread (fastest–slowest), and the ratios are of medians, to PyTorch where it
-is installed (``pip install torch==2.13.0``). A line before and after the table
-says whether the machine was quiet (bench_layers.machine_line's rule, 2 threads).
+is installed (``pip install torch==2.13.0``). A line before and after the table says whether the machine was
+quiet (bench_layers.machine_line's rule, 2 threads).
 Run: ``make bench`` or ``python benchmarks/bench_gradients.py``.
 """
 from __future__ import annotations

@@ -45,6 +45,11 @@ from bench_layers import interleaved, run_table, spread, timed  # noqa: E402
 from nnlab import jax as nnj  # noqa: E402
 
 
+def _first(jax_run) -> float:
+    """Seconds of JAX's first call, which traces and compiles (its result waited for)."""
+    return timed(jax_run, wait=jax.block_until_ready)
+
+
 def case_mlp(torch, rng, batches):
     m = 128 * batches
     X = rng.random((m, 784), dtype=np.float32)
@@ -66,7 +71,7 @@ def case_mlp(torch, rng, batches):
 
     rng_np, rng_jax = np.random.default_rng(0), np.random.default_rng(0)
     jax_run = lambda: theirs_jax.train_epoch(Xj, y, 128, rng_jax)  # noqa: E731
-    return [torch_epoch, lambda: ours.train_epoch(X, y, 128, rng_np), jax_run], timed(jax_run, wait=jax.block_until_ready)
+    return [torch_epoch, lambda: ours.train_epoch(X, y, 128, rng_np), jax_run], _first(jax_run)
 
 
 def case_conv(torch, rng, shape, filters):
@@ -89,7 +94,7 @@ def case_conv(torch, rng, shape, filters):
     def jax_run():
         return nnj.conv2d_backward(dj, nnj.conv2d_forward(xj, wj, bj, 1, 1)[1])
 
-    first = timed(jax_run, wait=jax.block_until_ready)
+    first = _first(jax_run)
     torch_run()
     assert np.allclose(np.asarray(jax_run()[0]), tx.grad.numpy(), rtol=1e-3, atol=1e-3)
     assert np.allclose(numpy_run()[0], tx.grad.numpy(), rtol=1e-3, atol=1e-3)
@@ -109,7 +114,7 @@ def case_pool(torch, rng):
 
     numpy_run = lambda: nnlab.max_pool_backward(dout, nnlab.max_pool_forward(x)[1])  # noqa: E731
     jax_run = lambda: nnj.max_pool_backward(dj, nnj.max_pool_forward(xj)[1])       # noqa: E731
-    first = timed(jax_run, wait=jax.block_until_ready)
+    first = _first(jax_run)
     expected = torch_run().numpy()
     assert np.array_equal(numpy_run(), expected) and np.array_equal(np.asarray(jax_run()), expected)
     return [torch_run, numpy_run, jax_run], first
@@ -140,7 +145,7 @@ def case_lstm(torch, rng, T=50, m=64, n_x=128, n_h=256):
 
     numpy_run = lambda: nnlab.lstm_backward(dH, nnlab.lstm_forward(X, h0, h0, params)[2])     # noqa: E731
     jax_run = lambda: nnj.lstm_backward(dHj, nnj.lstm_forward(Xj, h0j, h0j, jparams)[2])       # noqa: E731
-    first = timed(jax_run, wait=jax.block_until_ready)
+    first = _first(jax_run)
     expected = torch_run().numpy().transpose(0, 2, 1)
     assert np.allclose(np.asarray(jax_run()[0]), expected, rtol=1e-3, atol=1e-3)
     assert np.allclose(numpy_run()[0], expected, rtol=1e-3, atol=1e-3)

@@ -72,8 +72,8 @@ def _by_name(gb, rows, notebook) -> dict:
     """A submitted notebook's grades (``rows``: nbgrader's ``Grade``) or comments (``Comment``) by their cell's
     name, in one query (nbgrader's ``.name`` of a row loads the row's cell on its own, a query per cell)."""
     from nbgrader.api import BaseCell
-    return dict((name, row) for row, name in gb.db.query(rows, BaseCell.name)
-                .join(BaseCell, rows.cell_id == BaseCell.id).filter(rows.notebook_id == notebook.id))
+    return {name: row for row, name in gb.db.query(rows, BaseCell.name)
+            .join(BaseCell, rows.cell_id == BaseCell.id).filter(rows.notebook_id == notebook.id)}
 
 
 def read_grades(db_url: str, assignment: str, student: str, notebooks: Iterable[str]) -> tuple[dict, dict]:

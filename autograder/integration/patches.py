@@ -105,8 +105,7 @@ _ENGINES_LOCK = threading.Lock()
 def _in_memory(url) -> bool:
     """Whether an SQLite URL names an in-memory database (``sqlite://``, ``:memory:``, ``file::memory:?…``,
     ``?mode=memory``), which lives only as long as a connection to it."""
-    return url.database in (None, "") or ":memory:" in url.database or url.query.get("mode") == "memory" \
-        or "mode=memory" in url.database
+    return url.database in (None, "") or ":memory:" in url.database or url.query.get("mode") == "memory"
 
 
 def shared_engine(url, **options):

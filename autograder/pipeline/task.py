@@ -163,11 +163,12 @@ def _plan_spares(process: ProcessState, library: Path | None, task: Task) -> Pat
             following = grading_library(library.parent, task.then)
         except Exception:          # only a hint: the next notebook starts its own kernel, and says why if it fails
             following = None
-    left = [len({name for name in task.submitted if name in task.sources})]
+    left = len({name for name in task.submitted if name in task.sources})
 
     def ahead(key):
-        left[0] -= 1
-        if left[0] > 0:
+        nonlocal left
+        left -= 1
+        if left > 0:
             return key
         return None if following is None else _with_library(key, following)
     process.spares.ahead = ahead

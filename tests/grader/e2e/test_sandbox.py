@@ -74,17 +74,18 @@ def run_in_sandbox(tmp_path, cells: dict, memory=sandbox.DEFAULT_MEMORY, timeout
 def test_the_font_list_is_built_once_per_machine_and_in_the_workspace_without_a_private_folder(tmp_path,
                                                                                                monkeypatch):
     import json
-    first = json.loads(sandbox.install_kernelspec(tmp_path / "a", []).joinpath(
-        "kernels", sandbox.KERNEL_NAME, "kernel.json").read_text())["argv"][3]
-    second = json.loads(sandbox.install_kernelspec(tmp_path / "b", []).joinpath(
-        "kernels", sandbox.KERNEL_NAME, "kernel.json").read_text())["argv"][3]
-    fonts = json.loads(first)["fonts"]
-    assert json.loads(second)["fonts"] == fonts and fonts.startswith(str(sandbox.private_folder()))
+
+    def fonts_of(state):
+        """The font folder the kernelspec installed for the workspace state ``state`` hands its kernels."""
+        kernelspec = sandbox.install_kernelspec(state, []) / "kernels" / sandbox.KERNEL_NAME / "kernel.json"
+        return json.loads(json.loads(kernelspec.read_text())["argv"][3])["fonts"]
+
+    fonts = fonts_of(tmp_path / "a")
+    assert fonts_of(tmp_path / "b") == fonts and fonts.startswith(str(sandbox.private_folder()))
     assert [p.name.startswith("fontlist-") for p in os.scandir(fonts)] == [True]
     monkeypatch.setattr(sandbox, "private_folder", lambda: None)
-    own = json.loads(json.loads(sandbox.install_kernelspec(tmp_path / "c", []).joinpath(
-        "kernels", sandbox.KERNEL_NAME, "kernel.json").read_text())["argv"][3])["fonts"]
-    assert own == str((tmp_path / "c" / "mplcache").resolve()) and list((tmp_path / "c" / "mplcache").glob("fontlist-*"))
+    own = tmp_path / "c" / "mplcache"
+    assert fonts_of(tmp_path / "c") == str(own.resolve()) and list(own.glob("fontlist-*"))
 
 
 def test_hostile_cells_meet_the_sandbox(bwrap, tmp_path):
