@@ -43,6 +43,7 @@ import nnlab  # noqa: E402
 
 
 ROUND_SECONDS = 0.2        # a round repeats a faster call until it lasts this long: not one call's noise
+SETTLE_LIMIT = 0.5         # the longest wait, in seconds, for the last round's idle threads to stop spinning
 
 
 def timed(fn, calls=1, wait=None) -> float:
@@ -56,16 +57,35 @@ def timed(fn, calls=1, wait=None) -> float:
     return (time.perf_counter() - start) / calls
 
 
+def settle(window=0.01, limit=SETTLE_LIMIT) -> float:
+    """Wait, busy, until this process uses no more than its own thread's CPU; returns the seconds waited.
+
+    A thread pool spins for a while after its last task before it sleeps: numpy's OpenBLAS about 0.1 s, the
+    OpenMP pool PyTorch and MKL run on about 0.01 s (measured with ``getrusage`` across a sleep). A contender
+    timed right after the other would share its cores with that spinning. The wait is a busy loop, not a
+    sleep: on this virtual machine a core left idle for 0.15 s ran the next round up to 1.7× slower."""
+    start = time.perf_counter()
+    while time.perf_counter() - start < limit:
+        cpu, t0 = time.process_time(), time.perf_counter()
+        while time.perf_counter() - t0 < window:
+            pass
+        if time.process_time() - cpu < 1.3 * (time.perf_counter() - t0):   # only this thread ran
+            break
+    return time.perf_counter() - start
+
+
 def interleaved(fns, repeats, wait=None):
     """Each function's seconds per call in ``repeats`` interleaved rounds (A B A B …, or A B C …) after a warm-up
     round: one list of times per function. A round of a fast function is as many back-to-back calls as last at
-    least ``ROUND_SECONDS`` (one call for anything slower)."""
+    least ``ROUND_SECONDS`` (one call for anything slower). Before each round the other contenders' thread
+    pools are let go quiet (``settle``), so that each is timed as it runs alone."""
     for f in fns:                                   # warm-up (and JIT/allocator settling)
         timed(f, wait=wait)
     calls = [max(1, math.ceil(ROUND_SECONDS / max(timed(f, wait=wait), 1e-6))) for f in fns]
     times = [[] for _ in fns]
     for _ in range(repeats):
         for t, f, n in zip(times, fns, calls):
+            settle()
             t.append(timed(f, n, wait))
     return times
 
@@ -87,18 +107,34 @@ def load_1min():
         return None
 
 
+def cpu_name():
+    """The processor's model name (/proc/cpuinfo), or the platform's name for it where there is none. Ratios
+    depend on it: the sessions' machines have been Intel Xeons and AMD EPYCs, and MKL, inside PyTorch, is
+    tuned for the former."""
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    import platform
+    return platform.processor() or platform.machine()
+
+
 def machine_line(threads, before, after=None) -> str:
     """Whether the machine was quiet, by one rule: the 1-minute load was at most 0.5 before the run (nothing
-    else busy) and at most 0.5 + the benchmark's own threads after it."""
-    cpus = os.cpu_count()
+    else busy) and at most 0.5 + the benchmark's own threads after it. The line before the run names the
+    processor too."""
+    cpus = f"{os.cpu_count()} CPUs"
     rule = f"rule: quiet if load ≤ 0.5 before and ≤ {threads + 0.5:g} (0.5 + {threads} threads) after"
     if before is None:
-        return f"machine: no /proc/loadavg on {cpus} CPUs — quietness unknown"
+        return f"machine: no /proc/loadavg on {cpus} ({cpu_name()}) — quietness unknown"
     if after is None:
         verdict = "quiet so far" if before <= 0.5 else "busy"
-        return f"machine: load {before:.2f} on {cpus} CPUs before — {verdict} ({rule})"
+        return f"machine: load {before:.2f} on {cpus} ({cpu_name()}) before — {verdict} ({rule})"
     verdict = "quiet" if before <= 0.5 and after <= threads + 0.5 else "busy: compare these timings with care"
-    return f"machine: load {before:.2f} on {cpus} CPUs before, {after:.2f} after — {verdict} ({rule})"
+    return f"machine: load {before:.2f} on {cpus} before, {after:.2f} after — {verdict} ({rule})"
 
 
 def case_conv(torch, rng, shape, filters, repeats):

@@ -1,0 +1,51 @@
+"""The benchmarks' wait between rounds (benchmarks/bench_layers.py, ``settle``): it returns at once when no other
+thread of the process uses the CPU, and waits while one does, as a thread pool spinning after its last task does."""
+from __future__ import annotations
+
+import hashlib
+import os
+import sys
+import threading
+import time
+
+import pytest
+
+from tests.conftest import REPO
+
+sys.path.insert(0, str(REPO / "benchmarks"))
+import bench_layers  # noqa: E402
+
+CPUS = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+
+
+def test_settle_returns_at_once_when_nothing_else_runs():
+    waited = min(bench_layers.settle() for _ in range(3))
+    assert waited < 0.1
+
+
+def _spin_calls(seconds):
+    """How many PBKDF2 iterations take about ``seconds`` here: a call that holds a core without the GIL, as a
+    BLAS or OpenMP thread pool spinning after its last task does."""
+    start = time.perf_counter()
+    hashlib.pbkdf2_hmac("sha256", b"pool", b"spin", 20_000)
+    return max(20_000, int(20_000 * seconds / (time.perf_counter() - start)))
+
+
+@pytest.mark.skipif(CPUS < 2, reason="a spinning thread needs a second CPU to run beside the waiting one")
+def test_settle_waits_for_a_spinning_thread_and_no_longer():
+    iterations, spun = _spin_calls(0.3), []
+    started = threading.Event()
+
+    def spin():
+        started.set()
+        t0 = time.perf_counter()
+        hashlib.pbkdf2_hmac("sha256", b"pool", b"spin", iterations)   # releases the GIL while it runs
+        spun.append(time.perf_counter() - t0)
+
+    thread = threading.Thread(target=spin)
+    thread.start()
+    started.wait()
+    waited = bench_layers.settle(limit=5.0)
+    thread.join()
+    assert waited >= 0.5 * spun[0]                     # it saw the thread spin and waited for it
+    assert waited < spun[0] + 1.0                       # and stopped waiting once the thread was done
