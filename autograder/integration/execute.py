@@ -89,17 +89,22 @@ class Spares:
         following = key if self.ahead is None else self.ahead(key)
         self.key = self.km = self.folder = self.kc = None           # the taken kernel is no spare any more
         if following is not None:
-            try:
-                self.key, (self.km, self.folder, self.kc) = following, self.start(client, following)
-            except Exception:        # a spare is a head start: the next notebook starts its own, or says why not
-                pass
+            self._start_spare(following)
         return taken
 
     def start_ahead(self, key) -> None:
         """Make the spare a kernel for ``key``, unless it is one already (or no kernel was started yet)."""
         if self.client is not None and self.key != key:
             self._drop()
+            self._start_spare(key)
+
+    def _start_spare(self, key) -> None:
+        """Start the spare for ``key`` (there is none now). A spare is a head start, so a kernel that fails to
+        start leaves no spare and raises nothing: the next notebook starts its own, or says why it cannot."""
+        try:
             self.key, (self.km, self.folder, self.kc) = key, self.start(self.client, key)
+        except Exception:        # nothing was assigned: the spare's fields are still the empty ones
+            pass
 
     def stop_behind(self, km, folder=None, kc=None) -> None:
         """Stop a kernel that is done with, without waiting for it."""

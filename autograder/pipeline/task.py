@@ -124,10 +124,7 @@ def run_task(task: Task, process: ProcessState) -> Outcome:
             worker.close()
         raise
     if following is not None and process.spares.key is not None:   # where no kernel was taken, the spare is
-        try:                                                           # still this task's: replaced
-            process.spares.start_ahead(_with_library(process.spares.key, following))
-        except Exception:          # only a hint: the next notebook starts its own kernel, and says why if it fails
-            pass
+        process.spares.start_ahead(_with_library(process.spares.key, following))   # still this task's: replaced
     outcome = Outcome(task.student, task.assignment, bool(result["success"]), host=socket.gethostname(),
                       log=((result.get("log") or "") + "\n" + (result.get("error") or "")).strip()[-limits.TASK_LOG:])
     graded = ws.autograded(task.student, task.assignment)
