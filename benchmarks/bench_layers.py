@@ -57,20 +57,23 @@ def timed(fn, calls=1, wait=None) -> float:
     return (time.perf_counter() - start) / calls
 
 
-def settle(window=0.01, limit=SETTLE_LIMIT) -> float:
-    """Wait, busy, until this process uses no more than its own thread's CPU; returns the seconds waited.
+def settle(window=0.01, quiet=3, limit=SETTLE_LIMIT) -> float:
+    """Wait, busy, until no thread of this process but the caller's has used the CPU for ``quiet`` windows of
+    ``window`` seconds in a row; returns the seconds waited.
 
     A thread pool spins for a while after its last task before it sleeps: numpy's OpenBLAS about 0.1 s, the
     OpenMP pool PyTorch and MKL run on about 0.01 s (measured with ``getrusage`` across a sleep). A contender
     timed right after the other would share its cores with that spinning. The wait is a busy loop, not a
-    sleep: on this virtual machine a core left idle for 0.15 s ran the next round up to 1.7× slower."""
-    start = time.perf_counter()
-    while time.perf_counter() - start < limit:
-        cpu, t0 = time.process_time(), time.perf_counter()
+    sleep: on this virtual machine a core left idle for 0.15 s ran the next round up to 1.7× slower. The other
+    threads' CPU is the process's less the caller's, so other processes' load does not count; one quiet window
+    is not enough, because on a busy machine the scheduler can leave a spinning thread off its core for one."""
+    start, calm = time.perf_counter(), 0
+    while calm < quiet and time.perf_counter() - start < limit:
+        cpu, own, t0 = time.process_time(), time.thread_time(), time.perf_counter()
         while time.perf_counter() - t0 < window:
             pass
-        if time.process_time() - cpu < 1.3 * (time.perf_counter() - t0):   # only this thread ran
-            break
+        others = (time.process_time() - cpu) - (time.thread_time() - own)   # the other threads' CPU seconds
+        calm = calm + 1 if others < 0.3 * (time.perf_counter() - t0) else 0
     return time.perf_counter() - start
 
 

@@ -31,10 +31,9 @@ def _spin_calls(seconds):
     return max(20_000, int(20_000 * seconds / (time.perf_counter() - start)))
 
 
-@pytest.mark.skipif(CPUS < 2, reason="a spinning thread needs a second CPU to run beside the waiting one")
-def test_settle_waits_for_a_spinning_thread_and_no_longer():
-    iterations, spun = _spin_calls(0.3), []
-    started = threading.Event()
+def _settle_beside_a_spinning_thread(iterations):
+    """(seconds ``settle`` waited, seconds the spinning thread ran), with the thread started just before."""
+    spun, started = [], threading.Event()
 
     def spin():
         started.set()
@@ -47,5 +46,21 @@ def test_settle_waits_for_a_spinning_thread_and_no_longer():
     started.wait()
     waited = bench_layers.settle(limit=5.0)
     thread.join()
-    assert waited >= 0.5 * spun[0]                     # it saw the thread spin and waited for it
-    assert waited < spun[0] + 1.0                       # and stopped waiting once the thread was done
+    return waited, spun[0]
+
+
+@pytest.mark.skipif(CPUS < 2, reason="a spinning thread needs a second CPU to run beside the waiting one")
+def test_settle_waits_for_a_spinning_thread_and_no_longer():
+    # On a busy machine other processes can keep the spinning thread off its core for all of ``settle``'s quiet
+    # windows, and then it rightly sees this process quiet and returns early (CI once saw 0.21 s of a 0.48 s spin,
+    # with one window). So it gets three tries to show that it waits; in every try it must stop once the thread
+    # is done.
+    iterations, runs = _spin_calls(0.3), []
+    for _ in range(3):
+        waited, spun = _settle_beside_a_spinning_thread(iterations)
+        assert waited < spun + 1.0, runs                # it stopped waiting once the thread was done
+        runs.append((round(waited, 3), round(spun, 3)))
+        if waited >= 0.5 * spun:                        # it saw the thread spin and waited for it
+            break
+    else:
+        pytest.fail(f"settle returned early beside a spinning thread in three tries (waited, spun): {runs}")
