@@ -23,6 +23,7 @@ where the student's code runs; the trusted comparison runs in the grader's own p
 from __future__ import annotations
 
 import ast
+import compileall
 import datetime as _dt
 import functools
 import hashlib
@@ -190,6 +191,9 @@ def grading_library(root: Path, open_from: str) -> Path:
         building = folder.with_name(folder.name + f".{os.getpid()}.tmp")
         shutil.rmtree(building, ignore_errors=True)
         _write_library(building, [a for a in sorted(GRADED) if a >= open_from])
+        # compiled here, because the sandbox binds the library read-only: a kernel and a replay worker would
+        # otherwise compile the ~70 modules they import from source every time (0.08–0.13 CPU s against 0.04)
+        compileall.compile_dir(building / "nnlab", quiet=1)
         (building / KIT_MARK).write_text(json.dumps({"grading": True, "open_from": open_from}) + "\n")
         if folder.exists() and not (folder / KIT_MARK).is_file():
             shutil.rmtree(folder, ignore_errors=True)        # left half-written by an earlier nnlab

@@ -2,7 +2,8 @@
 
 nbgrader starts kernels from a kernelspec; ``install_kernelspec`` writes one (``nnlab-sandbox``) whose argv
 is this module's launcher. The launcher runs in the kernel's own folder (a fresh empty one: see ``prestart`` in
-autograder/integration/execute.py), sets the memory cap, and execs ``bwrap`` around ``python -m ipykernel_launcher``:
+autograder/integration/execute.py), sets the memory cap, and execs ``bwrap`` around ``python -m
+autograder.trust.kernel`` (ipykernel without its debugger):
 
 - no network (``--unshare-all`` leaves only ``lo``); the kernel talks to the grader over IPC sockets;
 - the whole system and the Python environment read-only; a private ``/tmp``; only the kernel's own folder
@@ -171,7 +172,7 @@ def bwrap_argv(settings: dict, connection_file: str, cwd: str,
     socket_dir = str(Path(json.loads(Path(connection_file).read_text())["ip"]).parent)
     argv, files = _bwrap_prefix(settings, cwd, ["--bind", socket_dir, socket_dir,
                                                 "--ro-bind", connection_file, connection_file], library)
-    return argv + [sys.executable, "-m", "ipykernel_launcher", "-f", connection_file], files
+    return argv + [sys.executable, "-m", "autograder.trust.kernel", "-f", connection_file], files
 
 
 def _bwrap_prefix(settings: dict, cwd: str, binds: list[str],

@@ -292,3 +292,21 @@ def test_the_playground_replays_recorded_runs_while_backprop_is_open(open_kit, t
     live = Playground(data="xor", units=4)
     assert live.recorded is None
     assert out["accuracy"] == pytest.approx(live.train(), abs=1e-12)
+
+
+def test_a_grading_library_is_compiled_where_it_is_built(tmp_path):
+    """The sandbox binds a grading library read-only, so its kernels cannot write bytecode there: every module
+    comes with a .pyc that Python accepts for its source (the source's mtime and size in its header)."""
+    import importlib.util
+
+    from autograder.commands.kit import grading_library
+
+    sources = sorted((grading_library(tmp_path, "05_classifier") / "nnlab").rglob("*.py"))
+    assert len(sources) > 50
+    for source in sources:
+        compiled = Path(importlib.util.cache_from_source(str(source)))
+        assert compiled.is_file(), f"{source} has no bytecode"
+        header, info = compiled.read_bytes()[:16], source.stat()
+        assert header[:4] == importlib.util.MAGIC_NUMBER and int.from_bytes(header[4:8], "little") == 0
+        assert int.from_bytes(header[8:12], "little") == int(info.st_mtime) & 0xFFFFFFFF
+        assert int.from_bytes(header[12:16], "little") == info.st_size & 0xFFFFFFFF

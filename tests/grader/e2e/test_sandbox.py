@@ -27,6 +27,8 @@ HOSTILE = {
                    "except MemoryError:\n    print('MemoryError')",
     "matplotlib": "import matplotlib.pyplot as plt\nplt.plot([1, 2, 3]); plt.show()",
     "jax": "import jax.numpy as jnp\nprint(float(jnp.arange(4.0).sum()))",
+    "start-up": "import os, sys\nprint([m for m, v in sys.modules.items() if 'debugpy' in m and v], "
+                "[p for p in sys.path if p in ('', os.getcwd())])",
     "daemon": "import subprocess\nsubprocess.Popen(['sleep', '321'], start_new_session=True)\nprint('started')",
 }
 
@@ -100,6 +102,7 @@ def test_hostile_cells_meet_the_sandbox(bwrap, tmp_path):
     assert out["memory bomb"].strip() == "MemoryError"
     assert out["matplotlib:images"] == 1                                   # inline figures, nothing on stderr
     assert out["jax"].strip() == "6.0"                                     # JAX fits in the 2 GiB default
+    assert out["start-up"].strip() == "[] ['']"       # no debugger loaded (trust/kernel.py); its folder on the path
     deadline = time.time() + 15                                            # the PID namespace goes with it
     while subprocess.run(["pgrep", "-f", "sleep 321"], capture_output=True).returncode == 0:
         assert time.time() < deadline, "a process outlived its sandboxed kernel"
