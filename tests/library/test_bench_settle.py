@@ -58,8 +58,8 @@ def test_settle_waits_for_a_spinning_thread_and_no_longer():
     iterations, runs = _spin_calls(0.3), []
     for _ in range(3):
         waited, spun = _settle_beside_a_spinning_thread(iterations)
-        assert waited < spun + 1.0, runs                # it stopped waiting once the thread was done
         runs.append((round(waited, 3), round(spun, 3)))
+        assert waited < spun + 1.0, runs                # it stopped waiting once the thread was done
         if waited >= 0.5 * spun:                        # it saw the thread spin and waited for it
             break
     else:
