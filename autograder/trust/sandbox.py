@@ -9,6 +9,8 @@ autograder.trust.kernel`` (ipykernel without its debugger):
 - the whole system and the Python environment read-only; a private ``/tmp``; only the kernel's own folder
   writable; the course workspace (gradebook, other students, submissions) and the solutions hidden under
   empty tmpfs mounts;
+- no capabilities (``--cap-drop ALL``: run by root, bwrap would otherwise leave them all in the sandbox's user
+  namespace, enough to unmount what hides the course);
 - a PID namespace that dies with the grader: no process outlives its kernel;
 - ``RLIMIT_AS`` (``--memory``, 2 GiB by default: JAX needs 1.5–2 GiB of address space), so a memory bomb is
   a ``MemoryError`` in the cell, not a machine in swap;
@@ -179,7 +181,9 @@ def _bwrap_prefix(settings: dict, cwd: str, binds: list[str],
                  library: str | None = None) -> tuple[list[str], dict[int, Path]]:
     """bwrap up to its ``--``: the sandbox itself, the extra ``binds``, the environment, ``cwd`` writable.
     ``library``: a grading library's folder (autograder/commands/kit.py), whose ``nnlab`` replaces the full one."""
-    argv = [bwrap_path() or "bwrap", "--unshare-all", "--die-with-parent", "--new-session",
+    # --cap-drop ALL: run by root, bwrap otherwise leaves every capability in the sandbox's user namespace,
+    # enough to unmount the empty folders that hide the course and read what is under them
+    argv = [bwrap_path() or "bwrap", "--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL",
             "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp", "--tmpfs", "/run"]
     for folder in sorted({sys.prefix, sys.base_prefix, str(REPO)}):   # an environment or clone under /tmp
         if Path(folder).resolve().is_relative_to("/tmp") and not (library and folder == str(REPO)):

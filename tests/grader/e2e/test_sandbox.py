@@ -21,6 +21,10 @@ HOSTILE = {
                "except OSError as error:\n    print('no network:', error)",
     "look around": "import os\nprint(sorted(os.listdir(COURSE)), os.path.exists(SOLUTIONS), "
                    "os.path.exists(os.path.join(COURSE, 'gradebook.db')))",
+    # run by root, a sandbox that kept its capabilities could unmount what hides the course, and read it
+    "unmount": "import ctypes\nfreed = ctypes.CDLL(None, use_errno=True).umount2(COURSE.encode(), 2) == 0\n"
+               "caps = [line.split()[1] for line in open('/proc/self/status') if line.startswith('CapEff')]\n"
+               "print(freed, sorted(os.listdir(COURSE)), caps)",
     "write": "open(os.path.join(COURSE, 'planted.txt'), 'w').write('x')\nopen('/tmp/elsewhere.txt', 'w').write('x')\n"
              "open('mine.txt', 'w').write('ok')\nprint('written')",
     "memory bomb": "import numpy as np\ntry:\n    hog = np.ones(3 * 1024 ** 3 // 8)\n    print('ALLOCATED')\n"
@@ -95,6 +99,7 @@ def test_hostile_cells_meet_the_sandbox(bwrap, tmp_path):
     assert not any(out[k] for k in out if k.endswith((":stderr", ":error"))), out
     assert out["network"].startswith("no network:")
     assert out["look around"].strip() == "['autograded'] False False"      # only the path to its own folder
+    assert out["unmount"].strip() == "False ['autograded'] ['0000000000000000']"
     assert out["write"].strip() == "written"
     assert (folder / "mine.txt").read_text() == "ok"                       # its own folder is writable
     assert not (course / "planted.txt").exists() and not os.path.exists("/tmp/elsewhere.txt")
