@@ -90,6 +90,7 @@ def grade_all(ws, todo: Iterable[tuple[str, str]], done: Callable, workers: int 
             done(finish(ws, task, run_task(task, process)))
     finally:
         process.spares.discard()               # the kernel started ahead for a next notebook that never came
+        process.templates.discard()
 
 
 def _stream(tasks: Iterable, submit: Callable, wait_first: Callable, window: int) -> Iterator:

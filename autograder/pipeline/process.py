@@ -2,8 +2,9 @@
 
 A process that runs grading tasks (the grader itself, each local worker process, each Dask worker) reuses,
 task after task: the scratch course the tasks are unpacked into and its nbgrader API (autograder/pipeline/
-task.py), the kernel started ahead of need (``integration/execute.py``'s ``Spares``), the folder of its
-kernels' sockets, and a clock of the seconds its cells ran, for the grader's overhead figure.
+task.py), the kernel started ahead of need (``integration/execute.py``'s ``Spares``), the replay template its
+out-of-kernel checks fork their workers from (autograder/trust/templates.py), the folder of its kernels'
+sockets, and a clock of the seconds its cells ran, for the grader's overhead figure.
 
 ``run_task(task, process)`` and the scratch setup take the state as an argument; ``GuardedExecute``, which
 nbgrader instantiates by name for every notebook, gets it through the nbgrader configuration that
@@ -18,6 +19,7 @@ from typing import Any
 
 from autograder.course.workspace import Workspace, kernel_socket_prefix
 from autograder.integration.execute import Spares
+from autograder.trust.templates import Templates
 
 
 @dataclass
@@ -30,10 +32,12 @@ class Scratch:
 
 
 class ProcessState:
-    """A grading process's spare kernel, scratch course, kernel socket folder and cell clock."""
+    """A grading process's spare kernel, replay template, scratch course, kernel socket folder and cell clock."""
 
     def __init__(self):
         self.spares = Spares()
+        self.templates = Templates()               # the replay template (autograder/trust/templates.py)
+        self.task_count = 0                        # tasks that used it: each task's token for it
         self.scratch: Scratch | None = None
         self.cell_seconds = 0.0                    # time spent running cells in the current task
         self._sockets: str | None = None

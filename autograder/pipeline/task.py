@@ -116,7 +116,7 @@ def run_task(task: Task, process: ProcessState) -> Outcome:
     library = grading_library(library_root(scratch.root), open_from(task)) if ws.sandbox else None
     api.config.Execute.extra_arguments = [f"--library={library}"] if library else []
     following = _plan_spares(process, library, task)
-    workers = _start_replay_workers(ws, task, library, scratch.root)   # they boot while nbgrader runs notebooks
+    workers = _start_replay_workers(ws, task, library, scratch.root, process)   # they boot while nbgrader runs
     try:
         result = api.autograde(task.assignment, task.student, force=True, create=True)
     except BaseException:
@@ -209,11 +209,24 @@ def _open_from(assignment: str, sources: tuple[bytes, ...]) -> str:
     return first_open(assignment, checked)
 
 
-def _start_replay_workers(ws: Workspace, task: Task, library: Path | None, root: Path) -> dict:
-    """A replay worker per notebook that has checked test cells, started ahead of need (autograder/trust/verify.py)."""
+def _start_replay_workers(ws: Workspace, task: Task, library: Path | None, root: Path,
+                          process: ProcessState) -> dict:
+    """A replay worker per notebook that has checked test cells (autograder/trust/verify.py). In the sandbox they
+    are forked, when the check needs them, from the process's replay template for the task's grading library,
+    which boots while nbgrader runs the notebooks (autograder/trust/templates.py); without it each starts
+    here, and boots meanwhile."""
     import nbformat
 
     from autograder.trust.verify import Worker, replay_argv, worker_setup
+    fork = None
+    if ws.sandbox:
+        template = replay_argv(ws, library, template=True)
+        try:
+            process.templates.prepare(template, root / "replay")
+            process.task_count += 1
+            fork = process.templates.forker(template, root / "replay", f"{task.student}/{process.task_count}")
+        except OSError:                         # each worker starts on its own, and says why if it cannot
+            process.templates.discard()
     workers = {}
     for name, data in task.submitted.items():
         if name not in task.sources:
@@ -228,7 +241,7 @@ def _start_replay_workers(ws: Workspace, task: Task, library: Path | None, root:
             shutil.rmtree(folder, ignore_errors=True)
             try:
                 workers[name] = Worker(replay_argv(ws, library), folder, setup,
-                                       ws.cell_timeout or ws.config().Execute.timeout)
+                                       ws.cell_timeout or ws.config().Execute.timeout, fork=fork)
             except OSError:                     # verify_notebook tries again and says why in the cells
                 continue
     return workers

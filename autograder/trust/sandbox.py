@@ -41,6 +41,7 @@ DEFAULT_PROCESSES = 256                        # tasks (processes and threads) p
 PIDS_CGROUP = Path("/sys/fs/cgroup/pids")      # cgroup v1's pids controller
 RUN_ENV = "NNLAB_CGROUP_RUN"                  # names the grading run a kernel's pids cgroup belongs to
 REPLAY = "--replay"                            # the launcher's argument for a replay worker (trust/verify.py)
+TEMPLATE = "--replay-template"                 # … and for a replay template, which forks them (trust/template.py)
 LIBRARY = "--library="                         # the launcher's argument naming a grading library (commands/kit.py)
 INSTALL_HINT = ("bubblewrap is not installed: as root, apt-get install bubblewrap (make test and make demo do "
                 "it), or grade without a sandbox with --no-sandbox (only for submissions you trust)")
@@ -229,11 +230,13 @@ def library_binds(library: str) -> list[str]:
     return argv + ["--ro-bind", str(Path(library) / "nnlab"), str(nnlab_dir)]
 
 
-def replay_argv(state: Path, library: str | None = None) -> list[str]:
+def replay_argv(state: Path, library: str | None = None, template: bool = False) -> list[str]:
     """The command that starts a replay worker (autograder/trust/replay.py) in the same sandbox, with the same
-    limits and grading library, as this workspace's grading kernels (the kernelspec must be installed)."""
+    limits and grading library, as this workspace's grading kernels (the kernelspec must be installed);
+    ``template``: a replay template instead, which forks such workers (autograder/trust/template.py)."""
     kernelspec = json.loads((Path(state) / "jupyter" / "kernels" / KERNEL_NAME / "kernel.json").read_text())
-    return kernelspec["argv"][:4] + [REPLAY] + ([LIBRARY + str(library)] if library else [])
+    kind = TEMPLATE if template else REPLAY
+    return kernelspec["argv"][:4] + [kind] + ([LIBRARY + str(library)] if library else [])
 
 
 def _user_tasks() -> int:
@@ -266,14 +269,14 @@ def cap_processes(settings: dict) -> None:
 
 
 def launch(settings_json: str, connection_file: str, *extra: str) -> None:
-    """The kernelspec's entry point (and the replay worker's, with ``REPLAY`` for the connection file): cap
-    memory and processes, then become bwrap (never returns). ``extra``: ``--library=FOLDER``, the grading
-    library (the grader passes it as the kernel's extra argument)."""
+    """The kernelspec's entry point (and a replay worker's or template's, with ``REPLAY`` or ``TEMPLATE`` for the
+    connection file): cap memory and processes, then become bwrap (never returns). ``extra``:
+    ``--library=FOLDER``, the grading library (the grader passes it as the kernel's extra argument)."""
     settings = json.loads(settings_json)
     library = next((a[len(LIBRARY):] for a in extra if a.startswith(LIBRARY)), None)
-    if connection_file == REPLAY:
+    if connection_file in (REPLAY, TEMPLATE):
         argv, files = _bwrap_prefix(settings, os.getcwd(), [], library)
-        argv += [sys.executable, "-m", "autograder.trust.replay"]
+        argv += [sys.executable, "-m", "autograder.trust." + ("replay" if connection_file == REPLAY else "template")]
     else:
         argv, files = bwrap_argv(settings, connection_file, os.getcwd(), library)
     cap_processes(settings)

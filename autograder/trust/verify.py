@@ -2,8 +2,9 @@
 
 nbgrader runs the test cells inside the student's kernel, where the student's code can rebind ``check``,
 patch ``numpy.allclose`` or IPython, or call nnlab's reference. Here the trusted grader process starts a
-fresh sandboxed worker (autograder/trust/replay.py) under the same limits, with nnlab's reference versions of the
-graded functions replaced by stubs, and replays the submission's code cells in order, test cells left out.
+fresh sandboxed worker (autograder/trust/replay.py; forked from a replay template where there is one,
+autograder/trust/templates.py) under the same limits, with nnlab's reference versions of the graded functions
+replaced by stubs, and replays the submission's code cells in order, test cells left out.
 At each test cell's place it calls the student's functions with the check spec's inputs over a pipe (plain
 data only) and compares the answers with the reference *in this process*, with the same ``run_check``.
 
@@ -134,16 +135,34 @@ class WorkerGone(Exception):
 class Worker:
     """One replay worker process and its pipe."""
 
-    def __init__(self, argv: list[str], cwd: Path, setup: dict, cell_timeout: float):
-        """Start the worker and send it its setup; it boots (imports, stubs) on its own until ``ready``."""
+    def __init__(self, argv: list[str], cwd: Path, setup: dict, cell_timeout: float, fork=None):
+        """Start the worker and send it its setup; it boots (imports, stubs) on its own until ``ready``.
+        ``fork(cwd)``: where given, the worker is forked from a replay template (autograder/trust/templates.py)
+        when it is first needed, and started with ``argv`` only where that fails."""
         self.cell_timeout = cell_timeout
         cwd.mkdir(parents=True, exist_ok=True)
-        self.proc = subprocess.Popen(argv, cwd=cwd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     stderr=subprocess.DEVNULL, start_new_session=True,
-                                     env=dict(os.environ, NNLAB_HEADLESS="1", NNLAB_GRADING="1", MPLBACKEND="Agg"))
         self.buffer = b""
         self.gone = ""
         self.booted = False
+        self.proc = None
+        self._start = (argv, cwd, setup, fork)
+        if fork is None:
+            self._launch()
+
+    def _launch(self) -> None:
+        from autograder.trust.templates import TemplateGone
+        argv, cwd, setup, fork = self._start
+        self._start = None
+        if fork is not None:
+            try:
+                self.proc = fork(cwd)
+            except TemplateGone:
+                pass
+        if self.proc is None:
+            self.proc = subprocess.Popen(argv, cwd=cwd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                         stderr=subprocess.DEVNULL, start_new_session=True,
+                                         env=dict(os.environ, NNLAB_HEADLESS="1", NNLAB_GRADING="1",
+                                                  MPLBACKEND="Agg"))
         try:
             self._send(setup)
         except WorkerGone:
@@ -151,6 +170,11 @@ class Worker:
 
     def ready(self) -> None:
         """Wait for the worker's first line (raises ``WorkerGone`` when it does not come)."""
+        if self._start is not None:
+            try:
+                self._launch()
+            except OSError as exc:
+                self.gone = f"it could not start: {exc}"
         if self.gone:
             raise WorkerGone(self.gone)
         if not self.booted:
@@ -207,7 +231,12 @@ class Worker:
         self.stop(f"it asked more than {MAX_QUESTIONS} questions in one call")
 
     def close(self) -> None:
-        if self.proc.poll() is None:
+        self._start = None
+        if self.proc is None:
+            return
+        if not isinstance(self.proc, subprocess.Popen):
+            self.proc.kill()                   # forked from a template, which kills it
+        elif self.proc.poll() is None:
             try:
                 os.killpg(self.proc.pid, signal.SIGKILL)
             except ProcessLookupError:
@@ -391,10 +420,12 @@ def _broken_dependency(worker: Worker, spec, get_spec, run_check) -> bool:
     return False
 
 
-def replay_argv(ws, library=None) -> list[str]:
+def replay_argv(ws, library=None, template: bool = False) -> list[str]:
     """How to start a replay worker for this workspace: in the grading sandbox (with the grading ``library``,
-    autograder/commands/kit.py), or plainly without one."""
+    autograder/commands/kit.py), or plainly without one; ``template``: a replay template (sandbox only)."""
     if ws.sandbox:
         from autograder.trust.sandbox import replay_argv as sandboxed
-        return sandboxed(ws.state, library)
+        return sandboxed(ws.state, library, template)
+    if template:
+        raise ValueError("replay templates run only in the grading sandbox")
     return [sys.executable, "-m", "autograder.trust.replay"]

@@ -1,0 +1,198 @@
+"""The replay template: a sandboxed process that has imported what replay workers need and forks one per notebook
+(started and driven by autograder/trust/templates.py, never imported by the grader).
+
+A replay worker (autograder/trust/replay.py) started from scratch spends most of its CPU before the student's
+first line: the interpreter, numpy, nnlab, IPython and the notebooks' ``matplotlib.pyplot``, about 1 CPU s per
+notebook. The template pays that once per grading process and grading library, then answers each request
+with ``os.fork()``: the child is a fresh worker on its own pipes, already past those imports. The template
+itself never runs a line of a student's code, never stubs anything (each child does, for its notebook), and
+holds no thread, so a fork copies a quiet process.
+
+Requests arrive on fd 0, a ``SOCK_SEQPACKET`` Unix socket to the grader, one JSON message each:
+
+- ``{"op": "fork", "task": token, "cwd": folder}`` with two file descriptors attached (the worker's stdin
+  and stdout) → ``{"ok": true, "pid": pid}``;
+- ``{"op": "kill", "pid": pid}`` → the worker's process group is killed → ``{"ok": true}``.
+
+Isolation between students: every child of one template lives in one sandbox, so the template clears it
+whenever the task changes (``token``): it kills every process but bwrap's init and itself, and empties the
+private ``/tmp`` and its writable folder (the workers' folders), before it forks the new task's first worker.
+Nothing a student's worker started or wrote reaches the next student's. The template is not dumpable (no
+ptrace, no ``/proc/PID/mem`` for its children, which have no capability to override that) and its children
+close its socket at once; a child can still kill it, which costs only that student's check (the grader starts
+a new template, autograder/trust/templates.py). It refuses to start outside a PID namespace of bwrap's, where
+clearing would reach the user's other processes.
+"""
+from __future__ import annotations
+
+import ctypes
+import json
+import os
+import shutil
+import signal
+import socket
+import sys
+import time
+from pathlib import Path
+
+PRELOAD = ("numpy", "nnlab", "nnlab.checks", "nnlab.checks.depending", "matplotlib.pyplot",
+           "IPython.core.interactiveshell", "traitlets.config", "autograder.trust.replay", "autograder.trust.wire")
+PR_SET_DUMPABLE = 4
+MAX_MESSAGE = 1 << 16
+
+
+def in_sandbox() -> bool:
+    """Whether this process runs in a PID namespace whose init is bwrap (so clearing reaches only it)."""
+    try:
+        return Path("/proc/1/comm").read_text().strip() == "bwrap" and os.getpid() != 1
+    except OSError:
+        return False
+
+
+def main() -> None:
+    control = socket.socket(fileno=os.dup(0))
+    devnull = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(devnull, fd)
+    os.close(devnull)
+    if not in_sandbox():
+        control.send(json.dumps({"ok": False, "error": "a replay template runs only in the grading sandbox"}).encode())
+        return
+    os.environ.setdefault("MPLBACKEND", "Agg")
+    for module in PRELOAD:
+        __import__(module)
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
+    home = Path.cwd()
+    control.send(json.dumps({"ok": True, "ready": True}).encode())
+    task = None
+    children: set[int] = set()
+    while True:
+        try:
+            message, fds, _, _ = socket.recv_fds(control, MAX_MESSAGE, 2)
+        except OSError:
+            return
+        if not message:                        # the grader closed its end: done
+            return
+        _reap(children)
+        try:
+            request = json.loads(message)
+            if request.get("op") == "fork":
+                if len(fds) != 2:
+                    raise ValueError("a fork request carries the worker's two pipes")
+                if request.get("task") != task:
+                    _clear(home)
+                    children.clear()
+                    task = request.get("task")
+                pid = os.fork()
+                if pid == 0:
+                    _child(control, fds, home, str(request.get("cwd", "")))
+                children.add(pid)
+                answer = {"ok": True, "pid": pid}
+            elif request.get("op") == "kill":
+                pid = int(request.get("pid", 0))
+                if pid in children:
+                    _kill_group(pid)
+                    children.discard(pid)
+                answer = {"ok": True}
+            else:
+                answer = {"ok": False, "error": f"unknown request {request.get('op')!r}"}
+        except Exception as exc:
+            answer = {"ok": False, "error": f"{type(exc).__name__}: {exc}"}
+        finally:
+            for fd in fds:
+                os.close(fd)
+        try:
+            control.send(json.dumps(answer).encode())
+        except OSError:
+            return
+
+
+def _child(control: socket.socket, fds: list[int], home: Path, cwd: str) -> None:
+    """In the forked child: become a replay worker on the two pipes, in its folder under ``home`` (never returns)."""
+    try:
+        os.setsid()                            # its own process group: the template kills the worker's, whole
+        control.close()
+        os.dup2(fds[0], 0)
+        os.dup2(fds[1], 1)
+        os.closerange(3, 1 << 16)              # the template's socket and every other worker's pipes
+        folder = (home / cwd).resolve()
+        if not folder.is_relative_to(home):
+            os._exit(2)
+        folder.mkdir(parents=True, exist_ok=True)
+        os.chdir(folder)
+        import numpy as np
+        np.random.seed()                       # as a fresh process would (``random`` reseeds itself at fork)
+        from autograder.trust import replay
+        replay.main()
+    finally:
+        os._exit(0)
+
+
+def _kill_group(pid: int) -> None:
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    try:
+        os.waitpid(pid, 0)
+    except ChildProcessError:
+        pass
+
+
+def _reap(children: set[int]) -> None:
+    """Collect the template's children that have ended (orphans of theirs go to bwrap's init)."""
+    while True:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+        children.discard(pid)
+
+
+def _others() -> list[int]:
+    """Living processes of the sandbox other than bwrap's init and this one."""
+    me, living = os.getpid(), []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit() and int(entry) not in (1, me):
+            try:
+                state = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()[0]
+            except (OSError, IndexError):
+                continue
+            if state not in ("Z", "X"):
+                living.append(int(entry))
+    return living
+
+
+def _clear(home: Path) -> None:
+    """Kill every process of the sandbox but init and the template, and empty ``/tmp`` and ``home``."""
+    deadline = time.monotonic() + 10
+    while _others() and time.monotonic() < deadline:
+        try:
+            os.kill(-1, signal.SIGKILL)        # every process this one may signal in its PID namespace, but init
+        except ProcessLookupError:
+            pass
+        _reap(set())
+        time.sleep(0.005)
+    if _others():
+        sys.exit("processes of an earlier task would not die")
+    _empty(home, home)
+    _empty(Path("/tmp"), home)
+    Path("/tmp/mpl").mkdir(exist_ok=True)
+
+
+def _empty(folder: Path, home: Path) -> None:
+    """Remove everything in ``folder`` but the way down to ``home`` (where bwrap mounted it), and empty that."""
+    for entry in folder.iterdir():
+        if entry == home or home.is_relative_to(entry):
+            if entry.is_dir() and not entry.is_symlink():
+                _empty(entry, home)
+        elif entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry, ignore_errors=True)
+        else:
+            entry.unlink(missing_ok=True)
+
+
+if __name__ == "__main__":
+    main()

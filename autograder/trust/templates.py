@@ -1,0 +1,175 @@
+"""Replay workers forked from a template: the grader's side of autograder/trust/template.py.
+
+A grading process keeps one ``Template`` (in ``Templates``, part of its ``ProcessState``): a sandboxed process,
+started with the same limits and grading library as the replay workers it replaces, that has imported what
+they need. ``Templates.forker`` gives a task a function that asks it for a worker; ``Forked`` is that worker's
+process as ``verify.Worker`` sees it: two pipes, a pid in the sandbox, killed through the template.
+
+The template serves one grading library: a task that needs another one gets a new template, and the old one
+is stopped. A template that died or stopped answering (a student's worker may kill it) is replaced once; if
+that fails too, the task's workers start on their own as without a template (``TemplateGone``).
+"""
+from __future__ import annotations
+
+import json
+import os
+import select
+import signal
+import socket
+import subprocess
+from pathlib import Path
+
+STARTUP = 60.0           # seconds to import numpy, nnlab, IPython and matplotlib in the sandbox
+ANSWER = 10.0            # seconds a booted template has to answer a request
+MAX_MESSAGE = 1 << 16
+
+
+class TemplateGone(Exception):
+    """The template cannot fork a worker; the message says why."""
+
+
+class Template:
+    """One template process: ``argv`` starts it (sandbox.replay_argv with ``template=True``); its workers'
+    folders are under ``home``, which its sandbox makes writable."""
+
+    def __init__(self, argv: list[str], home: Path):
+        self.argv, self.home = argv, Path(home)
+        self.home.mkdir(parents=True, exist_ok=True)
+        self.booted = False
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        try:
+            self.proc = subprocess.Popen(argv, cwd=self.home, stdin=theirs.fileno(), stdout=subprocess.DEVNULL,
+                                         stderr=subprocess.DEVNULL, start_new_session=True,
+                                         env=dict(os.environ, NNLAB_HEADLESS="1", NNLAB_GRADING="1",
+                                                  MPLBACKEND="Agg"))
+        except BaseException:
+            ours.close()
+            raise
+        finally:
+            theirs.close()
+        self.sock = ours
+
+    def _reply(self, timeout: float) -> dict:
+        ready, _, _ = select.select([self.sock], [], [], timeout)
+        if not ready:
+            raise TemplateGone(f"the replay template did not answer within {timeout:g} s")
+        try:
+            data = self.sock.recv(MAX_MESSAGE)
+        except OSError as exc:
+            raise TemplateGone(f"the replay template's socket failed: {exc}") from None
+        if not data:
+            raise TemplateGone("the replay template ended")
+        try:
+            answer = json.loads(data)
+        except ValueError:
+            raise TemplateGone("the replay template sent something that is not an answer") from None
+        if not answer.get("ok"):
+            raise TemplateGone(str(answer.get("error"))[:300])
+        return answer
+
+    def ready(self) -> None:
+        if not self.booted:
+            self._reply(STARTUP)
+            self.booted = True
+
+    def fork(self, task: str, cwd: Path) -> Forked:
+        """A new replay worker for ``task`` (the template clears its sandbox when the task changes), working in
+        ``cwd`` (a folder under ``home``)."""
+        self.ready()
+        relative = Path(cwd).resolve().relative_to(self.home.resolve())
+        worker_in, to_worker = os.pipe()
+        from_worker, worker_out = os.pipe()
+        try:
+            request = {"op": "fork", "task": task, "cwd": str(relative)}
+            socket.send_fds(self.sock, [json.dumps(request).encode()], [worker_in, worker_out])
+            answer = self._reply(ANSWER)
+        except BaseException as exc:
+            os.close(to_worker)
+            os.close(from_worker)
+            if isinstance(exc, OSError):
+                raise TemplateGone(f"the replay template's socket failed: {exc}") from None
+            raise
+        finally:
+            os.close(worker_in)
+            os.close(worker_out)
+        return Forked(self, int(answer["pid"]), os.fdopen(to_worker, "wb"), os.fdopen(from_worker, "rb"))
+
+    def kill(self, pid: int) -> None:
+        """Kill a worker's process group (what it started in a new session dies when the task changes)."""
+        try:
+            self.sock.send(json.dumps({"op": "kill", "pid": pid}).encode())
+            self._reply(ANSWER)
+        except (OSError, TemplateGone):       # the template is gone: its sandbox goes when it is closed
+            pass
+
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
+    def close(self) -> None:
+        """Stop the template and everything in its sandbox (bwrap's init takes them all with it)."""
+        if self.proc.poll() is None:
+            try:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        self.proc.wait()
+        self.sock.close()
+
+
+class Forked:
+    """A worker forked by a template, with the part of ``subprocess.Popen``'s interface ``verify.Worker`` uses."""
+
+    def __init__(self, template: Template, pid: int, stdin, stdout):
+        self.template, self.pid, self.stdin, self.stdout = template, pid, stdin, stdout
+        self.returncode = None
+
+    def poll(self):
+        return self.returncode
+
+    def kill(self) -> None:
+        if self.returncode is None:
+            self.template.kill(self.pid)
+            self.returncode = -signal.SIGKILL
+            for pipe in (self.stdin, self.stdout):
+                try:
+                    pipe.close()
+                except OSError:
+                    pass
+
+    def wait(self):
+        return self.returncode
+
+
+class Templates:
+    """A grading process's replay template, for one grading library at a time."""
+
+    def __init__(self):
+        self.template: Template | None = None
+
+    def prepare(self, argv: list[str], home: Path) -> None:
+        """Have a template for ``argv`` booting (the old one stopped if it was for another library, or dead)."""
+        if self.template is not None and (self.template.argv != argv or Path(self.template.home) != Path(home)
+                                          or not self.template.alive()):
+            self.discard()
+        if self.template is None:
+            self.template = Template(argv, home)
+
+    def forker(self, argv: list[str], home: Path, task: str):
+        """``fork(cwd) -> Forked`` for one task's workers: from this process's template, replaced once where it
+        fails (raises ``TemplateGone`` when the new one fails too)."""
+        def fork(cwd: Path) -> Forked:
+            why = ""
+            for _ in range(2):
+                try:
+                    self.prepare(argv, home)
+                    return self.template.fork(task, cwd)
+                except (TemplateGone, OSError) as exc:
+                    why = str(exc)
+                    self.discard()
+            raise TemplateGone(why)
+        return fork
+
+    def discard(self) -> None:
+        if self.template is not None:
+            self.template.close()
+            self.template = None

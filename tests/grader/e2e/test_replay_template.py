@@ -1,0 +1,152 @@
+"""Replay workers forked from a template (autograder/trust/template.py and templates.py), in the real sandbox:
+the same verdicts as workers started on their own, nothing of one task's workers left for the next task's,
+no way from a worker into its template, and a template that dies or cannot start replaced or done without.
+Needs Debian's bubblewrap (make test installs it as root); skips without it, and fails under CI=true."""
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+
+import pytest
+
+from autograder.trust import sandbox
+from autograder.trust.templates import Templates, TemplateGone
+from autograder.trust.verify import Worker, verify_notebook
+from tests.grader.e2e.test_verify import _notebooks
+
+pytestmark = pytest.mark.grader
+SETUP = {"functions": ["sigmoid"], "checks": ["sigmoid"], "modules": ["nnlab.checks"]}
+RIGHT, WRONG = "def sigmoid(z):\n    return 1 / (1 + np.exp(-z))", "def sigmoid(z):\n    return z"
+
+
+@pytest.fixture()
+def sandboxed(tmp_path):
+    """(template argv, worker argv, home) for a workspace state under ``tmp_path``; a fresh ``Templates`` per test."""
+    if sandbox.bwrap_path() is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI must test replay templates in the sandbox: {sandbox.INSTALL_HINT}")
+        pytest.skip(sandbox.INSTALL_HINT)
+    state = tmp_path / "state"
+    sandbox.install_kernelspec(state, [])
+    templates = Templates()
+    yield (templates, sandbox.replay_argv(state, None, template=True), sandbox.replay_argv(state, None),
+           tmp_path / "replay")
+    templates.discard()
+
+
+def _said(worker: Worker, code: str):
+    """What ``code`` leaves in ``seen``, run in the worker (it comes back as the message of a SystemExit)."""
+    reply = worker.request({"op": "run", "code": code + "\nraise SystemExit(repr(seen))"})
+    assert not reply["ok"] and reply["error"].startswith("SystemExit: "), reply
+    return eval(reply["error"].removeprefix("SystemExit: "))
+
+
+def test_forked_workers_give_the_verdicts_of_started_ones(sandboxed):
+    templates, template, plain, home = sandboxed
+    for code, expected in ((RIGHT, True), (WRONG, False)):
+        submitted, source = _notebooks(code)
+        verdicts = {}
+        for way in ("forked", "started"):
+            fork = templates.forker(template, home, f"task-{way}-{expected}") if way == "forked" else None
+            worker = Worker(plain, home / "nb", SETUP, 5, fork=fork)
+            found = verify_notebook(submitted, source, plain, home / "nb", 5, worker=worker)
+            verdicts[way] = {gid: (v.passed, v.message) for gid, v in found.items()}
+            assert type(worker.proc).__name__ == ("Forked" if way == "forked" else "Popen")
+        assert verdicts["forked"] == verdicts["started"]
+        assert {passed for passed, _ in verdicts["forked"].values()} == {expected}
+
+
+LEAVE = """
+import os, subprocess
+open('/tmp/left.txt', 'w').write('x')
+open('mine.txt', 'w').write('x')
+os.makedirs('../other', exist_ok=True); open('../other/left.txt', 'w').write('x')
+subprocess.Popen(['sleep', '741'], start_new_session=True)
+seen = 'left'
+"""
+LOOK = """
+import os
+others = [p for p in os.listdir('/proc') if p.isdigit() and int(p) not in (1, os.getpid(), os.getppid())]
+seen = (os.path.exists('/tmp/left.txt'), os.path.exists('mine.txt'), os.path.exists('../other/left.txt'),
+        sorted(open(f'/proc/{p}/cmdline').read().replace('\\0', ' ').strip() for p in others))
+"""
+
+
+def test_a_new_task_finds_nothing_an_earlier_tasks_workers_left(sandboxed):
+    templates, template, plain, home = sandboxed
+    first = Worker(plain, home / "nb", SETUP, 5, fork=templates.forker(template, home, "ada/1"))
+    assert _said(first, LEAVE) == "left"
+    first.close()
+    # the same task's next worker shares the sandbox: what the test looks for is there to be found
+    same = Worker(plain, home / "nb2", SETUP, 5, fork=templates.forker(template, home, "ada/1"))
+    assert _said(same, LOOK) == (True, False, True, ["sleep 741"])
+    same.close()
+    # the next task's does not
+    later = Worker(plain, home / "nb", SETUP, 5, fork=templates.forker(template, home, "ben/2"))
+    assert _said(later, LOOK) == (False, False, False, [])
+    later.close()
+
+
+REACH = """
+import os
+try:
+    open(f'/proc/{os.getppid()}/mem', 'rb')
+    memory = 'opened'
+except PermissionError:
+    memory = 'refused'
+kinds = set()
+for fd in os.listdir('/proc/self/fd'):
+    try:
+        kinds.add(os.readlink(f'/proc/self/fd/{fd}').split(':')[0])
+    except OSError:                                    # listdir's own, closed by now
+        pass
+seen = (memory, sorted(kinds))
+"""
+
+
+def test_a_worker_cannot_reach_into_its_template(sandboxed):
+    templates, template, plain, home = sandboxed
+    worker = Worker(plain, home / "nb", SETUP, 5, fork=templates.forker(template, home, "ada/1"))
+    memory, fds = _said(worker, REACH)
+    worker.close()
+    assert memory == "refused"                         # the template is not dumpable, the worker has no capability
+    assert fds == ["/dev/null", "pipe"]                # its own pipes: not the template's socket
+
+
+def test_a_killed_template_is_replaced_for_the_next_task(sandboxed):
+    templates, template, plain, home = sandboxed
+    worker = Worker(plain, home / "nb", SETUP, 5, fork=templates.forker(template, home, "ada/1"))
+    assert _said(worker, "import os, signal\nos.kill(os.getppid(), signal.SIGKILL)\nseen = 'killed'") == "killed"
+    worker.close()
+    dead = templates.template
+    submitted, source = _notebooks(RIGHT)
+    later = Worker(plain, home / "nb", SETUP, 5, fork=templates.forker(template, home, "ben/2"))
+    verdicts = verify_notebook(submitted, source, plain, home / "nb", 5, worker=later)
+    assert type(later.proc).__name__ == "Forked" and templates.template is not dead
+    assert all(v.passed for v in verdicts.values()) and verdicts
+
+
+def test_workers_start_on_their_own_where_no_template_starts(sandboxed):
+    templates, _, plain, home = sandboxed
+    broken = [sys.executable, "-c", "import sys; sys.exit(3)"]
+    fork = templates.forker(broken, home, "ada/1")
+    with pytest.raises(TemplateGone, match="ended"):
+        fork(home / "nb")
+    submitted, source = _notebooks(RIGHT)
+    worker = Worker(plain, home / "nb", SETUP, 5, fork=fork)
+    verdicts = verify_notebook(submitted, source, plain, home / "nb", 5, worker=worker)
+    assert type(worker.proc).__name__ == "Popen" and verdicts and all(v.passed for v in verdicts.values())
+
+
+def test_a_template_refuses_to_run_outside_the_sandbox(tmp_path):
+    # there, clearing a task's processes would reach every process of the user
+    ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    with ours, theirs:
+        proc = subprocess.run([sys.executable, "-m", "autograder.trust.template"], stdin=theirs.fileno(),
+                              cwd=tmp_path, timeout=60, capture_output=True)
+        answer = json.loads(ours.recv(1 << 16))
+    assert proc.returncode == 0
+    assert answer == {"ok": False, "error": "a replay template runs only in the grading sandbox"}
