@@ -64,7 +64,8 @@ class Record:
     penalty: float = 0.0              # points the late policy took off: ``score`` is after it
     seconds: float = 0.0
     log_tail: str = ""                # the end of nbgrader's log when grading failed (for the instructor)
-    timing: dict = field(default_factory=dict)   # seconds in the notebook's cells and in the out-of-kernel check
+    timing: dict = field(default_factory=dict)   # seconds in the notebook's cells and in the out-of-kernel check,
+                                                 # and how many of the check's workers were forked from a template
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -26,6 +26,7 @@ from autograder.course.gradebook import read_grades
 from autograder.course.workspace import Workspace
 from autograder.pipeline.process import ProcessState, Scratch
 from autograder.trust.sandbox import LIBRARY, private_folder
+from autograder.trust.templates import Forked
 
 
 @dataclass
@@ -58,7 +59,8 @@ class Outcome:
     verify_error: str = ""                                            # why the out-of-kernel check could not run
     host: str = ""
     seconds: float = 0.0                                              # the task's own run time
-    timing: dict[str, float] = field(default_factory=dict)           # cells, replay: seconds of each
+    timing: dict[str, float] = field(default_factory=dict)           # cells, replay: seconds of each; forked:
+                                                                     # replay workers forked from a template
 
 
 def _scratch(task: Task, process: ProcessState) -> Scratch:
@@ -133,6 +135,7 @@ def run_task(task: Task, process: ProcessState) -> Outcome:
         outcome.grades, outcome.comments = read_grades(ws.db_url, task.assignment, task.student,
                                                        [Path(name).stem for name in task.sources])
     cells_done = time.perf_counter()
+    replay_workers = list(workers.values())
     try:
         _verify(ws, task, outcome, workers, library, scratch.root)
     except Exception as exc:                       # a bug of ours: keep the kernel's grades, and say so
@@ -140,7 +143,8 @@ def run_task(task: Task, process: ProcessState) -> Outcome:
         if library is not None:                    # but no hidden case was checked anywhere: those cells fail
             _fail_unchecked_hidden(task, outcome)
     outcome.timing = {"cells": round(process.cell_seconds, 3),
-                      "replay": round(time.perf_counter() - cells_done, 3)}
+                      "replay": round(time.perf_counter() - cells_done, 3),
+                      "forked": sum(isinstance(w.proc, Forked) for w in replay_workers)}
     outcome.seconds = time.perf_counter() - start
     return outcome
 

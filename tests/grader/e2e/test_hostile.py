@@ -365,6 +365,9 @@ def test_records_say_how_long_each_took(hostile):
     records = [json.loads(p.read_text()) for p in (hostile["course"] / ".nnlab" / "results").rglob("*.json")]
     assert len(records) == len(hostile["grades"])
     assert all(r["seconds"] > 0 for r in records)
+    # the out-of-kernel check's workers came from the replay template (trust/templates.py), not its fallback
+    forked = {r["student_id"]: r["timing"].get("forked") for r in records}
+    assert forked["ok"] == forked["forge_check"] == forked["forge_allclose"] == 1, forked
     print(f"hostile suite: {len(records)} submissions graded in {hostile['seconds']:.0f} s")
 
 
