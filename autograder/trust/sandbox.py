@@ -178,10 +178,13 @@ def bwrap_argv(settings: dict, connection_file: str, cwd: str,
     return argv + [sys.executable, "-m", "autograder.trust.kernel", "-f", connection_file], files
 
 
-def _bwrap_prefix(settings: dict, cwd: str, binds: list[str],
-                 library: str | None = None) -> tuple[list[str], dict[int, Path]]:
+def _bwrap_prefix(settings: dict, cwd: str, binds: list[str], library: str | None = None,
+                 shared: bool = False) -> tuple[list[str], dict[int, Path]]:
     """bwrap up to its ``--``: the sandbox itself, the extra ``binds``, the environment, ``cwd`` writable.
-    ``library``: a grading library's folder (autograder/commands/kit.py), whose ``nnlab`` replaces the full one."""
+    ``library``: a grading library's folder (autograder/commands/kit.py), whose ``nnlab`` replaces the full one.
+    ``shared``: a sandbox that one student's processes after another use (a replay template's): only ``/tmp``
+    and ``cwd`` are writable there, the two places the template empties between students; ``/dev``, ``/run``
+    and the empty folders that hide the course are made read-only."""
     # --cap-drop ALL: run by root, bwrap otherwise leaves every capability in the sandbox's user namespace,
     # enough to unmount the empty folders that hide the course and read what is under them
     argv = [bwrap_path() or "bwrap", "--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL",
@@ -195,6 +198,10 @@ def _bwrap_prefix(settings: dict, cwd: str, binds: list[str],
     if library:
         argv += library_binds(library)
     argv += ["--bind", cwd, cwd, *binds, "--dir", "/tmp/mpl"]
+    if shared:
+        for flag, folder in zip(argv[:-1], argv[1:]):
+            if (flag, folder) == ("--dev", "/dev") or flag == "--tmpfs" and folder != "/tmp":
+                argv += ["--remount-ro", folder]
     files = {}
     for k, font_list in enumerate(sorted(Path(settings["fonts"]).glob("fontlist-*.json"))):
         files[10 + k] = font_list
@@ -275,7 +282,7 @@ def launch(settings_json: str, connection_file: str, *extra: str) -> None:
     settings = json.loads(settings_json)
     library = next((a[len(LIBRARY):] for a in extra if a.startswith(LIBRARY)), None)
     if connection_file in (REPLAY, TEMPLATE):
-        argv, files = _bwrap_prefix(settings, os.getcwd(), [], library)
+        argv, files = _bwrap_prefix(settings, os.getcwd(), [], library, shared=connection_file == TEMPLATE)
         argv += [sys.executable, "-m", "autograder.trust." + ("replay" if connection_file == REPLAY else "template")]
     else:
         argv, files = bwrap_argv(settings, connection_file, os.getcwd(), library)

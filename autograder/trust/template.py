@@ -16,7 +16,8 @@ Requests arrive on fd 0, a ``SOCK_SEQPACKET`` Unix socket to the grader, one JSO
 
 Isolation between students: every child of one template lives in one sandbox, so the template clears it
 whenever the task changes (``token``): it kills every process but bwrap's init and itself, and empties the
-private ``/tmp`` and its writable folder (the workers' folders), before it forks the new task's first worker.
+private ``/tmp`` and its own folder (which holds the workers' folders), before it forks the new task's first
+worker. Those are the only places its sandbox lets a worker write (sandbox.py's ``shared``).
 Nothing a student's worker started or wrote reaches the next student's. The template is not dumpable (no
 ptrace, no ``/proc/PID/mem`` for its children, which have no capability to override that) and its children
 close its socket at once; a child can still kill it, which costs only that student's check (the grader starts
@@ -28,6 +29,7 @@ from __future__ import annotations
 import ctypes
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -63,6 +65,7 @@ def main() -> None:
         __import__(module)
     ctypes.CDLL(None, use_errno=True).prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
     home = Path.cwd()
+    points, modes = mounts(), kept_modes(home)
     control.send(json.dumps({"ok": True, "ready": True}).encode())
     task = None
     children: set[int] = set()
@@ -80,7 +83,7 @@ def main() -> None:
                 if len(fds) != 2:
                     raise ValueError("a fork request carries the worker's two pipes")
                 if request.get("task") != task:
-                    _clear(home)
+                    _clear(home, points, modes)
                     children.clear()
                     task = request.get("task")
                 pid = os.fork()
@@ -90,8 +93,8 @@ def main() -> None:
                 answer = {"ok": True, "pid": pid}
             elif request.get("op") == "kill":
                 pid = int(request.get("pid", 0))
-                if pid in children:
-                    _kill_group(pid)
+                if pid > 1:                    # the worker's group, also where the worker itself has ended
+                    _kill_group(pid, pid in children)
                     children.discard(pid)
                 answer = {"ok": True}
             else:
@@ -128,15 +131,18 @@ def _child(control: socket.socket, fds: list[int], home: Path, cwd: str) -> None
         os._exit(0)
 
 
-def _kill_group(pid: int) -> None:
+def _kill_group(pid: int, child: bool) -> None:
+    """Kill process group ``pid`` (a worker's: a group's id is not reused while the group has a member), and
+    collect the worker where it is still this process's ``child``."""
     try:
         os.killpg(pid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError):
         pass
-    try:
-        os.waitpid(pid, 0)
-    except ChildProcessError:
-        pass
+    if child:
+        try:
+            os.waitpid(pid, 0)
+        except ChildProcessError:
+            pass
 
 
 def _reap(children: set[int]) -> None:
@@ -165,8 +171,27 @@ def _others() -> list[int]:
     return living
 
 
-def _clear(home: Path) -> None:
-    """Kill every process of the sandbox but init and the template, and empty ``/tmp`` and ``home``."""
+def mounts() -> dict[Path, bool]:
+    """The sandbox's mount points, each with whether it is writable."""
+    found = {}
+    for line in Path("/proc/self/mountinfo").read_text().splitlines():
+        fields = line.split()
+        point = Path(re.sub(r"\\([0-7]{3})", lambda m: chr(int(m[1], 8)), fields[4]))
+        found[point] = "rw" in fields[5].split(",")
+    return found
+
+
+def kept_modes(home: Path) -> dict[Path, int]:
+    """The permissions of ``/tmp``, ``home`` and the folders on the way to it in ``/tmp``, which a worker could
+    change (``chmod 000`` would close the way for the next task's workers)."""
+    folders = {Path("/tmp"), home} | {f for f in home.parents if f.is_relative_to("/tmp")}
+    return {folder: folder.stat().st_mode & 0o7777 for folder in folders}
+
+
+def _clear(home: Path, points: dict[Path, bool], modes: dict[Path, int]) -> None:
+    """Kill every process of the sandbox but init and the template, give the folders of ``modes`` their
+    permissions back, and empty ``/tmp`` and ``home``, the sandbox's only writable places (``points``: its
+    mounts, from ``mounts``; sandbox.py makes the others read-only for a template)."""
     deadline = time.monotonic() + 10
     while _others() and time.monotonic() < deadline:
         try:
@@ -177,21 +202,34 @@ def _clear(home: Path) -> None:
         time.sleep(0.005)
     if _others():
         sys.exit("processes of an earlier task would not die")
-    _empty(home, home)
-    _empty(Path("/tmp"), home)
+    for folder in sorted(modes, key=lambda f: len(f.parts)):   # opened from the top down
+        os.chmod(folder, modes[folder])
+    if not (_empty(Path("/tmp"), points) and (home.is_relative_to("/tmp") or _empty(home, points))):
+        sys.exit("files of an earlier task would not go")   # the grader starts a new template, on a fresh /tmp
     Path("/tmp/mpl").mkdir(exist_ok=True)
 
 
-def _empty(folder: Path, home: Path) -> None:
-    """Remove everything in ``folder`` but the way down to ``home`` (where bwrap mounted it), and empty that."""
+def _empty(folder: Path, points: dict[Path, bool]) -> bool:
+    """Remove everything in ``folder`` but mount points and the way down to them, and empty the writable
+    mounts; whether nothing else is left. A student's folder may have been made unreadable (``chmod 000``):
+    this process owns it, and opens it up again first."""
+    clean = True
     for entry in folder.iterdir():
-        if entry == home or home.is_relative_to(entry):
-            if entry.is_dir() and not entry.is_symlink():
-                _empty(entry, home)
-        elif entry.is_dir() and not entry.is_symlink():
-            shutil.rmtree(entry, ignore_errors=True)
-        else:
+        if entry in points or any(point.is_relative_to(entry) for point in points):
+            if entry.is_dir() and not entry.is_symlink() and points.get(entry, True):
+                clean = _empty(entry, points) and clean     # ``home``, or a folder on the way to a mount
+            continue
+        if entry.is_symlink() or not entry.is_dir():
             entry.unlink(missing_ok=True)
+        else:
+            os.chmod(entry, 0o700)
+            for top, folders, _ in os.walk(entry):   # each folder opened up before the walk goes into it
+                for name in folders:
+                    if not os.path.islink(os.path.join(top, name)):
+                        os.chmod(os.path.join(top, name), 0o700)
+            shutil.rmtree(entry, ignore_errors=True)
+        clean = clean and not os.path.lexists(entry)
+    return clean
 
 
 if __name__ == "__main__":

@@ -35,6 +35,7 @@ class Template:
     def __init__(self, argv: list[str], home: Path):
         self.argv, self.home = argv, Path(home)
         self.home.mkdir(parents=True, exist_ok=True)
+        os.chmod(self.home, 0o700)             # where an earlier template's worker closed it (``chmod 000``)
         self.booted = False
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         try:
@@ -107,13 +108,18 @@ class Template:
 
     def close(self) -> None:
         """Stop the template and everything in its sandbox (bwrap's init takes them all with it)."""
-        if self.proc.poll() is None:
-            try:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-        self.proc.wait()
+        kill_session(self.proc)
         self.sock.close()
+
+
+def kill_session(proc: subprocess.Popen) -> None:
+    """Kill a process started in a session of its own, and its process group, and wait for it."""
+    if proc.poll() is None:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    proc.wait()
 
 
 class Forked:

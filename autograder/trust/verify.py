@@ -23,7 +23,6 @@ import json
 import os
 import re
 import select
-import signal
 import subprocess
 import sys
 import time
@@ -34,6 +33,7 @@ import numpy as np
 
 from autograder import limits
 from autograder.integration.cells import is_test_cell
+from autograder.trust.templates import TemplateGone, kill_session
 from autograder.trust.wire import decode, encode
 
 GRACE = 5.0                   # seconds a worker gets to answer after its own interrupt, before it is killed
@@ -140,7 +140,6 @@ class Worker:
         ``fork(cwd)``: where given, the worker is forked from a replay template (autograder/trust/templates.py)
         when it is first needed, and started with ``argv`` only where that fails."""
         self.cell_timeout = cell_timeout
-        cwd.mkdir(parents=True, exist_ok=True)
         self.buffer = b""
         self.gone = ""
         self.booted = False
@@ -150,7 +149,6 @@ class Worker:
             self._launch()
 
     def _launch(self) -> None:
-        from autograder.trust.templates import TemplateGone
         argv, cwd, setup, fork = self._start
         self._start = None
         if fork is not None:
@@ -158,7 +156,8 @@ class Worker:
                 self.proc = fork(cwd)
             except TemplateGone:
                 pass
-        if self.proc is None:
+        if self.proc is None:                  # (a forked worker makes its folder itself, in its sandbox)
+            cwd.mkdir(parents=True, exist_ok=True)
             self.proc = subprocess.Popen(argv, cwd=cwd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                          stderr=subprocess.DEVNULL, start_new_session=True,
                                          env=dict(os.environ, NNLAB_HEADLESS="1", NNLAB_GRADING="1",
@@ -234,14 +233,10 @@ class Worker:
         self._start = None
         if self.proc is None:
             return
-        if not isinstance(self.proc, subprocess.Popen):
+        if isinstance(self.proc, subprocess.Popen):
+            kill_session(self.proc)
+        else:
             self.proc.kill()                   # forked from a template, which kills it
-        elif self.proc.poll() is None:
-            try:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-        self.proc.wait()
 
 
 class RemoteError(Exception):

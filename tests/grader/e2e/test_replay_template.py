@@ -29,8 +29,9 @@ def sandboxed(tmp_path):
         if os.environ.get("CI") == "true":
             pytest.fail(f"CI must test replay templates in the sandbox: {sandbox.INSTALL_HINT}")
         pytest.skip(sandbox.INSTALL_HINT)
-    state = tmp_path / "state"
-    sandbox.install_kernelspec(state, [])
+    state, course = tmp_path / "state", tmp_path / "course"
+    course.mkdir()
+    sandbox.install_kernelspec(state, [course])             # hidden from the sandbox, as the course is
     templates = Templates()
     yield (templates, sandbox.replay_argv(state, None, template=True), sandbox.replay_argv(state, None),
            tmp_path / "replay")
@@ -65,28 +66,48 @@ open('/tmp/left.txt', 'w').write('x')
 open('mine.txt', 'w').write('x')
 os.makedirs('../other', exist_ok=True); open('../other/left.txt', 'w').write('x')
 subprocess.Popen(['sleep', '741'], start_new_session=True)
-seen = 'left'
+for locked in ('/tmp/locked', '../locked'):            # folders nobody may open, not even their owner
+    os.makedirs(locked + '/inner'); open(locked + '/inner/left.txt', 'w').write('x')
+    os.chmod(locked + '/inner', 0); os.chmod(locked, 0)
+written = []
+for elsewhere in ('/dev/shm', '/run', '/dev', os.path.join(os.getcwd(), '..', '..', 'course')):
+    try:
+        open(os.path.join(elsewhere, 'left.txt'), 'w').write('x'); written.append(elsewhere)
+    except OSError:                                    # read-only in a template's sandbox
+        pass
+seen = written
 """
 LOOK = """
 import os
 others = [p for p in os.listdir('/proc') if p.isdigit() and int(p) not in (1, os.getpid(), os.getppid())]
 seen = (os.path.exists('/tmp/left.txt'), os.path.exists('mine.txt'), os.path.exists('../other/left.txt'),
-        sorted(open(f'/proc/{p}/cmdline').read().replace('\\0', ' ').strip() for p in others))
+        sorted(open(f'/proc/{p}/cmdline').read().replace('\\0', ' ').strip() for p in others),
+        os.path.exists('/tmp/locked') and os.path.exists('../locked'))
+"""
+# closes the way to the workers' folders: the folder they are all in, and the first folder on the way in /tmp
+BLOCK = """
+import os
+os.chmod('..', 0)
+os.chmod('/tmp/' + os.getcwd().split('/')[2], 0)
+seen = 'blocked'
 """
 
 
 def test_a_new_task_finds_nothing_an_earlier_tasks_workers_left(sandboxed):
     templates, template, plain, home = sandboxed
     first = Worker(plain, home / "nb", SETUP, 5, fork=templates.forker(template, home, "ada/1"))
-    assert _said(first, LEAVE) == "left"
+    assert _said(first, LEAVE) == []                  # only /tmp and the workers' folders can be written
     first.close()
+    template_of_the_class = templates.template
     # the same task's next worker shares the sandbox: what the test looks for is there to be found
     same = Worker(plain, home / "nb2", SETUP, 5, fork=templates.forker(template, home, "ada/1"))
-    assert _said(same, LOOK) == (True, False, True, ["sleep 741"])
+    assert _said(same, LOOK) == (True, False, True, ["sleep 741"], True)
+    assert _said(same, BLOCK) == "blocked"
     same.close()
-    # the next task's does not
+    # the next task's does not, and works in its folder as if nothing had happened
     later = Worker(plain, home / "nb", SETUP, 5, fork=templates.forker(template, home, "ben/2"))
-    assert _said(later, LOOK) == (False, False, False, [])
+    assert _said(later, LOOK) == (False, False, False, [], False)
+    assert templates.template is template_of_the_class   # the same template, which cleared what was left
     later.close()
 
 
