@@ -24,7 +24,8 @@ RIGHT, WRONG = "def sigmoid(z):\n    return 1 / (1 + np.exp(-z))", "def sigmoid(
 
 @pytest.fixture()
 def sandboxed(tmp_path):
-    """(template argv, worker argv, home) for a workspace state under ``tmp_path``; a fresh ``Templates`` per test."""
+    """(a fresh ``Templates``, the template's argv, a worker's argv, the workers' folder) for a workspace state
+    under ``tmp_path`` whose kernelspec hides a course folder."""
     if sandbox.bwrap_path() is None:
         if os.environ.get("CI") == "true":
             pytest.fail(f"CI must test replay templates in the sandbox: {sandbox.INSTALL_HINT}")
