@@ -40,7 +40,7 @@ from pathlib import Path
 PRELOAD = ("numpy", "nnlab", "nnlab.checks", "nnlab.checks.depending", "matplotlib.pyplot",
            "IPython.core.interactiveshell", "traitlets.config", "autograder.trust.replay", "autograder.trust.wire")
 PR_SET_DUMPABLE = 4
-MAX_MESSAGE = 1 << 16
+MAX_MESSAGE = 1 << 16                 # bytes of one message on the socket, either way (templates.py too)
 
 
 def in_sandbox() -> bool:

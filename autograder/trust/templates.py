@@ -19,9 +19,10 @@ import socket
 import subprocess
 from pathlib import Path
 
+from autograder.trust.template import MAX_MESSAGE
+
 STARTUP = 60.0           # seconds to import numpy, nnlab, IPython and matplotlib in the sandbox
 ANSWER = 10.0            # seconds a booted template has to answer a request
-MAX_MESSAGE = 1 << 16
 
 
 class TemplateGone(Exception):
