@@ -25,6 +25,13 @@ HOSTILE = {
     "unmount": "import ctypes\nfreed = ctypes.CDLL(None, use_errno=True).umount2(COURSE.encode(), 2) == 0\n"
                "caps = [line.split()[1] for line in open('/proc/self/status') if line.startswith('CapEff')]\n"
                "print(freed, sorted(os.listdir(COURSE)), caps)",
+    # with every capability in a user namespace of its own (a child, so the kernel stays as it was), still not:
+    # the kernel locks the mounts such a namespace inherits
+    "unmount in a namespace": "import ctypes, os\nr, w = os.pipe()\nif os.fork() == 0:\n    libc = ctypes.CDLL(None, use_errno=True)\n"
+                              "    entered = libc.unshare(0x10000000 | 0x00020000) == 0\n"
+                              "    freed = entered and libc.umount2(COURSE.encode(), 2) == 0\n"
+                              "    os.write(w, repr((freed, sorted(os.listdir(COURSE)))).encode())\n    os._exit(0)\n"
+                              "os.close(w)\nprint(os.read(r, 1000).decode())\nos.wait()",
     "write": "open(os.path.join(COURSE, 'planted.txt'), 'w').write('x')\nopen('/tmp/elsewhere.txt', 'w').write('x')\n"
              "open('mine.txt', 'w').write('ok')\nprint('written')",
     "memory bomb": "import numpy as np\ntry:\n    hog = np.ones(3 * 1024 ** 3 // 8)\n    print('ALLOCATED')\n"
@@ -100,6 +107,7 @@ def test_hostile_cells_meet_the_sandbox(bwrap, tmp_path):
     assert out["network"].startswith("no network:")
     assert out["look around"].strip() == "['autograded'] False False"      # only the path to its own folder
     assert out["unmount"].strip() == "False ['autograded'] ['0000000000000000']"
+    assert out["unmount in a namespace"].strip() == "(False, ['autograded'])"
     assert out["write"].strip() == "written"
     assert (folder / "mine.txt").read_text() == "ok"                       # its own folder is writable
     assert not (course / "planted.txt").exists() and not os.path.exists("/tmp/elsewhere.txt")
