@@ -216,19 +216,20 @@ def _open_from(assignment: str, sources: tuple[bytes, ...]) -> str:
 def _start_replay_workers(ws: Workspace, task: Task, library: Path | None, root: Path,
                           process: ProcessState) -> dict:
     """A replay worker per notebook that has checked test cells (autograder/trust/verify.py). In the sandbox they
-    are forked, when the check needs them, from the process's replay template for the task's grading library,
-    which boots while nbgrader runs the notebooks (autograder/trust/templates.py); without it each starts
-    here, and boots meanwhile."""
+    are forked, when the check needs them, from the process's replay template: a shared one, which the first
+    task boots and every later one uses, or one for the task's grading library, which boots while nbgrader
+    runs the notebooks (autograder/trust/templates.py); without it each starts here, and boots meanwhile."""
     import nbformat
 
     from autograder.trust.verify import Worker, replay_argv, worker_setup
     fork = None
     if ws.sandbox:
-        template = replay_argv(ws, library, template=True)
+        own = replay_argv(ws, library, template=True)
+        shared = None if library is None else (replay_argv(ws, template=True, libraries=library.parent), library.name)
         try:
-            process.templates.prepare(template, root / "replay")
+            process.templates.prepare(process.templates.argv(own, shared), root / "replay")
             process.task_count += 1
-            fork = process.templates.forker(template, root / "replay", f"{task.student}/{process.task_count}")
+            fork = process.templates.forker(own, root / "replay", f"{task.student}/{process.task_count}", shared)
         except OSError:                         # each worker starts on its own, and says why if it cannot
             process.templates.discard()
     workers = {}

@@ -43,6 +43,7 @@ RUN_ENV = "NNLAB_CGROUP_RUN"                  # names the grading run a kernel's
 REPLAY = "--replay"                            # the launcher's argument for a replay worker (trust/verify.py)
 TEMPLATE = "--replay-template"                 # … and for a replay template, which forks them (trust/template.py)
 LIBRARY = "--library="                         # the launcher's argument naming a grading library (commands/kit.py)
+LIBRARIES = "--libraries="                     # … naming the folder of them all, for a shared replay template
 INSTALL_HINT = ("bubblewrap is not installed: as root, apt-get install bubblewrap (make test and make demo do "
                 "it), or grade without a sandbox with --no-sandbox (only for submissions you trust)")
 
@@ -179,24 +180,29 @@ def bwrap_argv(settings: dict, connection_file: str, cwd: str,
 
 
 def _bwrap_prefix(settings: dict, cwd: str, binds: list[str], library: str | None = None,
-                 shared: bool = False) -> tuple[list[str], dict[int, Path]]:
+                 shared: bool = False, libraries: str | None = None) -> tuple[list[str], dict[int, Path]]:
     """bwrap up to its ``--``: the sandbox itself, the extra ``binds``, the environment, ``cwd`` writable.
     ``library``: a grading library's folder (autograder/commands/kit.py), whose ``nnlab`` replaces the full one.
     ``shared``: a sandbox that one student's processes after another use (a replay template's): only ``/tmp``
     and ``cwd`` are writable there, the two places the template empties between students; ``/dev``, ``/run``
-    and the empty folders that hide the course are made read-only."""
+    and the empty folders that hide the course are made read-only. ``libraries``: the folder of every grading
+    library, bound read-only at ``own_library.LIBRARIES`` for a shared template that serves them all, with an
+    empty folder where ``nnlab`` is imported from (each child binds its own there: autograder/trust/own_library.py)."""
     # --cap-drop ALL: run by root, bwrap otherwise leaves every capability in the sandbox's user namespace,
     # enough to unmount the empty folders that hide the course and read what is under them
     argv = [bwrap_path() or "bwrap", "--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL",
             "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp", "--tmpfs", "/run"]
     for folder in sorted({sys.prefix, sys.base_prefix, str(REPO)}):   # an environment or clone under /tmp
-        if Path(folder).resolve().is_relative_to("/tmp") and not (library and folder == str(REPO)):
+        if Path(folder).resolve().is_relative_to("/tmp") and not ((library or libraries) and folder == str(REPO)):
             argv += ["--ro-bind", folder, folder]
     for folder in settings["hidden"]:          # empty; the kernel's own folder is bound back in below
         if os.path.exists(folder):             # False, not PermissionError, where this user cannot reach it
             argv += ["--tmpfs", folder]
     if library:
         argv += library_binds(library)
+    elif libraries:
+        from autograder.trust.own_library import LIBRARIES
+        argv += repo_hidden() + ["--tmpfs", str(nnlab_folder()), "--ro-bind", libraries, str(LIBRARIES)]
     argv += ["--bind", cwd, cwd, *binds, "--dir", "/tmp/mpl"]
     if shared:
         for flag, folder in zip(argv[:-1], argv[1:]):
@@ -217,14 +223,22 @@ def _bwrap_prefix(settings: dict, cwd: str, binds: list[str], library: str | Non
 
 
 def library_binds(library: str) -> list[str]:
-    """The mounts that give a sandbox the student build of nnlab in ``library`` instead of the full one.
+    """The mounts that give a sandbox the student build of nnlab in ``library`` instead of the full one:
+    ``repo_hidden``, and the student build of ``nnlab`` where the full one was, so that ``import nnlab`` (an
+    editable install or not) finds it unchanged."""
+    return repo_hidden() + ["--ro-bind", str(Path(library) / "nnlab"), str(nnlab_folder())]
 
-    The instructor's repository (its solutions, tests, git history: the full library in every form) is hidden
-    under an empty tmpfs, and only what the kernel needs is bound back, read-only: the Python environment if
-    it lives there, the grader's package without its sample class, and the student build of ``nnlab`` where
-    the full one was, so that ``import nnlab`` (an editable install or not) finds it unchanged."""
+
+def nnlab_folder() -> Path:
+    """The folder ``import nnlab`` imports the full library from."""
     import importlib.util
-    nnlab_dir = Path(importlib.util.find_spec("nnlab").submodule_search_locations[0])
+    return Path(importlib.util.find_spec("nnlab").submodule_search_locations[0])
+
+
+def repo_hidden() -> list[str]:
+    """The instructor's repository (its solutions, tests, git history: the full library in every form) hidden
+    under an empty tmpfs, with only what a kernel needs bound back, read-only: the Python environment if it
+    lives there, and the grader's package without its sample class."""
     argv = []
     if (REPO / ".git").exists() or (REPO / "solutions").exists():
         argv += ["--tmpfs", str(REPO)]
@@ -234,15 +248,19 @@ def library_binds(library: str) -> list[str]:
         argv += ["--ro-bind", str(REPO / "autograder"), str(REPO / "autograder")]
         if (REPO / "autograder" / "sample_class").exists():
             argv += ["--tmpfs", str(REPO / "autograder" / "sample_class")]
-    return argv + ["--ro-bind", str(Path(library) / "nnlab"), str(nnlab_dir)]
+    return argv
 
 
-def replay_argv(state: Path, library: str | None = None, template: bool = False) -> list[str]:
+def replay_argv(state: Path, library: str | None = None, template: bool = False,
+                libraries: str | None = None) -> list[str]:
     """The command that starts a replay worker (autograder/trust/replay.py) in the same sandbox, with the same
     limits and grading library, as this workspace's grading kernels (the kernelspec must be installed);
-    ``template``: a replay template instead, which forks such workers (autograder/trust/template.py)."""
+    ``template``: a replay template instead, which forks such workers (autograder/trust/template.py), for
+    ``library``, or with ``libraries`` (the folder of every grading library) a shared one, for each of them."""
     kernelspec = json.loads((Path(state) / "jupyter" / "kernels" / KERNEL_NAME / "kernel.json").read_text())
     kind = TEMPLATE if template else REPLAY
+    if template and libraries:
+        return kernelspec["argv"][:4] + [kind, LIBRARIES + str(libraries)]
     return kernelspec["argv"][:4] + [kind] + ([LIBRARY + str(library)] if library else [])
 
 
@@ -278,12 +296,19 @@ def cap_processes(settings: dict) -> None:
 def launch(settings_json: str, connection_file: str, *extra: str) -> None:
     """The kernelspec's entry point (and a replay worker's or template's, with ``REPLAY`` or ``TEMPLATE`` for the
     connection file): cap memory and processes, then become bwrap (never returns). ``extra``:
-    ``--library=FOLDER``, the grading library (the grader passes it as the kernel's extra argument)."""
+    ``--library=FOLDER``, the grading library (the grader passes it as the kernel's extra argument), or for a
+    shared template ``--libraries=FOLDER``, the folder of them all."""
     settings = json.loads(settings_json)
     library = next((a[len(LIBRARY):] for a in extra if a.startswith(LIBRARY)), None)
-    if connection_file in (REPLAY, TEMPLATE):
-        argv, files = _bwrap_prefix(settings, os.getcwd(), [], library, shared=connection_file == TEMPLATE)
-        argv += [sys.executable, "-m", "autograder.trust." + ("replay" if connection_file == REPLAY else "template")]
+    libraries = next((a[len(LIBRARIES):] for a in extra if a.startswith(LIBRARIES)), None)
+    if connection_file == TEMPLATE:
+        argv, files = _bwrap_prefix(settings, os.getcwd(), [], library, shared=True, libraries=libraries)
+        argv += [sys.executable, "-m", "autograder.trust.template"]
+        if libraries and not library:
+            argv += [LIBRARIES[:-1], str(nnlab_folder())]   # where its children bind their library
+    elif connection_file == REPLAY:
+        argv, files = _bwrap_prefix(settings, os.getcwd(), [], library)
+        argv += [sys.executable, "-m", "autograder.trust.replay"]
     else:
         argv, files = bwrap_argv(settings, connection_file, os.getcwd(), library)
     cap_processes(settings)

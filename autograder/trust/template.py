@@ -3,15 +3,23 @@
 
 A replay worker (autograder/trust/replay.py) started from scratch spends most of its CPU before the student's
 first line: the interpreter, numpy, nnlab, IPython and the notebooks' ``matplotlib.pyplot``, about 1 CPU s per
-notebook. The template pays that once per grading process and grading library, then answers each request
-with ``os.fork()``: the child is a fresh worker on its own pipes, already past those imports. The template
-itself never runs a line of a student's code, never stubs anything (each child does, for its notebook), and
-holds no thread, so a fork copies a quiet process.
+notebook. The template pays that once, then answers each request with ``os.fork()``: the child is a fresh
+worker on its own pipes, already past those imports. The template itself never runs a line of a student's
+code, never stubs anything (each child does, for its notebook), and holds no thread, so a fork copies a quiet
+process.
+
+A *shared* template (``--libraries NNLAB``: sandbox.py binds every grading library into its sandbox) serves
+a grading process for its whole run, whichever assignment it grades: it has not imported nnlab, and each
+child binds its notebook's grading library at ``NNLAB`` in namespaces of its own and gives up every
+capability before anything else (autograder/trust/own_library.py), then imports nnlab from there (0.05 CPU s).
+Where the kernel does not allow that, the template says so when it boots, and the grader starts one per
+grading library instead (autograder/trust/templates.py), whose sandbox binds that library as a kernel's does.
 
 Requests arrive on fd 0, a ``SOCK_SEQPACKET`` Unix socket to the grader, one JSON message each:
 
-- ``{"op": "fork", "task": token, "cwd": folder}`` with two file descriptors attached (the worker's stdin
-  and stdout) → ``{"ok": true, "pid": pid}``;
+- ``{"op": "fork", "task": token, "cwd": folder, "library": name}`` with two file descriptors attached (the
+  worker's stdin and stdout) → ``{"ok": true, "pid": pid}`` once the child has its library (``library``, the
+  name of a grading library's folder, only for a shared template);
 - ``{"op": "kill", "pid": pid}`` → the worker's process group is killed → ``{"ok": true}``.
 
 Isolation between students: every child of one template lives in one sandbox, so the template clears it
@@ -30,6 +38,7 @@ import ctypes
 import json
 import os
 import re
+import select
 import shutil
 import signal
 import socket
@@ -37,8 +46,12 @@ import sys
 import time
 from pathlib import Path
 
-PRELOAD = ("numpy", "nnlab", "nnlab.checks", "nnlab.checks.depending", "matplotlib.pyplot",
-           "IPython.core.interactiveshell", "traitlets.config", "autograder.trust.replay", "autograder.trust.wire")
+from autograder.trust import own_library
+
+PRELOAD = ("numpy", "matplotlib.pyplot", "IPython.core.interactiveshell", "traitlets.config", "autograder.limits",
+           "autograder.trust.wire")
+OWN_LIBRARY = ("nnlab", "nnlab.checks", "nnlab.checks.depending", "autograder.trust.replay")  # not when shared
+SHARED = "--libraries"               # argv: a shared template, whose children bind their library at the next one
 PR_SET_DUMPABLE = 4
 MAX_MESSAGE = 1 << 16                 # bytes of one message on the socket, either way (templates.py too)
 
@@ -60,12 +73,18 @@ def main() -> None:
     if not in_sandbox():
         control.send(json.dumps({"ok": False, "error": "a replay template runs only in the grading sandbox"}).encode())
         return
+    nnlab = Path(sys.argv[sys.argv.index(SHARED) + 1]) if SHARED in sys.argv else None
     os.environ.setdefault("MPLBACKEND", "Agg")
-    for module in PRELOAD:
+    for module in PRELOAD + (() if nnlab else OWN_LIBRARY):
         __import__(module)
     ctypes.CDLL(None, use_errno=True).prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
     home = Path.cwd()
     points, modes = mounts(), kept_modes(home)
+    if nnlab is not None:
+        why = _probe(nnlab)
+        if why:
+            control.send(json.dumps({"ok": False, "isolation": False, "error": why}).encode())
+            return
     control.send(json.dumps({"ok": True, "ready": True}).encode())
     task = None
     children: set[int] = set()
@@ -86,11 +105,21 @@ def main() -> None:
                     _clear(home, points, modes)
                     children.clear()
                     task = request.get("task")
+                library = request.get("library") if nnlab else None
+                if nnlab and not isinstance(library, str):
+                    raise ValueError("a shared template's fork request names the grading library")
+                told, tell = os.pipe()
                 pid = os.fork()
                 if pid == 0:
-                    _child(control, fds, home, str(request.get("cwd", "")))
+                    os.close(told)
+                    _child(control, fds, home, str(request.get("cwd", "")), tell, library, nnlab)
+                os.close(tell)
                 children.add(pid)
-                answer = {"ok": True, "pid": pid}
+                why = _heard(told)
+                answer = {"ok": True, "pid": pid} if not why else {"ok": False, "error": why}
+                if why:
+                    _kill_group(pid, True)
+                    children.discard(pid)
             elif request.get("op") == "kill":
                 pid = int(request.get("pid", 0))
                 if pid > 1:                    # the worker's group, also where the worker itself has ended
@@ -110,14 +139,25 @@ def main() -> None:
             return
 
 
-def _child(control: socket.socket, fds: list[int], home: Path, cwd: str) -> None:
-    """In the forked child: become a replay worker on the two pipes, in its folder under ``home`` (never returns)."""
+def _child(control: socket.socket, fds: list[int], home: Path, cwd: str, tell: int, library: str | None,
+           nnlab: Path | None) -> None:
+    """In the forked child: become a replay worker on the two pipes, in its folder under ``home`` (never returns).
+    A shared template's child first binds its ``library`` at ``nnlab`` and gives up every capability
+    (autograder/trust/own_library.py). It tells the template on ``tell`` that it did ("ok"), or why not, and
+    then ends."""
     try:
         os.setsid()                            # its own process group: the template kills the worker's, whole
         control.close()
         os.dup2(fds[0], 0)
         os.dup2(fds[1], 1)
-        os.closerange(3, 1 << 16)              # the template's socket and every other worker's pipes
+        if nnlab is not None:
+            try:
+                own_library.isolate(library, nnlab)
+            except Exception as exc:
+                os.write(tell, f"no grading library for the worker: {exc}"[:500].encode() or b"?")
+                os._exit(3)
+        os.write(tell, b"ok")
+        os.closerange(3, 1 << 16)              # the template's socket, every other worker's pipes, ``tell``
         folder = (home / cwd).resolve()
         if not folder.is_relative_to(home):
             os._exit(2)
@@ -129,6 +169,35 @@ def _child(control: socket.socket, fds: list[int], home: Path, cwd: str) -> None
         replay.main()
     finally:
         os._exit(0)
+
+
+def _heard(told: int, timeout: float = 10.0) -> str:
+    """What a forked child said on ``told`` (closed here): "" when it is ready, else why it is not."""
+    try:
+        ready, _, _ = select.select([told], [], [], timeout)
+        said = os.read(told, 1024) if ready else b"it did not say within %d s whether it started" % timeout
+    finally:
+        os.close(told)
+    return "" if said == b"ok" else said.decode(errors="replace") or "it ended as it started"
+
+
+def _probe(nnlab: Path) -> str:
+    """Why a child of this template cannot be given a library of its own here ("" where it can): a probe child
+    takes every step of ``own_library.isolate`` but the binding, and ends."""
+    told, tell = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            own_library.isolate(None, nnlab)
+            os.write(tell, b"ok")
+        except BaseException as exc:
+            os.write(tell, f"a child cannot have a grading library of its own here: {exc}"[:500].encode())
+        os._exit(0)
+    os.close(tell)
+    try:
+        return _heard(told)
+    finally:
+        os.waitpid(pid, 0)
 
 
 def _kill_group(pid: int, child: bool) -> None:

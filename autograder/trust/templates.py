@@ -5,9 +5,12 @@ started with the same limits and grading library as the replay workers it replac
 they need. ``Templates.forker`` gives a task a function that asks it for a worker; ``Forked`` is that worker's
 process as ``verify.Worker`` sees it: two pipes, a pid in the sandbox, killed through the template.
 
-The template serves one grading library: a task that needs another one gets a new template, and the old one
-is stopped. A template that died or stopped answering (a student's worker may kill it) is replaced once; if
-that fails too, the task's workers start on their own as without a template (``TemplateGone``).
+Where the kernel lets a template's children have namespaces of their own, the template is shared: one serves
+the grading process's whole run, every assignment, and each worker binds its own grading library
+(autograder/trust/own_library.py). Elsewhere (``NoIsolation``, found when a shared template boots) a template
+serves one grading library: a task that needs another one gets a new template, and the old one is stopped.
+A template that died or stopped answering (a student's worker may kill it) is replaced once; if that fails
+too, the task's workers start on their own as without a template (``TemplateGone``).
 """
 from __future__ import annotations
 
@@ -27,6 +30,10 @@ ANSWER = 10.0            # seconds a booted template has to answer a request
 
 class TemplateGone(Exception):
     """The template cannot fork a worker; the message says why."""
+
+
+class NoIsolation(TemplateGone):
+    """A shared template cannot give its children a grading library of their own on this machine."""
 
 
 class Template:
@@ -66,7 +73,7 @@ class Template:
         except ValueError:
             raise TemplateGone("the replay template sent something that is not an answer") from None
         if not answer.get("ok"):
-            raise TemplateGone(str(answer.get("error"))[:300])
+            raise (NoIsolation if answer.get("isolation") is False else TemplateGone)(str(answer.get("error"))[:300])
         return answer
 
     def ready(self) -> None:
@@ -74,15 +81,15 @@ class Template:
             self._reply(STARTUP)
             self.booted = True
 
-    def fork(self, task: str, cwd: Path) -> Forked:
+    def fork(self, task: str, cwd: Path, library: str | None = None) -> Forked:
         """A new replay worker for ``task`` (the template clears its sandbox when the task changes), working in
-        ``cwd`` (a folder under ``home``)."""
+        ``cwd`` (a folder under ``home``), with the grading library named ``library`` (a shared template's)."""
         self.ready()
         relative = Path(cwd).resolve().relative_to(self.home.resolve())
         worker_in, to_worker = os.pipe()
         from_worker, worker_out = os.pipe()
         try:
-            request = {"op": "fork", "task": task, "cwd": str(relative)}
+            request = {"op": "fork", "task": task, "cwd": str(relative), "library": library}
             socket.send_fds(self.sock, [json.dumps(request).encode()], [worker_in, worker_out])
             answer = self._reply(ANSWER)
         except BaseException as exc:
@@ -148,10 +155,16 @@ class Forked:
 
 
 class Templates:
-    """A grading process's replay template, for one grading library at a time."""
+    """A grading process's replay template: a shared one, or one for a grading library at a time."""
 
     def __init__(self):
         self.template: Template | None = None
+        self.shared = True                     # False once a shared template found no namespaces for its children
+
+    def argv(self, own: list[str], shared: tuple[list[str], str] | None) -> list[str]:
+        """The template to use: ``shared`` (its argv, the library's name) unless shared ones cannot work here,
+        else ``own``, the argv of a template for the task's grading library."""
+        return shared[0] if shared is not None and self.shared else own
 
     def prepare(self, argv: list[str], home: Path) -> None:
         """Have a template for ``argv`` booting (the old one stopped if it was for another library, or dead)."""
@@ -161,17 +174,22 @@ class Templates:
         if self.template is None:
             self.template = Template(argv, home)
 
-    def forker(self, argv: list[str], home: Path, task: str):
-        """``fork(cwd) -> Forked`` for one task's workers: from this process's template, replaced once where it
-        fails (raises ``TemplateGone`` when the new one fails too)."""
+    def forker(self, argv: list[str], home: Path, task: str, shared: tuple[list[str], str] | None = None):
+        """``fork(cwd) -> Forked`` for one task's workers: from this process's template (``argv``, or with
+        ``shared`` a shared one: see ``argv``), replaced once where it fails (raises ``TemplateGone`` when the
+        new one fails too)."""
         def fork(cwd: Path) -> Forked:
-            why = ""
-            for _ in range(2):
+            why, tries = "", 2
+            while tries:
+                sharing = shared is not None and self.shared
                 try:
-                    self.prepare(argv, home)
-                    return self.template.fork(task, cwd)
+                    self.prepare(self.argv(argv, shared), home)
+                    return self.template.fork(task, cwd, shared[1] if sharing else None)
+                except NoIsolation as exc:     # for the rest of the run: a template per library
+                    why, self.shared = str(exc), False
+                    self.discard()
                 except (TemplateGone, OSError) as exc:
-                    why = str(exc)
+                    why, tries = str(exc), tries - 1
                     self.discard()
             raise TemplateGone(why)
         return fork

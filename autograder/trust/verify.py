@@ -415,12 +415,13 @@ def _broken_dependency(worker: Worker, spec, get_spec, run_check) -> bool:
     return False
 
 
-def replay_argv(ws, library=None, template: bool = False) -> list[str]:
+def replay_argv(ws, library=None, template: bool = False, libraries=None) -> list[str]:
     """How to start a replay worker for this workspace: in the grading sandbox (with the grading ``library``,
-    autograder/commands/kit.py), or plainly without one; ``template``: a replay template (sandbox only)."""
+    autograder/commands/kit.py), or plainly without one; ``template``: a replay template (sandbox only), with
+    ``libraries`` (the folder of every grading library) a shared one."""
     if ws.sandbox:
         from autograder.trust.sandbox import replay_argv as sandboxed
-        return sandboxed(ws.state, library, template)
+        return sandboxed(ws.state, library, template, libraries)
     if template:
         raise ValueError("replay templates run only in the grading sandbox")
     return [sys.executable, "-m", "autograder.trust.replay"]

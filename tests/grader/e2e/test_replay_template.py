@@ -172,3 +172,72 @@ def test_a_template_refuses_to_run_outside_the_sandbox(tmp_path):
         answer = json.loads(ours.recv(1 << 16))
     assert proc.returncode == 0
     assert answer == {"ok": False, "error": "a replay template runs only in the grading sandbox"}
+
+
+ISOLATED = """
+import ctypes, os
+import nnlab.answers.nb02_forward_pass as answers
+libc = ctypes.CDLL(None, use_errno=True)
+def listing(folder):
+    try:
+        return sorted(os.listdir(folder))
+    except OSError as exc:
+        return type(exc).__name__
+caps = {line.split(':')[0]: int(line.split()[1], 16) for line in open('/proc/self/status') if line.startswith('Cap')}
+unmounted = libc.umount2(b'/run/nnlab-libraries', 2) == 0
+nested = libc.unshare(0x10000000 | 0x00020000) == 0          # a user namespace of its own, to unmount from there
+if nested:
+    unmounted = unmounted or libc.umount2(b'/run/nnlab-libraries', 2) == 0
+seen = (len(open(answers.__file__, 'rb').read()), listing('/run/nnlab-libraries'), caps, unmounted,
+        listing('/proc/1/root/run/nnlab-libraries'), listing(f'/proc/{os.getppid()}/root/run/nnlab-libraries'))
+"""
+
+
+@pytest.fixture()
+def two_libraries(sandboxed):
+    """The folder of every grading library, with those for notebooks 02 (open) and 03 built in it."""
+    from autograder.commands.kit import grading_library
+    root = sandboxed[3].parent / "libraries"
+    return root, [grading_library(root, a) for a in ("02_forward_pass", "03_gradient_descent")]
+
+
+def test_a_shared_template_gives_each_worker_its_own_library_and_no_other(sandboxed, two_libraries):
+    templates, _, _, home = sandboxed
+    root, libraries = two_libraries
+    state = home.parent / "state"
+    shared = sandbox.replay_argv(state, template=True, libraries=str(root))
+    size = {lib.name: (lib / "nnlab" / "answers" / "nb02_forward_pass.py").stat().st_size for lib in libraries}
+    assert size[libraries[0].name] < size[libraries[1].name]      # 02's answers left out where 02 is open
+    first = None
+    for k, library in enumerate(libraries * 2):
+        own = sandbox.replay_argv(state, str(library), template=True)
+        worker = Worker(sandbox.replay_argv(state, str(library)), home / "nb", SETUP, 5,
+                        fork=templates.forker(own, home, f"student{k}/{k}", (shared, library.name)))
+        length, listed, caps, unmounted, through_init, through_template = _said(worker, ISOLATED)
+        worker.close()
+        assert type(worker.proc).__name__ == "Forked" and templates.shared
+        first = first or templates.template
+        assert templates.template is first                    # one template for both libraries
+        assert length == size[library.name]                   # its own library where nnlab is imported from
+        assert listed == [] and not unmounted                 # and no other
+        assert set(caps.values()) == {0}, caps                # not even in the bounding set
+        assert through_init == through_template == "PermissionError"
+
+
+def test_where_workers_cannot_have_namespaces_a_template_per_library_serves(sandboxed, two_libraries):
+    templates, _, plain, home = sandboxed
+    root, libraries = two_libraries
+    state = home.parent / "state"
+    refusing = [sys.executable, "-c", "import json, socket; socket.socket(fileno=0).send(json.dumps("
+                "{'ok': False, 'isolation': False, 'error': 'no user namespaces here'}).encode())"]
+    templates_used = []
+    for k, library in enumerate(libraries):
+        own = sandbox.replay_argv(state, str(library), template=True)
+        worker = Worker(sandbox.replay_argv(state, str(library)), home / "nb", SETUP, 5,
+                        fork=templates.forker(own, home, f"student{k}/{k}", (refusing, library.name)))
+        length = _said(worker, "import nnlab.answers.nb02_forward_pass as a\nseen = len(open(a.__file__, 'rb').read())")
+        worker.close()
+        assert type(worker.proc).__name__ == "Forked" and not templates.shared
+        assert templates.template.argv == own and length == (library / "nnlab/answers/nb02_forward_pass.py").stat().st_size
+        templates_used.append(templates.template)
+    assert templates_used[0] is not templates_used[1]         # a new one for the other library
