@@ -205,8 +205,13 @@ def _bwrap_prefix(settings: dict, cwd: str, binds: list[str], library: str | Non
         argv += repo_hidden() + ["--tmpfs", str(nnlab_folder()), "--ro-bind", libraries, str(LIBRARIES)]
     argv += ["--bind", cwd, cwd, *binds, "--dir", "/tmp/mpl"]
     if shared:
-        for flag, folder in zip(argv[:-1], argv[1:]):
-            if (flag, folder) == ("--dev", "/dev") or flag == "--tmpfs" and folder != "/tmp":
+        pairs = list(zip(argv[:-1], argv[1:]))
+        for k, (flag, folder) in enumerate(pairs):
+            # a hidden folder in the repository is gone from view once the repository is hidden, and bwrap
+            # cannot remount what it cannot find: the repository's own tmpfs is remounted instead
+            covered = any(f == "--tmpfs" and later != folder and Path(folder).is_relative_to(later)
+                          for f, later in pairs[k + 1:])
+            if (flag, folder) == ("--dev", "/dev") or flag == "--tmpfs" and folder != "/tmp" and not covered:
                 argv += ["--remount-ro", folder]
     files = {}
     for k, font_list in enumerate(sorted(Path(settings["fonts"]).glob("fontlist-*.json"))):
@@ -305,7 +310,8 @@ def launch(settings_json: str, connection_file: str, *extra: str) -> None:
         argv, files = _bwrap_prefix(settings, os.getcwd(), [], library, shared=True, libraries=libraries)
         argv += [sys.executable, "-m", "autograder.trust.template"]
         if libraries and not library:
-            argv += [LIBRARIES[:-1], str(nnlab_folder())]   # where its children bind their library
+            from autograder.trust.template import SHARED
+            argv += [SHARED, str(nnlab_folder())]           # where its children bind their library
     elif connection_file == REPLAY:
         argv, files = _bwrap_prefix(settings, os.getcwd(), [], library)
         argv += [sys.executable, "-m", "autograder.trust.replay"]

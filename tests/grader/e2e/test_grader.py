@@ -138,6 +138,20 @@ def test_sample_class_outcomes(graded):
     assert cells[("grace", "08_jax", "gd_step_visible")]["message"].startswith("NotImplementedError")
 
 
+def test_the_checks_workers_come_from_the_replay_template(graded):
+    """Graded in the sandbox from the repository's own solutions (hidden from the sandbox with the repository), as
+    the demo and an instructor grade: every checked notebook of ada's forked its replay workers from the
+    template, none fell back to starting them one by one."""
+    from autograder.trust import sandbox
+    if sandbox.bwrap_path() is None:                   # graded without the sandbox: no template to fork from
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI must grade in the sandbox: {sandbox.INSTALL_HINT}")
+        pytest.skip(sandbox.INSTALL_HINT)
+    records = {p.stem: json.loads(p.read_text()) for p in (graded["course"] / ".nnlab" / "results" / "ada").glob("*.json")}
+    assert sorted(records) == ASSIGNMENTS
+    assert {aid: r["timing"]["forked"] for aid, r in records.items() if not r["timing"]["forked"]} == {}
+
+
 def test_broken_notebook_is_failed_with_a_reason_not_a_silent_zero(graded):
     row = next(r for r in graded["grades"] if r["student_id"] == "zed" and r["assignment"] == "01_perceptron")
     assert row["status"] == "failed" and row["score"] == "0" and "grading failed" in row["message"]

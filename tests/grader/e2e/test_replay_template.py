@@ -13,6 +13,7 @@ import sys
 import pytest
 
 from autograder.trust import sandbox
+from tests.conftest import REPO
 from autograder.trust.templates import Templates, TemplateGone
 from autograder.trust.verify import Worker, verify_notebook
 from tests.grader.e2e.test_verify import _notebooks
@@ -25,14 +26,15 @@ RIGHT, WRONG = "def sigmoid(z):\n    return 1 / (1 + np.exp(-z))", "def sigmoid(
 @pytest.fixture()
 def sandboxed(tmp_path):
     """(a fresh ``Templates``, the template's argv, a worker's argv, the workers' folder) for a workspace state
-    under ``tmp_path`` whose kernelspec hides a course folder."""
+    under ``tmp_path`` whose kernelspec hides a course folder and the repository's solutions, as the grader's
+    does where the source assignments are the repository's own."""
     if sandbox.bwrap_path() is None:
         if os.environ.get("CI") == "true":
             pytest.fail(f"CI must test replay templates in the sandbox: {sandbox.INSTALL_HINT}")
         pytest.skip(sandbox.INSTALL_HINT)
     state, course = tmp_path / "state", tmp_path / "course"
     course.mkdir()
-    sandbox.install_kernelspec(state, [course])             # hidden from the sandbox, as the course is
+    sandbox.install_kernelspec(state, [course, REPO / "solutions"])   # hidden from the sandbox
     templates = Templates()
     yield (templates, sandbox.replay_argv(state, None, template=True), sandbox.replay_argv(state, None),
            tmp_path / "replay")
