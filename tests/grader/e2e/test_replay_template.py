@@ -1,6 +1,8 @@
 """Replay workers forked from a template (autograder/trust/template.py and templates.py), in the real sandbox:
 the same verdicts as workers started on their own, nothing of one task's workers left for the next task's,
-no way from a worker into its template, and a template that dies or cannot start replaced or done without.
+no way from a worker into its template, each worker of a shared template its own grading library and no way
+to another (autograder/trust/own_library.py), a template per library where workers cannot have namespaces of
+their own, and a template that dies or cannot start replaced or done without.
 Needs Debian's bubblewrap (make test installs it as root); skips without it, and fails under CI=true."""
 from __future__ import annotations
 
@@ -13,9 +15,9 @@ import sys
 import pytest
 
 from autograder.trust import sandbox
-from tests.conftest import REPO
 from autograder.trust.templates import Templates, TemplateGone
 from autograder.trust.verify import Worker, verify_notebook
+from tests.conftest import REPO
 from tests.grader.e2e.test_verify import _notebooks
 
 pytestmark = pytest.mark.grader
