@@ -227,7 +227,7 @@ def _start_replay_workers(ws: Workspace, task: Task, library: Path | None, root:
         own = replay_argv(ws, library, template=True)
         shared = None if library is None else (replay_argv(ws, template=True, libraries=library.parent), library.name)
         try:
-            process.templates.prepare(process.templates.argv(own, shared), root / "replay")
+            process.templates.prepare(process.templates.choose(own, shared)[0], root / "replay")
             process.task_count += 1
             fork = process.templates.forker(own, root / "replay", f"{task.student}/{process.task_count}", shared)
         except OSError:                         # each worker starts on its own, and says why if it cannot

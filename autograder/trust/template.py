@@ -52,7 +52,6 @@ PRELOAD = ("numpy", "matplotlib.pyplot", "IPython.core.interactiveshell", "trait
            "autograder.trust.wire")
 OWN_LIBRARY = ("nnlab", "nnlab.checks", "nnlab.checks.depending", "autograder.trust.replay")  # not when shared
 SHARED = "--libraries"               # argv: a shared template, whose children bind their library at the next one
-PR_SET_DUMPABLE = 4
 MAX_MESSAGE = 1 << 16                 # bytes of one message on the socket, either way (templates.py too)
 
 
@@ -77,7 +76,7 @@ def main() -> None:
     os.environ.setdefault("MPLBACKEND", "Agg")
     for module in PRELOAD + (() if nnlab else OWN_LIBRARY):
         __import__(module)
-    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
+    ctypes.CDLL(None, use_errno=True).prctl(own_library.PR_SET_DUMPABLE, 0, 0, 0, 0)
     home = Path.cwd()
     points, modes = mounts(), kept_modes(home)
     if nnlab is not None:
@@ -150,13 +149,10 @@ def _child(control: socket.socket, fds: list[int], home: Path, cwd: str, tell: i
         control.close()
         os.dup2(fds[0], 0)
         os.dup2(fds[1], 1)
-        if nnlab is not None:
-            try:
-                own_library.isolate(library, nnlab)
-            except Exception as exc:
-                os.write(tell, f"no grading library for the worker: {exc}"[:500].encode() or b"?")
-                os._exit(3)
-        os.write(tell, b"ok")
+        if nnlab is None:
+            os.write(tell, b"ok")
+        elif not _isolated(tell, library, nnlab, "no grading library for the worker"):
+            os._exit(3)
         os.closerange(3, 1 << 16)              # the template's socket, every other worker's pipes, ``tell``
         folder = (home / cwd).resolve()
         if not folder.is_relative_to(home):
@@ -169,6 +165,18 @@ def _child(control: socket.socket, fds: list[int], home: Path, cwd: str, tell: i
         replay.main()
     finally:
         os._exit(0)
+
+
+def _isolated(tell: int, library: str | None, nnlab: Path, failing: str) -> bool:
+    """``own_library.isolate`` in a forked child; says on ``tell`` that it worked ("ok"), or ``failing`` and
+    why not. Whether it worked."""
+    try:
+        own_library.isolate(library, nnlab)
+    except Exception as exc:
+        os.write(tell, f"{failing}: {exc}"[:500].encode())
+        return False
+    os.write(tell, b"ok")
+    return True
 
 
 def _heard(told: int, timeout: float = 10.0) -> str:
@@ -188,11 +196,9 @@ def _probe(nnlab: Path) -> str:
     pid = os.fork()
     if pid == 0:
         try:
-            own_library.isolate(None, nnlab)
-            os.write(tell, b"ok")
-        except BaseException as exc:
-            os.write(tell, f"a child cannot have a grading library of its own here: {exc}"[:500].encode())
-        os._exit(0)
+            _isolated(tell, None, nnlab, "a child cannot have a grading library of its own here")
+        finally:
+            os._exit(0)
     os.close(tell)
     try:
         return _heard(told)

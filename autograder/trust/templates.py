@@ -161,10 +161,11 @@ class Templates:
         self.template: Template | None = None
         self.shared = True                     # False once a shared template found no namespaces for its children
 
-    def argv(self, own: list[str], shared: tuple[list[str], str] | None) -> list[str]:
-        """The template to use: ``shared`` (its argv, the library's name) unless shared ones cannot work here,
-        else ``own``, the argv of a template for the task's grading library."""
-        return shared[0] if shared is not None and self.shared else own
+    def choose(self, own: list[str], shared: tuple[list[str], str] | None) -> tuple[list[str], str | None]:
+        """The template to use and the library name its fork requests carry: ``shared`` (its argv, the library's
+        name) unless shared ones cannot work here, else ``own``, the argv of a template for the task's grading
+        library, and no name."""
+        return shared if shared is not None and self.shared else (own, None)
 
     def prepare(self, argv: list[str], home: Path) -> None:
         """Have a template for ``argv`` booting (the old one stopped if it was for another library, or dead)."""
@@ -176,15 +177,15 @@ class Templates:
 
     def forker(self, argv: list[str], home: Path, task: str, shared: tuple[list[str], str] | None = None):
         """``fork(cwd) -> Forked`` for one task's workers: from this process's template (``argv``, or with
-        ``shared`` a shared one: see ``argv``), replaced once where it fails (raises ``TemplateGone`` when the
+        ``shared`` a shared one: see ``choose``), replaced once where it fails (raises ``TemplateGone`` when the
         new one fails too)."""
         def fork(cwd: Path) -> Forked:
             why, tries = "", 2
             while tries:
-                sharing = shared is not None and self.shared
+                use, library = self.choose(argv, shared)
                 try:
-                    self.prepare(self.argv(argv, shared), home)
-                    return self.template.fork(task, cwd, shared[1] if sharing else None)
+                    self.prepare(use, home)
+                    return self.template.fork(task, cwd, library)
                 except NoIsolation as exc:     # for the rest of the run: a template per library
                     why, self.shared = str(exc), False
                     self.discard()
