@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 
 from autograder.integration.config import RELEASE, SOURCE
+from autograder.quick_exit import exit_quickly
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -165,6 +166,7 @@ def main(argv=None) -> int:
     """Run one command; the process's environment is as it was afterwards (a caller in the same process, such
     as a test, must not go on believing it is grading)."""
     args = _parser().parse_args(argv)
+    exit_quickly()
     saved = {key: os.environ.get(key) for key in GRADING_ENVIRONMENT}
     os.environ["NNLAB_GRADING"] = GRADING_ENVIRONMENT["NNLAB_GRADING"]
     for key in ("NNLAB_HEADLESS", "MPLBACKEND"):

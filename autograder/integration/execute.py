@@ -62,6 +62,7 @@ class Spares:
         self.ahead = None                          # taken kernel's key → next spare's (None: no spare); unset: same
         self._stopping: list = []                  # futures of kernels being stopped behind
         self._reaper = None
+        self.cold = 0                              # kernels ``take`` had to start itself: no spare was ready
 
     def start(self, client, key):
         if self.root is None:
@@ -86,14 +87,18 @@ class Spares:
         if taken is None:
             self._drop()
             taken = self.start(client, key)
+            self.cold += 1
         following = key if self.ahead is None else self.ahead(key)
         self.key = self.km = self.folder = self.kc = None           # the taken kernel is no spare any more
         if following is not None:
             self._start_spare(following)
         return taken
 
-    def start_ahead(self, key) -> None:
-        """Make the spare a kernel for ``key``, unless it is one already (or no kernel was started yet)."""
+    def start_ahead(self, key, client=None) -> None:
+        """Make the spare a kernel for ``key``, unless it is one already. ``client``: an ``Execute`` configured as
+        the notebooks' will be (``GuardedExecute.for_spares``), for a process that has not started a kernel
+        yet; without it, nothing is started before the first notebook's own kernel."""
+        self.client = client or self.client
         if self.client is not None and self.key != key:
             self._drop()
             self._start_spare(key)
@@ -221,16 +226,21 @@ class GuardedExecute(Execute):
         from autograder.pipeline.process import this_process
         return this_process()
 
+    def spare_key(self, name: str) -> tuple:
+        """The key of the kernels this client starts for the kernel named ``name`` (``Spares``): the name and the
+        kernel's extra arguments."""
+        extra = list(self.extra_arguments)
+        if not any(a.startswith("--HistoryManager.hist_file") for a in extra) and self.ipython_hist_file:
+            extra.append(f"--HistoryManager.hist_file={self.ipython_hist_file}")
+        return name, tuple(extra)
+
     def preprocess(self, nb, resources=None, km=None):
         self._stopped = None                       # (ename, reason) once the run has ended early
         self._started = time.monotonic()
         name = self.kernel_name or nb.metadata.get("kernelspec", {}).get("name")
         adopted, self._ahead_kc = None, None
         if km is None and self.prestart and name:
-            extra = list(self.extra_arguments)
-            if not any(a.startswith("--HistoryManager.hist_file") for a in extra) and self.ipython_hist_file:
-                extra.append(f"--HistoryManager.hist_file={self.ipython_hist_file}")
-            km, folder, self._ahead_kc = adopted = self.process.spares.take(self, (name, tuple(extra)))
+            km, folder, self._ahead_kc = adopted = self.process.spares.take(self, self.spare_key(name))
         try:
             return super().preprocess(nb, resources, km)
         finally:

@@ -33,7 +33,9 @@ def default_workers() -> int:
 
 
 def _init(environ: dict):
+    from autograder.quick_exit import exit_quickly
     os.environ.update(environ)
+    exit_quickly()
 
 
 #: one task at a time per process: a process has one scratch course and one environment (a Dask worker started

@@ -138,6 +138,15 @@ def test_sample_class_outcomes(graded):
     assert cells[("grace", "08_jax", "gd_step_visible")]["message"].startswith("NotImplementedError")
 
 
+def test_every_notebook_ran_in_a_kernel_started_before_it_was_asked_for(graded):
+    """No notebook waited for its kernel to start: a grading process starts its first task's kernel as the task
+    begins (before nbgrader's first pass), and each kernel after that while the notebook before it runs."""
+    records = [json.loads(p.read_text()) for p in (graded["course"] / ".nnlab" / "results").rglob("*.json")]
+    ran = [r for r in records if "timing" in r and r["timing"].get("cells")]
+    assert len(ran) > 2 * len(ASSIGNMENTS)
+    assert {(r["student_id"], r["assignment"]): r["timing"]["cold"] for r in ran if r["timing"]["cold"]} == {}
+
+
 def test_the_checks_workers_come_from_the_replay_template(graded):
     """Graded in the sandbox from the repository's own solutions (hidden from the sandbox with the repository), as
     the demo and an instructor grade: every checked notebook of ada's forked its replay workers from the
