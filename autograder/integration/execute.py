@@ -95,9 +95,9 @@ class Spares:
         return taken
 
     def start_ahead(self, key, client=None) -> None:
-        """Make the spare a kernel for ``key``, unless it is one already. ``client``: an ``Execute`` configured as
-        the notebooks' will be (``GuardedExecute.for_spares``), for a process that has not started a kernel
-        yet; without it, nothing is started before the first notebook's own kernel."""
+        """Make the spare a kernel for ``key``, unless it is one already. ``client``: a ``GuardedExecute``
+        configured as the notebooks' will be (autograder/pipeline/task.py's ``_start_kernel_now``), for a process
+        that has not started a kernel yet; without one, nothing is started before the first notebook asks."""
         self.client = client or self.client
         if self.client is not None and self.key != key:
             self._drop()
