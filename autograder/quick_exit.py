@@ -10,13 +10,11 @@ scratch folders) is done by then. What is frozen is left to the operating system
 and closes the files; nothing the grader keeps is written at that point.
 """
 import atexit
+import functools
 import gc
 
-_REGISTERED: list[bool] = []
 
-
+@functools.cache
 def exit_quickly() -> None:
     """Freeze this process's objects out of the collector at exit (registered once per process)."""
-    if not _REGISTERED:
-        atexit.register(gc.freeze)
-        _REGISTERED.append(True)
+    atexit.register(gc.freeze)
