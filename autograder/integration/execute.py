@@ -14,7 +14,8 @@ gradebook keeps an earlier run's grades. ``GuardedExecute`` instead
   first stderr output too (nbgrader scores a cell that wrote to stderr 0);
 - starts kernels ahead of need (``prestart``): each notebook runs in a kernel that was started while the
   previous one ran, in a fresh empty folder of its own, and a new spare starts as soon as one is taken (for
-  the grading library of the task that comes next, none behind the last: ``Spares``).
+  the grading library of the task that comes next, none behind the last: ``Spares``); a sandboxed kernel is
+  forked from a kernel template (autograder/trust/forked_kernels.py).
 
 ``cell_stop_reason`` reads those markers back from a graded notebook.
 
@@ -41,6 +42,9 @@ from traitlets import Bool, Instance, Integer, default
 
 from nbgrader.preprocessors import Execute
 
+from autograder.trust.forked_kernels import KernelTemplates
+from autograder.trust.templates import TemplateGone
+
 DIED, HUNG, BUDGET, NOT_RUN = "KernelDied", "KernelUnresponsive", "NotebookTimeout", "CellNotRun"
 TRUNCATED = "\n… output truncated"
 
@@ -63,17 +67,34 @@ class Spares:
         self._stopping: list = []                  # futures of kernels being stopped behind
         self._reaper = None
         self.cold = 0                              # kernels ``take`` had to start itself: no spare was ready
+        self.forks = KernelTemplates()             # the templates sandboxed kernels are forked from
+        self.slot = self.busy = 0                  # the spare's template, and the taken kernel's
 
-    def start(self, client, key):
+    def start(self, client, key, fork=True):
+        """``(km, folder, kc)``: a kernel for ``key`` started now, in a fresh folder, with a connected client. A
+        sandboxed kernel is forked from the kernel template the taken kernel does not live in (``self.slot``:
+        autograder/trust/forked_kernels.py); where that cannot even be asked for, or ``fork`` is False, it is
+        started from scratch."""
         if self.root is None:
             self.root = Path(tempfile.mkdtemp(prefix="nnlab-kernels-cwd-"))
             atexit.register(self.discard)
             atexit.register(shutil.rmtree, self.root, True)
-        folder = Path(tempfile.mkdtemp(dir=self.root))
         km = client.kernel_manager_class(kernel_name=key[0], config=client.config)
-        if km.transport == "ipc":     # its own socket names: two kernels started in a row would otherwise both
-            km.ip = f"{km.ip}-{folder.name}"   # pick the same free ones, as neither has bound them yet
-        run_sync(km.start_kernel)(extra_arguments=list(key[1]), cwd=str(folder))
+        self.slot = 1 - self.busy
+        folder = self.forks.start(km, key, self.slot, self.root) if fork else None
+        if folder is None:
+            folder = Path(tempfile.mkdtemp(dir=self.root))
+            if km.transport == "ipc":  # its own socket names: two kernels started in a row would otherwise both
+                km.ip = f"{km.ip}-{folder.name}"   # pick the same free ones, as neither has bound them yet
+        try:
+            run_sync(km.start_kernel)(extra_arguments=list(key[1]), cwd=str(folder))
+        except TemplateGone:          # its template is gone: this one from scratch (the next, a new template)
+            try:
+                km.cleanup_connection_file()
+            except OSError:
+                pass
+            shutil.rmtree(folder, ignore_errors=True)
+            return self.start(client, key, fork=False)
         kc = km.client()
         kc.start_channels()         # connected now: by the time the kernel is taken, its IOPub subscription is in place
         return km, folder, kc
@@ -82,17 +103,30 @@ class Spares:
         """``(km, folder, kc)``: a started kernel for ``key`` (the spare, or one started now) with a connected
         client, and a new spare started behind it."""
         self.client = client
+        if self.key == key and self.km is not None:
+            self.forks.settle(self.km)             # a forked spare: its template has said whether it started
         alive = self.key == key and self.km is not None and run_sync(self.km.is_alive)()
         taken = (self.km, self.folder, self.kc) if alive else None
         if taken is None:
             self._drop()
-            taken = self.start(client, key)
+            taken = self._start_now(client, key)
             self.cold += 1
+        self.busy = self.slot                      # the next spare comes from the other template
         following = key if self.ahead is None else self.ahead(key)
         self.key = self.km = self.folder = self.kc = None           # the taken kernel is no spare any more
         if following is not None:
             self._start_spare(following)
         return taken
+
+    def _start_now(self, client, key):
+        """``start`` for a notebook that waits for its kernel: a fork its template could not make is made again
+        from scratch."""
+        km, folder, kc = self.start(client, key)
+        self.forks.settle(km)
+        if run_sync(km.is_alive)():
+            return km, folder, kc
+        stop_kernel(km, folder, kc)
+        return self.start(client, key, fork=False)
 
     def start_ahead(self, key, client=None) -> None:
         """Make the spare a kernel for ``key``, unless it is one already. ``client``: a ``GuardedExecute``
@@ -142,6 +176,7 @@ class Spares:
             stop_kernel(self.km, self.folder, self.kc)
         self.key = self.km = self.folder = self.kc = None
         self.settle()
+        self.forks.discard()
 
 
 async def kernel_ready(kc, timeout: float | None) -> None:

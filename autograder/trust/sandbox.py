@@ -20,6 +20,9 @@ autograder.trust.kernel`` (ipykernel without its debugger):
 - matplotlib's font cache, built once per machine and matplotlib version (``_font_cache``), is copied into
   the private ``/tmp`` so start-up stays fast and nothing is printed to stderr (nbgrader scores a cell that
   writes there 0).
+The grader mostly forks its kernels from a kernel template instead (autograder/trust/forked_kernels.py), which
+this launcher starts with ``KERNEL_TEMPLATE`` in the same sandbox, in the form a replay template's takes
+(``_bwrap_prefix``'s ``shared``); the kernelspec's own command line is what a kernel started from scratch runs.
 The recipe and its pitfalls (IPC transport, connection file bound alone, ``interrupt_mode: message``,
 ``JPY_PARENT_PID=1``, fonts) are in docs/nbgrader-facts.md, 'Kernel sockets' and 'Sandboxed kernels'.
 """
@@ -42,6 +45,7 @@ PIDS_CGROUP = Path("/sys/fs/cgroup/pids")      # cgroup v1's pids controller
 RUN_ENV = "NNLAB_CGROUP_RUN"                  # names the grading run a kernel's pids cgroup belongs to
 REPLAY = "--replay"                            # the launcher's argument for a replay worker (trust/verify.py)
 TEMPLATE = "--replay-template"                 # … and for a replay template, which forks them (trust/template.py)
+KERNEL_TEMPLATE = "--kernel-template"          # … and for a kernel template, which forks kernels (same module)
 LIBRARY = "--library="                         # the launcher's argument naming a grading library (commands/kit.py)
 LIBRARIES = "--libraries="                     # … naming the folder of them all, for a shared replay template
 INSTALL_HINT = ("bubblewrap is not installed: as root, apt-get install bubblewrap (make test and make demo do "
@@ -170,13 +174,20 @@ def install_kernelspec(state: Path, hidden: list[Path], memory: int = DEFAULT_ME
     return Path(state) / "jupyter"
 
 
-def bwrap_argv(settings: dict, connection_file: str, cwd: str,
-               library: str | None = None) -> tuple[list[str], dict[int, Path]]:
-    """The bwrap command line for one kernel, and the files to hand in through file descriptors."""
+def bwrap_argv(settings: dict, connection_file: str, cwd: str, library: str | None = None,
+               options: list[str] = ()) -> tuple[list[str], dict[int, Path]]:
+    """The bwrap command line for one kernel, and the files to hand in through file descriptors. ``options``:
+    the kernel's own (``--Class.trait=value``, such as nbclient's in-memory IPython history)."""
     socket_dir = str(Path(json.loads(Path(connection_file).read_text())["ip"]).parent)
     argv, files = _bwrap_prefix(settings, cwd, ["--bind", socket_dir, socket_dir,
                                                 "--ro-bind", connection_file, connection_file], library)
-    return argv + [sys.executable, "-m", "autograder.trust.kernel", "-f", connection_file], files
+    return argv + [sys.executable, "-m", "autograder.trust.kernel", "-f", connection_file, *options], files
+
+
+def kernel_options(extra) -> list[str]:
+    """The kernel's own options among a kernel's extra arguments: ``--Class.trait=value``, not the launcher's."""
+    return [a for a in extra if a.startswith("--") and "." in a.split("=", 1)[0]
+            and not a.startswith((LIBRARY, LIBRARIES))]
 
 
 def _bwrap_prefix(settings: dict, cwd: str, binds: list[str], library: str | None = None,
@@ -299,24 +310,28 @@ def cap_processes(settings: dict) -> None:
 
 
 def launch(settings_json: str, connection_file: str, *extra: str) -> None:
-    """The kernelspec's entry point (and a replay worker's or template's, with ``REPLAY`` or ``TEMPLATE`` for the
-    connection file): cap memory and processes, then become bwrap (never returns). ``extra``:
+    """The kernelspec's entry point (and a replay worker's or template's, or a kernel template's, with
+    ``REPLAY``, ``TEMPLATE`` or ``KERNEL_TEMPLATE`` for the connection file): cap memory and processes, then
+    become bwrap (never returns). ``extra``:
     ``--library=FOLDER``, the grading library (the grader passes it as the kernel's extra argument), or for a
-    shared template ``--libraries=FOLDER``, the folder of them all."""
+    shared template ``--libraries=FOLDER``, the folder of them all; and a kernel's own options
+    (``kernel_options``), passed on to it."""
     settings = json.loads(settings_json)
     library = next((a[len(LIBRARY):] for a in extra if a.startswith(LIBRARY)), None)
     libraries = next((a[len(LIBRARIES):] for a in extra if a.startswith(LIBRARIES)), None)
-    if connection_file == TEMPLATE:
+    if connection_file in (TEMPLATE, KERNEL_TEMPLATE):
+        from autograder.trust.template import KERNELS, SHARED
         argv, files = _bwrap_prefix(settings, os.getcwd(), [], library, shared=True, libraries=libraries)
         argv += [sys.executable, "-m", "autograder.trust.template"]
+        if connection_file == KERNEL_TEMPLATE:
+            argv += [KERNELS]
         if libraries and not library:
-            from autograder.trust.template import SHARED
             argv += [SHARED, str(nnlab_folder())]           # where its children bind their library
     elif connection_file == REPLAY:
         argv, files = _bwrap_prefix(settings, os.getcwd(), [], library)
         argv += [sys.executable, "-m", "autograder.trust.replay"]
     else:
-        argv, files = bwrap_argv(settings, connection_file, os.getcwd(), library)
+        argv, files = bwrap_argv(settings, connection_file, os.getcwd(), library, kernel_options(extra))
     cap_processes(settings)
     resource.setrlimit(resource.RLIMIT_AS, (settings["memory"], settings["memory"]))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))

@@ -20,7 +20,13 @@ Requests arrive on fd 0, a ``SOCK_SEQPACKET`` Unix socket to the grader, one JSO
 - ``{"op": "fork", "task": token, "cwd": folder, "library": name}`` with two file descriptors attached (the
   worker's stdin and stdout) → ``{"ok": true, "pid": pid}`` once the child has its library (``library``, the
   name of a grading library's folder, only for a shared template);
-- ``{"op": "kill", "pid": pid}`` → the worker's process group is killed → ``{"ok": true}``.
+- ``{"op": "kill", "pid": pid}`` → the worker's process group is killed → ``{"ok": true}``; in a kernel
+  template, where no other kernel is left, every other process of the sandbox too.
+
+A *kernel* template (``--kernels``: autograder/trust/forked_kernels.py) has imported ipykernel, numpy and
+``matplotlib.pyplot`` instead, for the inline backend; its fork requests carry no pipes but the kernel's
+connection file and options (``"kernel": {"connection": text, "arguments": [...]}``), and its answer carries
+a pidfd of the kernel. Its child becomes an ``IPKernelApp`` (``_kernel_child``).
 
 Isolation between students: every child of one template lives in one sandbox, so the template clears it
 whenever the task changes (``token``): it kills every process but bwrap's init and itself, and empties the
@@ -43,6 +49,7 @@ import shutil
 import signal
 import socket
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -51,7 +58,15 @@ from autograder.trust import own_library
 PRELOAD = ("numpy", "matplotlib.pyplot", "IPython.core.interactiveshell", "traitlets.config", "autograder.limits",
            "autograder.trust.wire")
 OWN_LIBRARY = ("nnlab", "nnlab.checks", "nnlab.checks.depending", "autograder.trust.replay")  # not when shared
+# a kernel template's: ipykernel and what every notebook's first cell imports, never the inline backend itself
+# (importing it registers the figures' display with the running IPython shell, which only a kernel has)
+KERNEL_PRELOAD = ("numpy", "matplotlib.pyplot", "ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell",
+                  "ipykernel.iostream", "ipykernel.heartbeat", "IPython.core.completer", "IPython.core.pylabtools",
+                  "jupyter_client.session")
+KERNEL_OWN_LIBRARY = ("nnlab", "nnlab.checks")
+INLINE = "module://matplotlib_inline.backend_inline"   # the backend ipykernel gives matplotlib where none is set
 SHARED = "--libraries"               # argv: a shared template, whose children bind their library at the next one
+KERNELS = "--kernels"                # argv: a kernel template (its children become grading kernels)
 MAX_MESSAGE = 1 << 16                 # bytes of one message on the socket, either way (templates.py too)
 
 
@@ -73,8 +88,15 @@ def main() -> None:
         control.send(json.dumps({"ok": False, "error": "a replay template runs only in the grading sandbox"}).encode())
         return
     nnlab = Path(sys.argv[sys.argv.index(SHARED) + 1]) if SHARED in sys.argv else None
-    os.environ.setdefault("MPLBACKEND", "Agg")
-    for module in PRELOAD + (() if nnlab else OWN_LIBRARY):
+    kernels = KERNELS in sys.argv
+    if kernels:
+        sys.modules["debugpy"] = None          # as autograder/trust/kernel.py: no debugger in a grading kernel
+        if not os.environ.get("MPLBACKEND"):  # what ipykernel sets, set before matplotlib reads it
+            os.environ["MPLBACKEND"] = INLINE
+    else:
+        os.environ.setdefault("MPLBACKEND", "Agg")
+    preload, own = (KERNEL_PRELOAD, KERNEL_OWN_LIBRARY) if kernels else (PRELOAD, OWN_LIBRARY)
+    for module in preload + (() if nnlab else own):
         __import__(module)
     ctypes.CDLL(None, use_errno=True).prctl(own_library.PR_SET_DUMPABLE, 0, 0, 0, 0)
     home = Path.cwd()
@@ -95,11 +117,12 @@ def main() -> None:
         if not message:                        # the grader closed its end: done
             return
         _reap(children)
+        sent = []                              # the descriptors sent with the answer: a kernel's pidfd
         try:
             request = json.loads(message)
             if request.get("op") == "fork":
-                if len(fds) != 2:
-                    raise ValueError("a fork request carries the worker's two pipes")
+                if len(fds) != (0 if kernels else 2):
+                    raise ValueError("a fork request carries the worker's two pipes (a kernel's, none)")
                 if request.get("task") != task:
                     _clear(home, points, modes)
                     children.clear()
@@ -107,15 +130,26 @@ def main() -> None:
                 library = request.get("library") if nnlab else None
                 if nnlab and not isinstance(library, str):
                     raise ValueError("a shared template's fork request names the grading library")
+                kernel = request.get("kernel") if kernels else None
+                if kernels and not isinstance(kernel, dict):
+                    raise ValueError("a kernel template's fork request carries the kernel's connection file")
                 told, tell = os.pipe()
                 pid = os.fork()
                 if pid == 0:
                     os.close(told)
+                    if kernels:
+                        _kernel_child(control, home, str(request.get("cwd", "")), tell, library, nnlab, kernel)
                     _child(control, fds, home, str(request.get("cwd", "")), tell, library, nnlab)
                 os.close(tell)
                 children.add(pid)
                 why = _heard(told)
                 answer = {"ok": True, "pid": pid} if not why else {"ok": False, "error": why}
+                if not why and kernels:
+                    try:                       # the grader watches its kernel through this (polls, signals)
+                        fds.append(os.pidfd_open(pid))
+                        sent = fds[-1:]
+                    except OSError as exc:
+                        why, answer = str(exc), {"ok": False, "error": f"no pidfd for the kernel: {exc}"}
                 if why:
                     _kill_group(pid, True)
                     children.discard(pid)
@@ -124,18 +158,21 @@ def main() -> None:
                 if pid > 1:                    # the worker's group, also where the worker itself has ended
                     _kill_group(pid, pid in children)
                     children.discard(pid)
+                _reap(children)
+                if kernels and not children:   # a kernel's end is its task's: what it left in new sessions too
+                    _kill_others()
                 answer = {"ok": True}
             else:
                 answer = {"ok": False, "error": f"unknown request {request.get('op')!r}"}
         except Exception as exc:
             answer = {"ok": False, "error": f"{type(exc).__name__}: {exc}"}
+        try:
+            socket.send_fds(control, [json.dumps(answer).encode()], sent)
+        except OSError:
+            return
         finally:
             for fd in fds:
                 os.close(fd)
-        try:
-            control.send(json.dumps(answer).encode())
-        except OSError:
-            return
 
 
 def _child(control: socket.socket, fds: list[int], home: Path, cwd: str, tell: int, library: str | None,
@@ -163,6 +200,40 @@ def _child(control: socket.socket, fds: list[int], home: Path, cwd: str, tell: i
         np.random.seed()                       # as a fresh process would (``random`` reseeds itself at fork)
         from autograder.trust import replay
         replay.main()
+    finally:
+        os._exit(0)
+
+
+def _kernel_child(control: socket.socket, home: Path, cwd: str, tell: int, library: str | None,
+                  nnlab: Path | None, kernel: dict) -> None:
+    """In the forked child of a kernel template: become a grading kernel in its folder under ``home``, on the
+    sockets that ``kernel`` names (``{"connection": the connection file's text, "arguments": the kernel's
+    extra arguments}``), as ``autograder/trust/kernel.py`` would (never returns). Its library and capabilities,
+    and what it tells the template, as in ``_child``."""
+    try:
+        os.setsid()
+        control.close()
+        if nnlab is None:
+            os.write(tell, b"ok")
+        elif not _isolated(tell, library, nnlab, "no grading library for the kernel"):
+            os._exit(3)
+        os.closerange(3, 1 << 16)
+        folder = (home / cwd).resolve()
+        if not folder.is_relative_to(home):
+            os._exit(2)
+        folder.mkdir(parents=True, exist_ok=True)
+        os.chdir(folder)
+        sys.path[:] = [p for p in sys.path if p != str(home)]   # the template's folder (``-m``); ipykernel adds ''
+        # the connection file in the kernel's private /tmp: the template's folder holds only kernels' folders
+        descriptor, connection = tempfile.mkstemp(prefix="kernel-", suffix=".json", dir="/tmp")
+        with os.fdopen(descriptor, "w") as file:
+            file.write(str(kernel.get("connection", "")))
+        arguments = [str(a) for a in kernel.get("arguments", []) if str(a).startswith("--")]   # options only
+        import numpy as np
+        np.random.seed()                       # as a fresh process would (``random`` reseeds itself at fork)
+        sys.argv = [sys.argv[0], "-f", connection]
+        from ipykernel.kernelapp import IPKernelApp
+        IPKernelApp.launch_instance(argv=["-f", connection, *arguments])
     finally:
         os._exit(0)
 
@@ -263,11 +334,9 @@ def kept_modes(home: Path) -> dict[Path, int]:
     return {folder: folder.stat().st_mode & 0o7777 for folder in folders}
 
 
-def _clear(home: Path, points: dict[Path, bool], modes: dict[Path, int]) -> None:
-    """Kill every process of the sandbox but init and the template, give the folders of ``modes`` their
-    permissions back, and empty ``/tmp`` and ``home``, the sandbox's only writable places (``points``: its
-    mounts, from ``mounts``; sandbox.py makes the others read-only for a template)."""
-    deadline = time.monotonic() + 10
+def _kill_others(wait: float = 10) -> bool:
+    """Kill every process of the sandbox but init and the template; whether they all died within ``wait`` s."""
+    deadline = time.monotonic() + wait
     while _others() and time.monotonic() < deadline:
         try:
             os.kill(-1, signal.SIGKILL)        # every process this one may signal in its PID namespace, but init
@@ -275,7 +344,14 @@ def _clear(home: Path, points: dict[Path, bool], modes: dict[Path, int]) -> None
             pass
         _reap(set())
         time.sleep(0.005)
-    if _others():
+    return not _others()
+
+
+def _clear(home: Path, points: dict[Path, bool], modes: dict[Path, int]) -> None:
+    """Kill every process of the sandbox but init and the template, give the folders of ``modes`` their
+    permissions back, and empty ``/tmp`` and ``home``, the sandbox's only writable places (``points``: its
+    mounts, from ``mounts``; sandbox.py makes the others read-only for a template)."""
+    if not _kill_others():
         sys.exit("processes of an earlier task would not die")
     for folder in sorted(modes, key=lambda f: len(f.parts)):   # opened from the top down
         os.chmod(folder, modes[folder])

@@ -20,8 +20,10 @@ import select
 import signal
 import socket
 import subprocess
+import threading
 from pathlib import Path
 
+from autograder.trust.sandbox import KERNEL_TEMPLATE
 from autograder.trust.template import MAX_MESSAGE
 
 STARTUP = 60.0           # seconds to import numpy, nnlab, IPython and matplotlib in the sandbox
@@ -45,12 +47,15 @@ class Template:
         self.home.mkdir(parents=True, exist_ok=True)
         os.chmod(self.home, 0o700)             # where an earlier template's worker closed it (``chmod 000``)
         self.booted = False
+        self.lock = threading.Lock()           # one request and its answer at a time (kernels are stopped behind)
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        env = dict(os.environ, NNLAB_HEADLESS="1", NNLAB_GRADING="1")
+        self.name = "kernel template" if KERNEL_TEMPLATE in argv else "replay template"
+        if KERNEL_TEMPLATE not in argv:        # a kernel's matplotlib draws inline, as ipykernel sets it up
+            env["MPLBACKEND"] = "Agg"
         try:
             self.proc = subprocess.Popen(argv, cwd=self.home, stdin=theirs.fileno(), stdout=subprocess.DEVNULL,
-                                         stderr=subprocess.DEVNULL, start_new_session=True,
-                                         env=dict(os.environ, NNLAB_HEADLESS="1", NNLAB_GRADING="1",
-                                                  MPLBACKEND="Agg"))
+                                         stderr=subprocess.DEVNULL, start_new_session=True, env=env)
         except BaseException:
             ours.close()
             raise
@@ -61,25 +66,34 @@ class Template:
     def _reply(self, timeout: float) -> dict:
         ready, _, _ = select.select([self.sock], [], [], timeout)
         if not ready:
-            raise TemplateGone(f"the replay template did not answer within {timeout:g} s")
-        try:
-            data = self.sock.recv(MAX_MESSAGE)
-        except OSError as exc:
-            raise TemplateGone(f"the replay template's socket failed: {exc}") from None
-        if not data:
-            raise TemplateGone("the replay template ended")
-        try:
-            answer = json.loads(data)
-        except ValueError:
-            raise TemplateGone("the replay template sent something that is not an answer") from None
+            raise TemplateGone(f"the {self.name} did not answer within {timeout:g} s")
+        answer = self._read()
         if not answer.get("ok"):
             raise (NoIsolation if answer.get("isolation") is False else TemplateGone)(str(answer.get("error"))[:300])
         return answer
 
+    def _read(self, fds: list | None = None) -> dict:
+        """The template's next message (there is one to read); the descriptors that came with it go into ``fds``
+        (closed when not asked for). Raises ``TemplateGone`` where the template has ended or sent no answer."""
+        try:
+            data, came, _, _ = socket.recv_fds(self.sock, MAX_MESSAGE, 1)
+        except OSError as exc:
+            raise TemplateGone(f"the {self.name}'s socket failed: {exc}") from None
+        for fd in came:
+            fds.append(fd) if fds is not None else os.close(fd)
+        if not data:
+            raise TemplateGone(f"the {self.name} ended")
+        try:
+            answer = json.loads(data)
+        except ValueError:
+            raise TemplateGone(f"the {self.name} sent something that is not an answer") from None
+        return answer
+
     def ready(self) -> None:
-        if not self.booted:
-            self._reply(STARTUP)
-            self.booted = True
+        with self.lock:
+            if not self.booted:
+                self._reply(STARTUP)
+                self.booted = True
 
     def fork(self, task: str, cwd: Path, library: str | None = None) -> Forked:
         """A new replay worker for ``task`` (the template clears its sandbox when the task changes), working in
@@ -90,8 +104,9 @@ class Template:
         from_worker, worker_out = os.pipe()
         try:
             request = {"op": "fork", "task": task, "cwd": str(relative), "library": library}
-            socket.send_fds(self.sock, [json.dumps(request).encode()], [worker_in, worker_out])
-            answer = self._reply(ANSWER)
+            with self.lock:
+                socket.send_fds(self.sock, [json.dumps(request).encode()], [worker_in, worker_out])
+                answer = self._reply(ANSWER)
         except BaseException as exc:
             os.close(to_worker)
             os.close(from_worker)
@@ -106,8 +121,9 @@ class Template:
     def kill(self, pid: int) -> None:
         """Kill a worker's process group (what it started in a new session dies when the task changes)."""
         try:
-            self.sock.send(json.dumps({"op": "kill", "pid": pid}).encode())
-            self._reply(ANSWER)
+            with self.lock:
+                self.sock.send(json.dumps({"op": "kill", "pid": pid}).encode())
+                self._reply(ANSWER)
         except (OSError, TemplateGone):       # the template is gone: its sandbox goes when it is closed
             pass
 

@@ -66,7 +66,10 @@ try:
     socket.create_connection(("1.1.1.1", 80), timeout=2); seen["network"] = True
 except OSError:
     seen["network"] = False
-open({course!r} + "/planted.txt", "w").write("x")     # lands in a throwaway tmpfs, gone with the sandbox
+try:                    # the course is an empty read-only folder in a forked kernel's sandbox, and an empty
+    open({course!r} + "/planted.txt", "w").write("x")  # throwaway one in a kernel started from scratch
+except OSError:
+    pass
 subprocess.Popen(["sleep", "987"], start_new_session=True)
 print("SEEN", sorted(k for k, v in seen.items() if v))
 """
@@ -188,9 +191,10 @@ EXPECTED = {
                   "flagged: test cell sigmoid_visible was edited; graded with the original"),
     "snoop": ("graded", 2, {"sigmoid_visible": "passed", "double_test": "passed"}, "2/2 points"),
     "budget": ("graded", 1, {"sigmoid_visible": "passed", "double_test": "not_run"}, "budget"),
-    # the bomb's children hold every slot under the cap, so the kernel cannot start a thread for the next cell:
-    # the student breaks their own run, the grader and the other students do not notice
-    "fork_bomb": ("graded", 1, {"sigmoid_visible": "passed", "double_test": "error"}, "1/2 points"),
+    # the bomb's children hold every slot under the cap until the kernel stops; the kernel goes on with the
+    # threads it has (its IPython history is kept in memory, as nbclient asks: no thread for it), and the grader
+    # and the other students do not notice
+    "fork_bomb": ("graded", 2, {"sigmoid_visible": "passed", "double_test": "passed"}, "2/2 points"),
     "process_flood": ("graded", 2, {"sigmoid_visible": "passed", "double_test": "passed"}, "2/2 points"),
     "dup_test": ("flagged", 2, {"sigmoid_visible": "passed", "double_test": "passed"},
                  "flagged: test cell double_test appears 2 times; the first one counts"),
@@ -335,7 +339,7 @@ def test_the_process_cap_held(hostile):
                                                  as_version=4).cells for o in c.get("outputs", []))
     assert "the fork bomb hit the process cap" in printed("fork_bomb")
     graded = nbformat.read(hostile["course"] / "autograded" / "fork_bomb" / "h1" / "h1.ipynb", as_version=4)
-    assert [o.get("evalue") for o in graded.cells[5].outputs] == ["can't start new thread"]   # def double
+    assert [o.get("output_type") for o in graded.cells[5].outputs] == []     # def double ran, at the cap
     flood = printed("process_flood")
     assert "processes: BlockingIOError" in flood
     assert 50 < int(flood.split("stopped after ")[1].split()[0]) < sandbox.DEFAULT_PROCESSES
