@@ -7,7 +7,7 @@ that once per grading process: it imports ipykernel, numpy and ``matplotlib.pypl
 the inline backend, which itself is imported only in the kernel), and answers each request with a fork that
 becomes an ``IPKernelApp`` on the sockets of the connection file the grader sends, in a folder of its own.
 
-Isolation is the replay template's (autograder/trust/templates.py): all of a template's children live in one
+Isolation is the replay template's (autograder/trust/template.py): all of a template's children live in one
 sandbox, which the template clears (every process killed, ``/tmp`` and its folder emptied) whenever the task
 changes; here every kernel is its own task, so each kernel starts in a sandbox that holds nothing of anyone
 else's. A kernel is started ahead while the notebook before it still runs (``Spares``), so a grading process
@@ -19,9 +19,10 @@ a template serves one library.
 The grader watches a forked kernel through a pidfd the template sends with its answer (``ForkedKernel``: polls
 it, signals through it) and stops it, with everything it started, through the template (its process group).
 jupyter_client talks to it through ``ForkedProvisioner``, a ``LocalProvisioner`` that forks instead of
-``Popen``. A template that dies or stops answering (a student's kernel can kill its own template) is replaced
-once; where that fails too, or the kernel is not sandboxed, or a pidfd cannot be had, kernels start from
-scratch as before, for the rest of the run; and always where the environment sets ``NNLAB_FORK_KERNELS=0``.
+``Popen``. A fork that fails (its template has died, as a student's kernel may kill its own, or did not answer
+in time, or had no pidfd to give) costs that kernel only: it is started from scratch and the template
+replaced. After ``FAILURES`` failures in a row kernels start from scratch for the rest of the run, as they
+always do where the kernel is not sandboxed or the environment sets ``NNLAB_FORK_KERNELS=0``.
 """
 from __future__ import annotations
 
@@ -138,7 +139,7 @@ class KernelTemplate(Template):
         try:
             with self.lock:
                 self._collect(lambda: bool(self._queue), time.monotonic() + ANSWER)
-                if self._broken is not None:
+                if self._broken is not None or self._queue:   # an answer still to come would be read as this one's
                     return
                 self.sock.send(json.dumps({"op": "kill", "pid": pid}).encode())
                 self._reply(ANSWER)
@@ -204,12 +205,12 @@ class ForkedKernel:
 
     def send_signal(self, signum: int) -> None:
         self.resolve(ANSWER)
-        if self.poll() is not None:
+        if self.poll() is not None or self.pidfd is None:   # ended, or not known yet: its template's clear kills it
             return
         self._signal = signum
         if signum in (signal.SIGKILL, signal.SIGTERM):
             self.template.kill(self.pid)       # the kernel's process group, what it started with it
-        if self.poll() is None:               # where the template could not (it is gone), the kernel itself
+        if self.poll() is None:               # where the template could not (or need not), the kernel itself
             try:
                 signal.pidfd_send_signal(self.pidfd, signum)
             except ProcessLookupError:
