@@ -15,7 +15,6 @@ import nbformat
 import pytest
 from traitlets.config import Config
 
-from autograder.course.workspace import kernel_socket_prefix
 from autograder.integration.execute import DIED, GuardedExecute
 from autograder.pipeline.process import ProcessState
 from autograder.trust import forked_kernels, sandbox
