@@ -70,11 +70,12 @@ class Spares:
         self.forks = KernelTemplates()             # the templates sandboxed kernels are forked from
         self.slot = self.busy = 0                  # the spare's template, and the taken kernel's
 
-    def start(self, client, key, fork=True):
+    def start(self, client, key, fork=True, wait=False):
         """``(km, folder, kc)``: a kernel for ``key`` started now, in a fresh folder, with a connected client. A
         sandboxed kernel is forked from the kernel template the taken kernel does not live in (``self.slot``:
         autograder/trust/forked_kernels.py); where that cannot even be asked for, or ``fork`` is False, it is
-        started from scratch."""
+        started from scratch. ``wait``: for a notebook that waits for its kernel, the template's answer is
+        awaited, and a fork it could not make is made again from scratch (before a client connects)."""
         if self.root is None:
             self.root = Path(tempfile.mkdtemp(prefix="nnlab-kernels-cwd-"))
             atexit.register(self.discard)
@@ -95,6 +96,11 @@ class Spares:
                 pass
             shutil.rmtree(folder, ignore_errors=True)
             return self.start(client, key, fork=False)
+        if wait and fork:
+            self.forks.settle(km)
+            if not run_sync(km.is_alive)():
+                stop_kernel(km, folder)
+                return self.start(client, key, fork=False)
         kc = km.client()
         kc.start_channels()         # connected now: by the time the kernel is taken, its IOPub subscription is in place
         return km, folder, kc
@@ -109,7 +115,7 @@ class Spares:
         taken = (self.km, self.folder, self.kc) if alive else None
         if taken is None:
             self._drop()
-            taken = self._start_now(client, key)
+            taken = self.start(client, key, wait=True)
             self.cold += 1
         self.busy = self.slot                      # the next spare comes from the other template
         following = key if self.ahead is None else self.ahead(key)
@@ -117,16 +123,6 @@ class Spares:
         if following is not None:
             self._start_spare(following)
         return taken
-
-    def _start_now(self, client, key):
-        """``start`` for a notebook that waits for its kernel: a fork its template could not make is made again
-        from scratch."""
-        km, folder, kc = self.start(client, key)
-        self.forks.settle(km)
-        if run_sync(km.is_alive)():
-            return km, folder, kc
-        stop_kernel(km, folder, kc)
-        return self.start(client, key, fork=False)
 
     def start_ahead(self, key, client=None) -> None:
         """Make the spare a kernel for ``key``, unless it is one already. ``client``: a ``GuardedExecute``
