@@ -38,7 +38,7 @@ from pathlib import Path
 
 from jupyter_client.provisioning import LocalProvisioner
 
-from autograder.trust.sandbox import KERNEL_TEMPLATE, LIBRARIES, LIBRARY, kernel_options
+from autograder.trust.sandbox import KERNEL_TEMPLATE, LIBRARIES, LIBRARY, argument, kernel_options
 from autograder.trust.templates import ANSWER, STARTUP, NoIsolation, Template, TemplateGone
 
 
@@ -265,7 +265,8 @@ class KernelTemplates:
         if self.why is not None or not sandboxed(km):
             return None
         arguments = kernel_options(key[1])
-        library = next((Path(a[len(LIBRARY):]) for a in key[1] if a.startswith(LIBRARY)), None)
+        library = argument(key[1], LIBRARY)
+        library = Path(library) if library is not None else None
         try:
             template, name = self._template(km, library, Path(root), slot)
             folder = Path(tempfile.mkdtemp(dir=template.home))

@@ -184,6 +184,11 @@ def bwrap_argv(settings: dict, connection_file: str, cwd: str, library: str | No
     return argv + [sys.executable, "-m", "autograder.trust.kernel", "-f", connection_file, *options], files
 
 
+def argument(extra, prefix: str) -> str | None:
+    """The value of the launcher's argument ``prefix`` (``LIBRARY`` or ``LIBRARIES``) among ``extra``, or None."""
+    return next((a[len(prefix):] for a in extra if a.startswith(prefix)), None)
+
+
 def kernel_options(extra) -> list[str]:
     """The kernel's own options among a kernel's extra arguments: ``--Class.trait=value``, not the launcher's."""
     return [a for a in extra if a.startswith("--") and "." in a.split("=", 1)[0]
@@ -317,8 +322,7 @@ def launch(settings_json: str, connection_file: str, *extra: str) -> None:
     shared template ``--libraries=FOLDER``, the folder of them all; and a kernel's own options
     (``kernel_options``), passed on to it."""
     settings = json.loads(settings_json)
-    library = next((a[len(LIBRARY):] for a in extra if a.startswith(LIBRARY)), None)
-    libraries = next((a[len(LIBRARIES):] for a in extra if a.startswith(LIBRARIES)), None)
+    library, libraries = argument(extra, LIBRARY), argument(extra, LIBRARIES)
     if connection_file in (TEMPLATE, KERNEL_TEMPLATE):
         from autograder.trust.template import KERNELS, SHARED
         argv, files = _bwrap_prefix(settings, os.getcwd(), [], library, shared=True, libraries=libraries)

@@ -178,26 +178,9 @@ def main() -> None:
 def _child(control: socket.socket, fds: list[int], home: Path, cwd: str, tell: int, library: str | None,
            nnlab: Path | None) -> None:
     """In the forked child: become a replay worker on the two pipes, in its folder under ``home`` (never returns).
-    A shared template's child first binds its ``library`` at ``nnlab`` and gives up every capability
-    (autograder/trust/own_library.py). It tells the template on ``tell`` that it did ("ok"), or why not, and
-    then ends."""
+    Its first steps are ``_settle``'s."""
     try:
-        os.setsid()                            # its own process group: the template kills the worker's, whole
-        control.close()
-        os.dup2(fds[0], 0)
-        os.dup2(fds[1], 1)
-        if nnlab is None:
-            os.write(tell, b"ok")
-        elif not _isolated(tell, library, nnlab, "no grading library for the worker"):
-            os._exit(3)
-        os.closerange(3, 1 << 16)              # the template's socket, every other worker's pipes, ``tell``
-        folder = (home / cwd).resolve()
-        if not folder.is_relative_to(home):
-            os._exit(2)
-        folder.mkdir(parents=True, exist_ok=True)
-        os.chdir(folder)
-        import numpy as np
-        np.random.seed()                       # as a fresh process would (``random`` reseeds itself at fork)
+        _settle(control, fds, home, cwd, tell, library, nnlab, "worker")
         from autograder.trust import replay
         replay.main()
     finally:
@@ -208,34 +191,47 @@ def _kernel_child(control: socket.socket, home: Path, cwd: str, tell: int, libra
                   nnlab: Path | None, kernel: dict) -> None:
     """In the forked child of a kernel template: become a grading kernel in its folder under ``home``, on the
     sockets that ``kernel`` names (``{"connection": the connection file's text, "arguments": the kernel's
-    extra arguments}``), as ``autograder/trust/kernel.py`` would (never returns). Its library and capabilities,
-    and what it tells the template, as in ``_child``."""
+    extra arguments}``), as ``autograder/trust/kernel.py`` would (never returns). Its first steps are
+    ``_settle``'s."""
     try:
-        os.setsid()
-        control.close()
-        if nnlab is None:
-            os.write(tell, b"ok")
-        elif not _isolated(tell, library, nnlab, "no grading library for the kernel"):
-            os._exit(3)
-        os.closerange(3, 1 << 16)
-        folder = (home / cwd).resolve()
-        if not folder.is_relative_to(home):
-            os._exit(2)
-        folder.mkdir(parents=True, exist_ok=True)
-        os.chdir(folder)
+        _settle(control, [], home, cwd, tell, library, nnlab, "kernel")
         sys.path[:] = [p for p in sys.path if p != str(home)]   # the template's folder (``-m``); ipykernel adds ''
         # the connection file in the kernel's private /tmp: the template's folder holds only kernels' folders
         descriptor, connection = tempfile.mkstemp(prefix="kernel-", suffix=".json", dir="/tmp")
         with os.fdopen(descriptor, "w") as file:
             file.write(str(kernel.get("connection", "")))
-        arguments = [str(a) for a in kernel.get("arguments", []) if str(a).startswith("--")]   # options only
-        import numpy as np
-        np.random.seed()                       # as a fresh process would (``random`` reseeds itself at fork)
+        from autograder.trust.sandbox import kernel_options
+        arguments = kernel_options(str(a) for a in kernel.get("arguments", []))   # the kernel's options only
         sys.argv = [sys.argv[0], "-f", connection]
         from ipykernel.kernelapp import IPKernelApp
         IPKernelApp.launch_instance(argv=["-f", connection, *arguments])
     finally:
         os._exit(0)
+
+
+def _settle(control: socket.socket, fds: list[int], home: Path, cwd: str, tell: int, library: str | None,
+            nnlab: Path | None, what: str) -> None:
+    """A forked child's first steps: its own session, the template's socket closed, ``fds`` (a worker's two
+    pipes) as its stdin and stdout; a shared template's child binds its ``library`` at ``nnlab`` and gives up
+    every capability (autograder/trust/own_library.py), and tells the template on ``tell`` that it did ("ok"),
+    or why not, and ends; then every other descriptor closed, its folder under ``home`` made its working
+    folder, numpy's random state reseeded."""
+    os.setsid()                                # its own process group: the template kills the child's, whole
+    control.close()
+    for target, fd in enumerate(fds):
+        os.dup2(fd, target)
+    if nnlab is None:
+        os.write(tell, b"ok")
+    elif not _isolated(tell, library, nnlab, f"no grading library for the {what}"):
+        os._exit(3)
+    os.closerange(3, 1 << 16)                  # the template's socket, every other child's pipes, ``tell``
+    folder = (home / cwd).resolve()
+    if not folder.is_relative_to(home):
+        os._exit(2)
+    folder.mkdir(parents=True, exist_ok=True)
+    os.chdir(folder)
+    import numpy as np
+    np.random.seed()                           # as a fresh process would (``random`` reseeds itself at fork)
 
 
 def _isolated(tell: int, library: str | None, nnlab: Path, failing: str) -> bool:
