@@ -312,8 +312,10 @@ class KernelTemplates:
 
     def _template(self, km, library: Path | None, root: Path, slot: int) -> tuple[KernelTemplate, str | None]:
         """Template ``slot`` for ``library``, booting (the old one stopped where it was for another library or
-        has ended), and the library's name for a shared template's requests. The other template boots too, for
-        the kernel after this one."""
+        has ended), and the library's name for a shared template's requests. Only the template asked for boots:
+        the other one is first asked for by the kernel behind this one, while this one's notebook runs. (Booting
+        both at once, a process's first kernel was ready 0.54 s after its notebook asked for it, against 0.36 s
+        booting one: medians of four, two cores.)"""
         base = list(km.kernel_spec.argv[:4]) + [KERNEL_TEMPLATE]
         if library is not None and self.shared:
             argv, name = base + [LIBRARIES + str(library.parent)], library.name
@@ -322,9 +324,8 @@ class KernelTemplates:
         template = self.templates[slot]
         if template is not None and (template.argv != argv or not template.alive()):
             self._discard(slot)
-        for k in (slot, 1 - slot):             # the other one holds the running kernel, if any: left as it is
-            if self.templates[k] is None:
-                self.templates[k] = KernelTemplate(argv, root / f"template-{k}")
+        if self.templates[slot] is None:       # the other one holds the running kernel, if any: left as it is
+            self.templates[slot] = KernelTemplate(argv, root / f"template-{slot}")
         return self.templates[slot], name
 
     def _discard(self, slot: int) -> None:
