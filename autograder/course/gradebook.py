@@ -68,7 +68,7 @@ def _number(score) -> float | None:
     return None if score is None else float(score)
 
 
-def _by_name(gb, rows, notebook) -> dict:
+def by_cell_name(gb, rows, notebook) -> dict:
     """A submitted notebook's grades (``rows``: nbgrader's ``Grade``) or comments (``Comment``) by their cell's
     name, in one query (nbgrader's ``.name`` of a row loads the row's cell on its own, a query per cell)."""
     from nbgrader.api import BaseCell
@@ -82,8 +82,8 @@ def read_grades(db_url: str, assignment: str, student: str, notebooks: Iterable[
     grades, comments = {}, {}
     with Gradebook(db_url) as gb:
         for notebook, sub in _submitted(gb, assignment, student, notebooks):
-            grades[notebook] = {name: _number(g.auto_score) for name, g in _by_name(gb, Grade, sub).items()}
-            comments[notebook] = {name: c.auto_comment for name, c in _by_name(gb, Comment, sub).items()}
+            grades[notebook] = {name: _number(g.auto_score) for name, g in by_cell_name(gb, Grade, sub).items()}
+            comments[notebook] = {name: c.auto_comment for name, c in by_cell_name(gb, Comment, sub).items()}
     return grades, comments
 
 
@@ -217,14 +217,14 @@ def save_outcome(db_url: str, outcome: Outcome, timestamp: datetime | None = Non
         notebooks = {nb.name: nb for nb in submission.notebooks}     # the submission's rows, read once
         for notebook, scores in outcome.grades.items():
             nb = notebooks.get(notebook)
-            grades = _by_name(gb, Grade, nb) if nb is not None else {}
+            grades = by_cell_name(gb, Grade, nb) if nb is not None else {}
             for grade_id, score in scores.items():
                 grade = grades.get(grade_id)
                 if grade is None:                     # not a cell of the course's version of the notebook
                     continue
                 grade.auto_score = score
                 grade.needs_manual_grade = score is None and grade.manual_score is None
-            comments = _by_name(gb, Comment, nb) if nb is not None else {}
+            comments = by_cell_name(gb, Comment, nb) if nb is not None else {}
             for grade_id, text in outcome.comments.get(notebook, {}).items():
                 if grade_id in comments:
                     comments[grade_id].auto_comment = text

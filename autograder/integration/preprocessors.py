@@ -1,6 +1,9 @@
 """nbconvert preprocessors the grader adds to nbgrader's pipelines."""
 import nbformat
 from nbconvert.preprocessors import Preprocessor
+from nbgrader import utils as nbgrader_utils
+from nbgrader.api import Comment, Grade, Gradebook, MissingEntry
+from nbgrader.preprocessors import SaveAutoGrades
 from traitlets import Bool, Dict
 
 from autograder.integration.cells import is_test_cell
@@ -81,3 +84,49 @@ class OverrideNotes(Preprocessor):
         if cell.cell_type == "code" and gid in self.notes and is_test_cell(cell):
             cell.outputs.append(nbformat.v4.new_output("stream", name="stdout", text=f"{self.notes[gid]}\n"))
         return cell, resources
+
+
+class SaveAutoGradesAtOnce(SaveAutoGrades):
+    """nbgrader's ``SaveAutoGrades`` (each grade cell's auto score, each answer cell's "No response." comment,
+    into the gradebook), reading the submitted notebook's grades and comments in one query each and committing
+    once. nbgrader's finds every cell's row with a query of its own, six tables joined, and commits after each:
+    the scores and comments written are the same. A cell whose row is not among them is looked up as nbgrader
+    looks it up (whose ``MissingEntry`` then says what is missing)."""
+
+    def preprocess(self, nb, resources):
+        info = resources["nbgrader"]
+        self.notebook_id, self.assignment_id = info["notebook"], info["assignment"]
+        self.student_id, self.db_url = info["student"], info["db_url"]
+        self.gradebook, self._rows = Gradebook(self.db_url), None
+        with self.gradebook:
+            nb, resources = Preprocessor.preprocess(self, nb, resources)      # each cell: _add_score, _add_comment
+            self.gradebook.db.commit()
+        self._rows = None
+        return nb, resources
+
+    def _row(self, kind: int, grade_id: str):
+        """The submitted notebook's ``Grade`` (kind 0) or ``Comment`` (kind 1) row of the cell ``grade_id``."""
+        from autograder.course.gradebook import by_cell_name
+        gb = self.gradebook
+        if self._rows is None:
+            try:
+                notebook = gb.find_submission_notebook(self.notebook_id, self.assignment_id, self.student_id)
+                self._rows = (by_cell_name(gb, Grade, notebook), by_cell_name(gb, Comment, notebook))
+            except MissingEntry:
+                self._rows = ({}, {})
+        row = self._rows[kind].get(grade_id)
+        if row is None:
+            find = gb.find_grade if kind == 0 else gb.find_comment
+            row = find(grade_id, self.notebook_id, self.assignment_id, self.student_id)
+        return row
+
+    def _add_score(self, cell, resources):
+        grade = self._row(0, cell.metadata["nbgrader"]["grade_id"])
+        grade.auto_score, _ = nbgrader_utils.determine_grade(cell, self.log)
+        # a manual score already there, or no auto score: the cell needs a grader's look (nbgrader's rule)
+        grade.needs_manual_grade = grade.manual_score is not None or grade.auto_score is None
+
+    def _add_comment(self, cell, resources):
+        comment = self._row(1, cell.metadata["nbgrader"]["grade_id"])
+        unchanged = cell.metadata.nbgrader.get("checksum", None) == nbgrader_utils.compute_checksum(cell)
+        comment.auto_comment = "No response." if unchanged and not nbgrader_utils.is_task(cell) else None

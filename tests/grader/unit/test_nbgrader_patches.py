@@ -102,3 +102,33 @@ def test_every_form_of_an_in_memory_database_gets_its_own_engine_and_few_engines
         patches.shared_engine(f"sqlite:///{tmp_path / f'{k}.db'}")
     assert patches.shared_engine(f"sqlite:///{tmp_path / 'first.db'}") is not first     # the oldest let go
     assert len(patches._ENGINES) == patches._ENGINES_KEPT
+
+
+def test_a_gradebook_opens_as_nbgraders_does_creating_only_what_is_missing(tmp_path, monkeypatch):
+    """``open_gradebook``: a new database gets every table and the schema's version, a database missing a table
+    gets it, and a complete one is left alone (no ``create_all``, whose queries were the open's largest part)."""
+    from nbgrader.api import Base, Gradebook
+    from sqlalchemy import create_engine, inspect, text
+    patches.apply()
+    assert Gradebook.__init__ is patches.open_gradebook
+    url = f"sqlite:///{tmp_path / 'gradebook.db'}"
+    with Gradebook(url) as gb:
+        gb.add_student("ada")
+        version = gb.db.execute(text("SELECT version_num FROM alembic_version")).scalar_one()
+    assert version == patches.alembic_head()
+    engine = create_engine(url)
+    assert set(inspect(engine).get_table_names()) == set(Base.metadata.tables) | {"alembic_version"}
+    with engine.begin() as db:
+        db.execute(text("DROP TABLE comment"))
+    calls = []
+    real = type(Base.metadata).create_all
+    monkeypatch.setattr(type(Base.metadata), "create_all", lambda self, **kw: (calls.append(kw), real(self, **kw)))
+    with Gradebook(url) as gb:                          # a table missing: created, nothing else touched
+        assert [s.id for s in gb.students] == ["ada"]
+    assert len(calls) == 1 and "comment" in inspect(engine).get_table_names()
+    with Gradebook(url, course_id="course101") as gb:   # complete: only the course is added
+        assert gb.check_course("course101").id == "course101"
+    assert len(calls) == 1
+    with engine.begin() as db:
+        assert db.execute(text("SELECT count(*) FROM alembic_version")).scalar_one() == 1
+    engine.dispose()

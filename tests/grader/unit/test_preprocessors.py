@@ -1,5 +1,7 @@
-"""The feedback preprocessor that cuts test-cell tracebacks, checked on its own (fast, no kernel)."""
+"""The grader's own preprocessors checked on their own (fast, no kernel): the feedback's that cuts test-cell
+tracebacks, and the autograde step that saves the scores as nbgrader's `SaveAutoGrades` does."""
 import nbformat
+import pytest
 from nbconvert.exporters import NotebookExporter
 
 from autograder.integration.preprocessors import TrimTestTracebacks
@@ -27,3 +29,95 @@ def test_registered_by_name_it_runs_and_trims_only_test_cells():
 
 def test_enabled_by_default():
     assert TrimTestTracebacks().enabled
+
+
+def _graded_notebook():
+    """A source notebook of every kind of graded cell, and a student's executed copy of it."""
+    def cell(kind, source, grade_id, **meta):
+        new = nbformat.v4.new_code_cell if kind == "code" else nbformat.v4.new_markdown_cell
+        made = new(source)
+        made.metadata["nbgrader"] = {"grade": False, "solution": False, "locked": False, "grade_id": grade_id,
+                                     "schema_version": 3, **meta}
+        return made
+    source = nbformat.v4.new_notebook(cells=[
+        cell("code", "def sigmoid(z):\n    raise NotImplementedError()", "sigmoid", solution=True),
+        cell("code", "def relu(z):\n    raise NotImplementedError()", "relu", solution=True),
+        cell("code", "check('sigmoid', sigmoid)", "sigmoid_test", grade=True, locked=True, points=2),
+        cell("code", "check('relu', relu)", "relu_test", grade=True, locked=True, points=1),
+        cell("markdown", "YOUR ANSWER HERE", "why", grade=True, solution=True, points=2),
+        cell("markdown", "Plot the loss.", "plot", task=True, points=1),
+    ])
+    source.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    submitted = nbformat.from_dict(source)
+    submitted.cells[1].source = "def relu(z):\n    return z * (z > 0)"                 # answered; sigmoid is not
+    submitted.cells[2].outputs = [nbformat.v4.new_output("error", ename="NotImplementedError", evalue="",
+                                                         traceback=[])]
+    submitted.cells[4].source = "Because it is smooth."
+    return source, submitted
+
+
+def _gradebook_with_submission(path, source, manual=None):
+    from nbgrader.api import Gradebook
+    from nbgrader.preprocessors import ComputeChecksums, SaveCells
+
+    from autograder.integration import patches
+    patches.apply()
+    url = f"sqlite:///{path}"
+    with Gradebook(url) as gb:
+        gb.add_assignment("a1")
+        gb.add_student("ada")
+    resources = {"nbgrader": {"db_url": url, "assignment": "a1", "notebook": "nb", "student": "ada"}}
+    nb, _ = ComputeChecksums().preprocess(nbformat.from_dict(source), {})
+    SaveCells().preprocess(nb, resources)
+    with Gradebook(url) as gb:
+        gb.add_submission("a1", "ada")
+        for grade_id, score in (manual or {}).items():
+            gb.find_grade(grade_id, "nb", "a1", "ada").manual_score = score
+        gb.db.commit()
+    return url, resources, nb
+
+
+def _rows(url):
+    from nbgrader.api import Gradebook
+    with Gradebook(url) as gb:
+        grades = {g.name: (g.auto_score, g.needs_manual_grade) for g in gb.find_submission_notebook(
+            "nb", "a1", "ada").grades}
+        comments = {c.name: c.auto_comment for c in gb.find_submission_notebook("nb", "a1", "ada").comments}
+    return grades, comments
+
+
+def test_scores_saved_at_once_are_nbgraders_own(tmp_path):
+    """``SaveAutoGradesAtOnce`` writes what nbgrader's ``SaveAutoGrades`` writes: a failed test 0, a passed one
+    its points, a written answer and a task for a grader (no auto score), an answer left as released "No
+    response.", and a cell that already has a manual score marked for review again."""
+    from nbgrader.preprocessors import SaveAutoGrades
+
+    from autograder.integration.preprocessors import SaveAutoGradesAtOnce
+    source, submitted = _graded_notebook()
+    seen = []
+    for k, kind in enumerate((SaveAutoGrades, SaveAutoGradesAtOnce)):
+        url, resources, released = _gradebook_with_submission(tmp_path / f"{k}.db", source, {"relu_test": 0.5})
+        student = nbformat.from_dict(submitted)
+        for mine, theirs in zip(student.cells, released.cells):
+            mine.metadata = theirs.metadata                       # the checksums of the release
+        kind().preprocess(student, resources)
+        seen.append(_rows(url))
+    assert seen[0] == seen[1]
+    grades, comments = seen[1]
+    assert grades == {"sigmoid_test": (0.0, False), "relu_test": (1.0, True), "why": (None, True),
+                      "plot": (None, True)}
+    assert comments == {"sigmoid": "No response.", "relu": None, "why": None, "plot": None}
+
+
+def test_a_cell_the_gradebook_lacks_fails_as_with_nbgrader(tmp_path):
+    from nbgrader.api import MissingEntry
+
+    from autograder.integration.preprocessors import SaveAutoGradesAtOnce
+    source, submitted = _graded_notebook()
+    url, resources, released = _gradebook_with_submission(tmp_path / "g.db", source)
+    student = nbformat.from_dict(submitted)
+    for mine, theirs in zip(student.cells, released.cells):
+        mine.metadata = theirs.metadata
+    student.cells[3].metadata.nbgrader["grade_id"] = "not_in_the_release"
+    with pytest.raises(MissingEntry):
+        SaveAutoGradesAtOnce().preprocess(student, resources)
