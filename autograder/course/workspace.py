@@ -176,7 +176,7 @@ class Workspace:
             config.KernelManager.ip = process.kernel_socket_prefix()
             config.GuardedExecute.process = process
             # each of nbgrader's two passes over a notebook validates it once, at its end, instead of after
-            # every one of its preprocessors (a dozen validations per notebook fewer; an invalid notebook
+            # every one of its preprocessors (two validations per notebook instead of twelve; an invalid notebook
             # fails its pass all the same)
             config.Exporter.optimistic_validation = True
         if self.sandbox:                                  # every kernel nbgrader starts runs in bubblewrap

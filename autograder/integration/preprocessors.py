@@ -89,7 +89,7 @@ class OverrideNotes(Preprocessor):
 class SaveAutoGradesAtOnce(SaveAutoGrades):
     """nbgrader's ``SaveAutoGrades`` (each grade cell's auto score, each answer cell's "No response." comment,
     into the gradebook), reading the submitted notebook's grades and comments in one query each and committing
-    once. nbgrader's finds every cell's row with a query of its own, six tables joined, and commits after each:
+    once. nbgrader's finds every cell's row with a query of its own, seven tables joined, and commits after each:
     the scores and comments written are the same. A cell whose row is not among them is looked up as nbgrader
     looks it up (whose ``MissingEntry`` then says what is missing)."""
 
