@@ -70,10 +70,15 @@ def _number(score) -> float | None:
 
 def by_cell_name(gb, rows, notebook) -> dict:
     """A submitted notebook's grades (``rows``: nbgrader's ``Grade``) or comments (``Comment``) by their cell's
-    name, in one query (nbgrader's ``.name`` of a row loads the row's cell on its own, a query per cell)."""
+    name, in one query (nbgrader's ``.name`` of a row loads the row's cell on its own, a query per cell). Where a
+    task cell has the name of a grade or solution cell (nbgrader keeps names unique per kind of cell only), the
+    grade or solution cell's row is the one kept, as nbgrader's ``find_grade`` and ``find_comment`` choose it:
+    the task cells' rows come first, and a later row of the same name replaces them."""
     from nbgrader.api import BaseCell
+    from sqlalchemy import case
     return {name: row for row, name in gb.db.query(rows, BaseCell.name)
-            .join(BaseCell, rows.cell_id == BaseCell.id).filter(rows.notebook_id == notebook.id)}
+            .join(BaseCell, rows.cell_id == BaseCell.id).filter(rows.notebook_id == notebook.id)
+            .order_by(case((BaseCell.type == "TaskCell", 0), else_=1))}
 
 
 def read_grades(db_url: str, assignment: str, student: str, notebooks: Iterable[str]) -> tuple[dict, dict]:

@@ -176,8 +176,9 @@ class Workspace:
             config.KernelManager.ip = process.kernel_socket_prefix()
             config.GuardedExecute.process = process
             # each of nbgrader's two passes over a notebook validates it once, at its end, instead of after
-            # every one of its preprocessors (two validations per notebook instead of twelve; an invalid notebook
-            # fails its pass all the same)
+            # every one of its preprocessors (two validations per notebook instead of twelve): a notebook invalid
+            # at the end of a pass fails it as before, the log naming the pass's last preprocessor; intake has
+            # refused every submission that was not a valid notebook to begin with (pipeline/intake.py)
             config.Exporter.optimistic_validation = True
         if self.sandbox:                                  # every kernel nbgrader starts runs in bubblewrap
             from autograder.trust import sandbox

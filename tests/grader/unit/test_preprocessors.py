@@ -121,3 +121,49 @@ def test_a_cell_the_gradebook_lacks_fails_as_with_nbgrader(tmp_path):
     student.cells[3].metadata.nbgrader["grade_id"] = "not_in_the_release"
     with pytest.raises(MissingEntry):
         SaveAutoGradesAtOnce().preprocess(student, resources)
+
+
+def _typed_rows(url):
+    """Every grade's auto score and every comment's auto comment, by kind of row, cell name and kind of cell."""
+    from nbgrader.api import BaseCell, Comment, Grade, Gradebook
+    with Gradebook(url) as gb:
+        return {(kind.__name__, name, cell_kind): row.auto_score if kind is Grade else row.auto_comment
+                for kind in (Grade, Comment)
+                for row, name, cell_kind in gb.db.query(kind, BaseCell.name, BaseCell.type)
+                .join(BaseCell, kind.cell_id == BaseCell.id)}
+
+
+@pytest.mark.parametrize("layout", ["a task cell named like a test cell", "a task that is also a graded answer"])
+def test_a_name_shared_by_a_task_and_a_graded_cell_is_saved_where_nbgrader_saves_it(tmp_path, layout):
+    """nbgrader keeps cell names unique per kind of cell only, so a task cell can share its name with a grade or
+    solution cell; ``find_grade`` and ``find_comment`` then take the grade or solution cell's row, and so must the
+    rows read at once."""
+    from nbgrader.api import BaseCell, Grade, Gradebook
+    from nbgrader.preprocessors import SaveAutoGrades
+
+    from autograder.course.gradebook import by_cell_name
+    from autograder.integration.preprocessors import SaveAutoGradesAtOnce
+
+    def cell(kind, source, grade_id, **meta):
+        made = (nbformat.v4.new_code_cell if kind == "code" else nbformat.v4.new_markdown_cell)(source)
+        made.metadata["nbgrader"] = {"grade": False, "solution": False, "locked": False, "grade_id": grade_id,
+                                     "schema_version": 3, **meta}
+        return made
+    if layout == "a task cell named like a test cell":
+        cells = [cell("code", "assert True", "y", grade=True, locked=True, points=1),
+                 cell("markdown", "Plot the loss.", "y", task=True, points=1)]
+    else:
+        cells = [cell("markdown", "YOUR ANSWER HERE", "x", grade=True, solution=True, task=True, points=1)]
+    source = nbformat.v4.new_notebook(cells=cells)
+    source.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    seen = []
+    for k, kind in enumerate((SaveAutoGrades, SaveAutoGradesAtOnce)):
+        url, resources, released = _gradebook_with_submission(tmp_path / f"{k}.db", source)
+        kind().preprocess(nbformat.from_dict(released), resources)
+        seen.append(_typed_rows(url))
+    assert seen[0] == seen[1]
+    assert any(cell_kind == "TaskCell" for _, _, cell_kind in seen[1])         # the names are shared
+    with Gradebook(url) as gb:                                                   # and read back the same way
+        kept = by_cell_name(gb, Grade, gb.find_submission_notebook("nb", "a1", "ada"))
+        assert {name: gb.db.get(BaseCell, row.cell_id).type for name, row in kept.items()} == \
+            {name: "GradeCell" for name in kept}
