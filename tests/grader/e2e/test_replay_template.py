@@ -16,7 +16,7 @@ import pytest
 
 from autograder.trust import sandbox
 from autograder.trust.templates import Templates, TemplateGone
-from autograder.trust.verify import Worker, verify_notebook
+from autograder.trust.verify import Worker, WorkerGone, verify_notebook
 from tests.conftest import REPO
 from tests.grader.e2e.test_verify import _notebooks
 
@@ -145,7 +145,12 @@ def test_a_worker_cannot_reach_into_its_template(sandboxed):
 def test_a_killed_template_is_replaced_for_the_next_task(sandboxed):
     templates, template, plain, home = sandboxed
     worker = Worker(plain, home / "nb", SETUP, 5, fork=templates.forker(template, home, "ada/1"))
-    assert _said(worker, "import os, signal\nos.kill(os.getppid(), signal.SIGKILL)\nseen = 'killed'") == "killed"
+    # the template is the first process of its sandbox, which ends with it: the worker answers if it is quicker
+    # than that (if not, only this student's check is lost)
+    try:
+        assert _said(worker, "import os, signal\nos.kill(os.getppid(), signal.SIGKILL)\nseen = 'killed'") == "killed"
+    except WorkerGone:
+        pass
     worker.close()
     dead = templates.template
     submitted, source = _notebooks(RIGHT)
