@@ -106,9 +106,9 @@ class SaveAutoGradesAtOnce(SaveAutoGrades):
 
     def _row(self, kind: int, grade_id: str):
         """The submitted notebook's ``Grade`` (kind 0) or ``Comment`` (kind 1) row of the cell ``grade_id``."""
-        from autograder.course.gradebook import by_cell_name
         gb = self.gradebook
-        if self._rows is None:
+        if self._rows is None:                     # the notebook's first graded cell: read them all
+            from autograder.course.gradebook import by_cell_name
             try:
                 notebook = gb.find_submission_notebook(self.notebook_id, self.assignment_id, self.student_id)
                 self._rows = (by_cell_name(gb, Grade, notebook), by_cell_name(gb, Comment, notebook))

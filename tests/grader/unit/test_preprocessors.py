@@ -31,21 +31,23 @@ def test_enabled_by_default():
     assert TrimTestTracebacks().enabled
 
 
+def _cell(kind, source, grade_id, **meta):
+    """A code or markdown cell with nbgrader's metadata: not graded, no solution, unlocked, unless ``meta`` says."""
+    made = (nbformat.v4.new_code_cell if kind == "code" else nbformat.v4.new_markdown_cell)(source)
+    made.metadata["nbgrader"] = {"grade": False, "solution": False, "locked": False, "grade_id": grade_id,
+                                 "schema_version": 3, **meta}
+    return made
+
+
 def _graded_notebook():
     """A source notebook of every kind of graded cell, and a student's executed copy of it."""
-    def cell(kind, source, grade_id, **meta):
-        new = nbformat.v4.new_code_cell if kind == "code" else nbformat.v4.new_markdown_cell
-        made = new(source)
-        made.metadata["nbgrader"] = {"grade": False, "solution": False, "locked": False, "grade_id": grade_id,
-                                     "schema_version": 3, **meta}
-        return made
     source = nbformat.v4.new_notebook(cells=[
-        cell("code", "def sigmoid(z):\n    raise NotImplementedError()", "sigmoid", solution=True),
-        cell("code", "def relu(z):\n    raise NotImplementedError()", "relu", solution=True),
-        cell("code", "check('sigmoid', sigmoid)", "sigmoid_test", grade=True, locked=True, points=2),
-        cell("code", "check('relu', relu)", "relu_test", grade=True, locked=True, points=1),
-        cell("markdown", "YOUR ANSWER HERE", "why", grade=True, solution=True, points=2),
-        cell("markdown", "Plot the loss.", "plot", task=True, points=1),
+        _cell("code", "def sigmoid(z):\n    raise NotImplementedError()", "sigmoid", solution=True),
+        _cell("code", "def relu(z):\n    raise NotImplementedError()", "relu", solution=True),
+        _cell("code", "check('sigmoid', sigmoid)", "sigmoid_test", grade=True, locked=True, points=2),
+        _cell("code", "check('relu', relu)", "relu_test", grade=True, locked=True, points=1),
+        _cell("markdown", "YOUR ANSWER HERE", "why", grade=True, solution=True, points=2),
+        _cell("markdown", "Plot the loss.", "plot", task=True, points=1),
     ])
     source.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     submitted = nbformat.from_dict(source)
@@ -77,6 +79,14 @@ def _gradebook_with_submission(path, source, manual=None):
     return url, resources, nb
 
 
+def _as_handed_in(submitted, released):
+    """A copy of the student's notebook whose cells carry the release's metadata (its checksums)."""
+    student = nbformat.from_dict(submitted)
+    for mine, theirs in zip(student.cells, released.cells):
+        mine.metadata = theirs.metadata
+    return student
+
+
 def _rows(url):
     from nbgrader.api import Gradebook
     with Gradebook(url) as gb:
@@ -97,10 +107,7 @@ def test_scores_saved_at_once_are_nbgraders_own(tmp_path):
     seen = []
     for k, kind in enumerate((SaveAutoGrades, SaveAutoGradesAtOnce)):
         url, resources, released = _gradebook_with_submission(tmp_path / f"{k}.db", source, {"relu_test": 0.5})
-        student = nbformat.from_dict(submitted)
-        for mine, theirs in zip(student.cells, released.cells):
-            mine.metadata = theirs.metadata                       # the checksums of the release
-        kind().preprocess(student, resources)
+        kind().preprocess(_as_handed_in(submitted, released), resources)
         seen.append(_rows(url))
     assert seen[0] == seen[1]
     grades, comments = seen[1]
@@ -115,9 +122,7 @@ def test_a_cell_the_gradebook_lacks_fails_as_with_nbgrader(tmp_path):
     from autograder.integration.preprocessors import SaveAutoGradesAtOnce
     source, submitted = _graded_notebook()
     url, resources, released = _gradebook_with_submission(tmp_path / "g.db", source)
-    student = nbformat.from_dict(submitted)
-    for mine, theirs in zip(student.cells, released.cells):
-        mine.metadata = theirs.metadata
+    student = _as_handed_in(submitted, released)
     student.cells[3].metadata.nbgrader["grade_id"] = "not_in_the_release"
     with pytest.raises(MissingEntry):
         SaveAutoGradesAtOnce().preprocess(student, resources)
@@ -144,16 +149,11 @@ def test_a_name_shared_by_a_task_and_a_graded_cell_is_saved_where_nbgrader_saves
     from autograder.course.gradebook import by_cell_name
     from autograder.integration.preprocessors import SaveAutoGradesAtOnce
 
-    def cell(kind, source, grade_id, **meta):
-        made = (nbformat.v4.new_code_cell if kind == "code" else nbformat.v4.new_markdown_cell)(source)
-        made.metadata["nbgrader"] = {"grade": False, "solution": False, "locked": False, "grade_id": grade_id,
-                                     "schema_version": 3, **meta}
-        return made
     if layout == "a task cell named like a test cell":
-        cells = [cell("code", "assert True", "y", grade=True, locked=True, points=1),
-                 cell("markdown", "Plot the loss.", "y", task=True, points=1)]
+        cells = [_cell("code", "assert True", "y", grade=True, locked=True, points=1),
+                 _cell("markdown", "Plot the loss.", "y", task=True, points=1)]
     else:
-        cells = [cell("markdown", "YOUR ANSWER HERE", "x", grade=True, solution=True, task=True, points=1)]
+        cells = [_cell("markdown", "YOUR ANSWER HERE", "x", grade=True, solution=True, task=True, points=1)]
     source = nbformat.v4.new_notebook(cells=cells)
     source.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     seen = []
