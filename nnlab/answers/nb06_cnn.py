@@ -19,7 +19,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..backend import NUMPY, Backend
-from ..ops.conv import ConvCache, chunk_size, col2im_add, conv_cache_for, im2row, over_batch, to_nhwc
+from ..ops.conv import (ConvCache, cache_dtype, chunk_size, col2im_add, conv_cache, im2row, over_batch, pad_chunk,
+                        to_nhwc)
 from ..ops.pool import PoolCache, avg_pool_forward, check_dout, check_pool_inputs, window_slices
 
 FROM_YOURS = {"conv2d_weight_grads": "nnlab.from_yours"}  # the kit's, while 06 is open: from your conv2d_backward
@@ -33,39 +34,38 @@ def conv2d_forward(x, w, b, stride=1, padding=0):
     Returns:
         ``(out, cache)``: out ``(N, F, H_out, W_out)``; cache a ``ConvCache`` for ``conv2d_backward``.
     """
-    cache = conv_cache_for(x, w, b, stride, padding, fill_xp=False)
-    if cache.xp is not None:
-        return _wide_forward(np.asarray(x), b, cache)
+    cache = conv_cache(x, w, b, stride, padding)
+    if cache.x is not None:
+        return _wide_forward(b, cache)
     F = cache.w.shape[0]                                           # few channels: one product per image
     out = np.matmul(cache.w.reshape(F, -1).astype(cache.cols.dtype, copy=False), cache.cols)  # NCHW
     out += np.asarray(b, dtype=out.dtype)[:, None]
     return out.reshape(cache.x_shape[0], F, *cache.out_hw), cache
 
 
-def _wide_forward(x, b, cache: ConvCache):
-    """``conv2d_forward`` channels last, for ``x (N, C, H, W)`` with C ≥ ``WIDE_CHANNELS`` and its cache whose
-    ``xp`` is still only zeros: per chunk of images, the chunk is copied into the inside of ``xp``, its fields
-    gathered as rows, multiplied by the filters and written into the NCHW output, all while it is in cache."""
-    (N, C, H, W), xp, w, stride, padding, out_hw = cache.x_shape, cache.xp, cache.w, cache.stride, \
-        cache.padding, cache.out_hw
+def _wide_forward(b, cache: ConvCache):
+    """``conv2d_forward`` channels last, for ``cache.x (N, C, H, W)`` with C ≥ ``WIDE_CHANNELS``: per chunk of
+    images, the chunk is padded channels last, its fields gathered as rows, multiplied by the filters and
+    written into the NCHW output, all while it is in cache."""
+    x, w, stride, padding, out_hw = cache.x, cache.w, cache.stride, cache.padding, cache.out_hw
+    N, C, H, W = x.shape
     F, _, kh, kw = w.shape
-    P, K, dtype = out_hw[0] * out_hw[1], kh * kw * C, xp.dtype
-    inside = xp[:, padding:padding + H, padding:padding + W]
+    P, K, dtype = out_hw[0] * out_hw[1], kh * kw * C, cache_dtype(cache)
     w2t = np.ascontiguousarray(_filters_as_rows(w, dtype).T)          # (kh·kw·C, F)
     bias = np.asarray(b, dtype=dtype).reshape(F, 1)
     out = np.empty((N, F, P), dtype)
     step = chunk_size(P)
 
-    def part(lo, hi):
-        n_max = min(step, hi - lo)                                      # this part's scratch:
-        stage, rows, z = (np.empty(n_max * C * H * (W + 1), dtype), np.empty((n_max * P, K), dtype),
-                          np.empty((n_max * P, F), dtype))
+    def part(lo, hi, scratch):
+        n = min(step, hi - lo)                                          # this part's scratch:
+        xpad = scratch.array("xpad", (n, H + 2 * padding, W + 2 * padding, C), dtype, zeroed=True)
+        stage, rows, z = (scratch.array("stage", n * C * H * (W + 1), dtype), scratch.array("rows", (n * P, K), dtype),
+                          scratch.array("z", (n * P, F), dtype))
         for s in range(lo, hi, step):
             e = min(s + step, hi)
-            to_nhwc(x[s:e], inside[s:e], stage)
-            r = im2row(xp[s:e], kh, kw, stride, out_hw, rows[:(e - s) * P])  # (n·P, kh·kw·C)
-            zs = np.matmul(r, w2t, out=z[:(e - s) * P])                        # (n·P, F): NHWC
-            np.add(zs.reshape(e - s, P, F).transpose(0, 2, 1), bias, out=out[s:e])     # NCHW, plus b
+            r = im2row(pad_chunk(x[s:e], xpad, padding, stage), kh, kw, stride, out_hw, rows)  # (n·P, kh·kw·C)
+            zs = np.matmul(r, w2t, out=z[:(e - s) * P])                                          # (n·P, F): NHWC
+            np.add(zs.reshape(e - s, P, F).transpose(0, 2, 1), bias, out=out[s:e])             # NCHW, plus b
 
     over_batch(part, N, step, 2 * N * P * F * K)
     return out.reshape(N, F, *out_hw), cache
@@ -82,8 +82,7 @@ def _check_dout(dout, cache):
     if np.shape(dout) != (N, F, *out_hw):
         raise ValueError(f"conv2d_backward: dout must be the output's shape {(N, F, *out_hw)}, "
                          f"got {np.shape(dout)}")
-    dtype = (cache.cols if cache.xp is None else cache.xp).dtype
-    return np.asarray(dout, dtype=dtype).reshape(N, F, out_hw[0] * out_hw[1])
+    return np.asarray(dout, dtype=cache_dtype(cache)).reshape(N, F, out_hw[0] * out_hw[1])
 
 
 def conv2d_backward(dout, cache: ConvCache):
@@ -94,59 +93,64 @@ def conv2d_backward(dout, cache: ConvCache):
 
     With few channels (``cache.cols``): ∂w = Σ_images d · colsᵀ, ∂cols = wᵀ · d per image, and each of the
     kh·kw kernel offsets adds its ``(C, H_out, W_out)`` block to a strided slice of the padded input (col2im).
-    Otherwise (``cache.xp``), per chunk of images as in the forward pass: the receptive fields ``rows``
-    again, ∂w += d · rows, and ∂x. At stride 1 with padding ≤ k − 1, ∂x is itself a convolution, of
-    ``dout`` padded with k − 1 − padding zeros by the filters turned 180° with F and C swapped: fields of
-    ``dout`` (kh·kw·F columns, channels last) times a ``(kh·kw·F, C)`` matrix; at other strides and
-    paddings ∂fields = wᵀ · d and col2im as above.
+    Otherwise (``cache.x``), per chunk of images as in the forward pass: the receptive fields ``rows``
+    again, ∂w += rowsᵀ · d (d channels last), and ∂x. At stride 1 with padding ≤ k − 1, ∂x is itself a
+    convolution, of ``dout`` padded with k − 1 − padding zeros by the filters turned 180° with F and C
+    swapped: fields of ``dout`` (kh·kw·F columns, channels last) times a ``(kh·kw·F, C)`` matrix; at other
+    strides and paddings ∂fields = d · w and col2im as above.
     """
     d = _check_dout(dout, cache)
-    if cache.xp is None:
+    if cache.x is None:
         return _narrow_backward(d, cache)
-    (N, C, H, W), xp, w, stride, padding, (Ho, Wo) = cache.x_shape, cache.xp, cache.w, cache.stride, \
-        cache.padding, cache.out_hw
+    x, w, stride, padding, (Ho, Wo) = cache.x, cache.w, cache.stride, cache.padding, cache.out_hw
+    N, C, H, W = x.shape
     F, _, kh, kw = w.shape
-    P, K, dtype = Ho * Wo, kh * kw * C, xp.dtype
-    w2 = _filters_as_rows(w, dtype)                                     # (F, kh·kw·C)
+    P, K, dtype = Ho * Wo, kh * kw * C, cache_dtype(cache)
     transposed = stride == 1 and padding <= min(kh, kw) - 1              # ∂x as a convolution of dout
     if transposed:
         qh, qw = kh - 1 - padding, kw - 1 - padding
         wf = np.ascontiguousarray(w[:, :, ::-1, ::-1].transpose(2, 3, 0, 1), dtype=dtype).reshape(-1, C)
+    else:
+        w2 = _filters_as_rows(w, dtype)                                 # (F, kh·kw·C)
     dx = np.empty((N, C, H, W), dtype)
     step = chunk_size(P)
 
-    def part(lo, hi):
+    def part(lo, hi, scratch):
         n_max = min(step, hi - lo)
-        rows = np.empty((n_max * P, K), dtype)
-        dw = np.zeros((F, K), dtype)
+        xpad = scratch.array("xpad", (n_max, H + 2 * padding, W + 2 * padding, C), dtype, zeroed=True)
+        stage = scratch.array("stage", n_max * max(C * H * (W + 1), F * Ho * (Wo + 1)), dtype)
+        rows, dn = scratch.array("rows", (n_max * P, K), dtype), scratch.array("z", (n_max * P, F), dtype)
         if transposed:
-            dpad = np.zeros((n_max, Ho + 2 * qh, Wo + 2 * qw, F), dtype)      # borders stay 0
-            stage = np.empty(n_max * F * Ho * (Wo + 1), dtype)
-            drows = np.empty((n_max * H * W, kh * kw * F), dtype)
-            dxr = np.empty((n_max * H * W, C), dtype)
+            dpad = scratch.array("dpad", (n_max, Ho + 2 * qh, Wo + 2 * qw, F), dtype, zeroed=True)  # border: 0
+            drows, dxr = scratch.array("drows", (n_max * H * W, kh * kw * F), dtype), \
+                scratch.array("dxr", (n_max * H * W, C), dtype)
         else:
-            drows = np.empty((n_max, K, P), dtype)
-            dxp = np.empty((n_max, C, H + 2 * padding, W + 2 * padding), dtype)
+            dfields = scratch.array("drows", (n_max * P, K), dtype)
+            dxp = scratch.array("dxp", (n_max, H + 2 * padding, W + 2 * padding, C), dtype)
+        dwt, db = np.zeros((K, F), dtype), np.zeros(F, dtype)            # ∂wᵀ, ∂b
         for s in range(lo, hi, step):
             e = min(s + step, hi)
             n = e - s
-            r = im2row(xp[s:e], kh, kw, stride, (Ho, Wo), out=rows[:n * P])
-            dw += np.matmul(d[s:e], r.reshape(n, P, K)).sum(axis=0)            # Σ_images d · rows
+            r = im2row(pad_chunk(x[s:e], xpad, padding, stage), kh, kw, stride, (Ho, Wo), rows)
+            dns = dn[:n * P]
+            to_nhwc(d[s:e].reshape(n, F, Ho, Wo), dns.reshape(n, Ho, Wo, F), stage)   # (n·P, F): NHWC
+            dwt += r.T @ dns                                                # Σ_positions rowsᵀ · d
+            db += d[s:e].sum(axis=(0, 2))
             if transposed:
-                to_nhwc(d[s:e].reshape(n, F, Ho, Wo), dpad[:n, qh:qh + Ho, qw:qw + Wo], stage)
-                fields = im2row(dpad[:n], kh, kw, 1, (H, W), out=drows[:n * H * W])
-                g = np.matmul(fields, wf, out=dxr[:n * H * W])                  # (n·H·W, C): NHWC
-                np.copyto(dx[s:e], g.reshape(n, H, W, C).transpose(0, 3, 1, 2))
+                np.copyto(dpad[:n, qh:qh + Ho, qw:qw + Wo], dns.reshape(n, Ho, Wo, F))
+                fields = im2row(dpad[:n], kh, kw, 1, (H, W), drows)
+                g = np.matmul(fields, wf, out=dxr[:n * H * W]).reshape(n, H, W, C)   # NHWC
             else:
-                dr = np.matmul(w2.T, d[s:e], out=drows[:n]).reshape(n, kh, kw, C, Ho, Wo)
+                dr = np.matmul(dns, w2, out=dfields[:n * P]).reshape(n, Ho, Wo, kh, kw, C)   # ∂fields
                 g = dxp[:n]
                 g[...] = 0
-                col2im_add(g, dr.transpose(0, 3, 1, 2, 4, 5), stride)          # fields' (i, j, c) → (c, i, j)
-                dx[s:e] = g[:, :, padding:padding + H, padding:padding + W]
-        return dw
+                col2im_add(g.transpose(0, 3, 1, 2), dr.transpose(0, 5, 3, 4, 1, 2), stride)   # as NCHW views
+                g = g[:, padding:padding + H, padding:padding + W]
+            np.copyto(dx[s:e], g.transpose(0, 3, 1, 2))
+        return dwt, db
 
-    dw = sum(over_batch(part, N, step, 4 * N * P * F * K))
-    return dx, _filters_back(dw, w.shape), d.sum(axis=(0, 2))
+    dwt, db = (sum(parts) for parts in zip(*over_batch(part, N, step, 4 * N * P * F * K)))
+    return dx, _filters_back(dwt.T, w.shape), db
 
 
 def _narrow_backward(d, cache: ConvCache):
@@ -163,8 +167,8 @@ def _narrow_backward(d, cache: ConvCache):
     dxp = np.zeros((N, C, H + 2 * padding, W + 2 * padding), dtype=cols.dtype)
     step = chunk_size(P)
 
-    def part(lo, hi):
-        dcols = np.empty((min(step, hi - lo), K, P), cols.dtype)
+    def part(lo, hi, scratch):
+        dcols = scratch.array("dcols", (min(step, hi - lo), K, P), cols.dtype)
         for s in range(lo, hi, step):
             e = min(s + step, hi)
             dc = np.matmul(wt, d[s:e], out=dcols[:e - s]).reshape(e - s, C, kh, kw, *out_hw)   # ∂cols
@@ -185,21 +189,24 @@ def conv2d_weight_grads(dout, cache: ConvCache):
     """``(dw, db)``: the part of ``conv2d_backward`` a model's first layer needs (no ∂x).
     ``dout (N, F, H_out, W_out)`` → ``dw (F, C, kh, kw)``, ``db (F,)``."""
     d = _check_dout(dout, cache)
-    if cache.xp is None:
+    if cache.x is None:
         # ∂w = Σ_n d[n] @ cols[n]ᵀ: a batched product, then a sum over the batch (2–3× faster than tensordot,
         # which would first copy cols into a (N·positions, C·kh·kw) matrix).
         return np.matmul(d, cache.cols.transpose(0, 2, 1)).sum(axis=0).reshape(cache.w.shape), d.sum(axis=(0, 2))
-    N, C, xp, w, stride, out_hw = *cache.x_shape[:2], cache.xp, cache.w, cache.stride, cache.out_hw
+    x, w, stride, padding, out_hw = cache.x, cache.w, cache.stride, cache.padding, cache.out_hw
+    N, C, H, W = x.shape
     F, _, kh, kw = w.shape
-    P, K, dtype = out_hw[0] * out_hw[1], kh * kw * C, xp.dtype
+    P, K, dtype = out_hw[0] * out_hw[1], kh * kw * C, cache_dtype(cache)
     step = chunk_size(P)
 
-    def part(lo, hi):
-        rows = np.empty((min(step, hi - lo) * P, K), dtype)
+    def part(lo, hi, scratch):
+        n = min(step, hi - lo)
+        xpad = scratch.array("xpad", (n, H + 2 * padding, W + 2 * padding, C), dtype, zeroed=True)
+        stage, rows = scratch.array("stage", n * C * H * (W + 1), dtype), scratch.array("rows", (n * P, K), dtype)
         dw = np.zeros((F, K), dtype)
         for s in range(lo, hi, step):
             e = min(s + step, hi)
-            r = im2row(xp[s:e], kh, kw, stride, out_hw, rows[:(e - s) * P])
+            r = im2row(pad_chunk(x[s:e], xpad, padding, stage), kh, kw, stride, out_hw, rows)
             dw += np.matmul(d[s:e], r.reshape(e - s, P, K)).sum(axis=0)
         return dw
 

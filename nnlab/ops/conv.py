@@ -13,23 +13,28 @@ How it is fast. Inputs with fewer than ``WIDE_CHANNELS`` channels (an RGB image,
 layout: every receptive field is gathered once into columns ``cols (N, C·kh·kw, H_out·W_out)`` (a strided
 view of the padded input, copied once: ``im2col``), so the forward pass is one batched product
 ``w.reshape(F, C·kh·kw) @ cols`` whose result is already NCHW; there the copies are small and the products
-cheap. Wider inputs, where the products and the kh·kw-fold copy dominate, go another way. The input is padded
-once into channels-last order, ``xp (N, H + 2·padding, W + 2·padding, C)`` (NHWC). Every receptive field is
-then one row of kh·kw·C numbers ordered (i, j, c), and each kernel row ``i`` of a field is a contiguous run
-of kw·C numbers of ``xp``: ``windows`` is a read-only strided view ``(N, H_out, W_out, kh, kw·C)`` of ``xp``,
-and copying it (``im2row``) gives the fields as a ``(images·H_out·W_out, kh·kw·C)`` matrix whose rows are
-NHWC positions. Products of that tall, thin matrix with the filters are the shape BLAS runs fastest (measured
-1.5× the speed of the same product laid out NCHW): ``rows @ w2ᵀ`` is the forward pass, ``d @ rows`` gives ∂w.
+cheap. Wider inputs, where the products and the kh·kw-fold copy dominate, go another way: channels last
+(NHWC). A few images at a time are copied into a zero-bordered scratch ``xpad (n, H + 2·padding,
+W + 2·padding, C)`` (``pad_chunk``). Every receptive field is then one row of kh·kw·C numbers ordered
+(i, j, c), and each kernel row ``i`` of a field is a contiguous run of kw·C numbers of ``xpad``: ``windows`` is
+a read-only strided view ``(n, H_out, W_out, kh, kw·C)`` of it, and copying that (``im2row``) gives the fields
+as a ``(n·H_out·W_out, kh·kw·C)`` matrix whose rows are NHWC positions. Products of that tall, thin matrix
+with the filters are the shape BLAS runs fastest (measured 1.5× the speed of the same product laid out
+NCHW): ``rows @ w2ᵀ`` is the forward pass, ``rowsᵀ @ dout`` (dout channels last) gives ∂w.
 
 The batch is walked a few images at a time (``CHUNK_ROWS`` receptive fields per chunk, about 1–2 MB in
 float32), so that each chunk's rows are written and read again while they are still in the CPU's cache
 instead of one copy of the whole batch's fields (kh·kw times the input) going out to memory and back. The
-rows are scratch of the call that makes them, never returned and never shared between calls; the forward
-pass's cache keeps only ``xp`` (``cols`` is None), and the backward pass gathers each chunk's rows again
-(cheaper than keeping them). Where numpy's BLAS is allowed more than one thread (and ``threadpoolctl``, which
-can set that number, is installed) the chunks are shared between that many threads, each with
-single-threaded BLAS: the copies then run in parallel too, which BLAS's own threading of small products does
-not give.
+forward pass's cache keeps the input itself (``x``, not a copy; ``cols`` is None), and the backward pass pads
+and gathers each chunk's rows again (cheaper than keeping them). Where numpy's BLAS is allowed more than one
+thread (and ``threadpoolctl``, which can set that number, is installed) the chunks are shared between that
+many threads, each with single-threaded BLAS: the copies then run in parallel too, which BLAS's own
+threading of small products does not give.
+
+The chunks' scratch arrays (``Scratch``) are never returned to the caller. They are kept for the next call
+(``SPARE_SETS`` sets of at most ``SPARE_BYTES``): a pass that allocated its few megabytes of scratch afresh
+each time made the C library give that memory back to the system and take it again on every call, and the
+page faults of the fresh memory cost 15–20 % of a wide convolution's time (docs/benchmarks.md §4).
 """
 from __future__ import annotations
 
@@ -50,14 +55,15 @@ MIN_PARALLEL_FLOPS = 2e7   # below this a pass is not worth a thread
 
 class ConvCache(NamedTuple):
     """What ``conv2d_backward`` needs from the forward pass: ``cols`` for inputs with fewer than
-    ``WIDE_CHANNELS`` channels, ``xp`` for the others (the other one is None)."""
+    ``WIDE_CHANNELS`` channels, ``x`` for the others (the other one is None). Like ``w``, ``x`` is the caller's
+    array itself, as frameworks keep their inputs: changed in place between the two passes, it changes ∂w."""
     x_shape: tuple          # (N, C, H, W) of the unpadded input
     cols: np.ndarray        # (N, C·kh·kw, H_out·W_out) receptive fields, rows ordered (c, i, j); or None
     w: np.ndarray           # (F, C, kh, kw)
     stride: int
     padding: int
     out_hw: tuple           # (H_out, W_out)
-    xp: np.ndarray = None   # (N, H + 2·padding, W + 2·padding, C): the padded input, channels last; or None
+    x: np.ndarray = None    # (N, C, H, W): the input itself, not a copy (as frameworks keep it); or None
 
 
 def check_geometry(func, H, W, kh, kw, stride, padding):
@@ -82,15 +88,6 @@ def check_conv_inputs(x, w, b, stride, padding, backend: Backend = NUMPY):
     return x, w, b, stride, padding, out_hw
 
 
-def pad_nhwc(a, ph, pw=None, dtype=None):
-    """``a (N, C, H, W)`` as a new channels-last array ``(N, H + 2·ph, W + 2·pw, C)`` with zeros around."""
-    pw = ph if pw is None else pw
-    N, C, H, W = a.shape
-    out = np.zeros((N, H + 2 * ph, W + 2 * pw, C), dtype=dtype or a.dtype)
-    to_nhwc(a, out[:, ph:ph + H, pw:pw + W, :])
-    return out
-
-
 def to_nhwc(a, out, stage=None):
     """Copy ``a (n, C, H, W)`` into ``out (n, H, W, C)`` (a view, such as the inside of a padded array).
 
@@ -106,22 +103,27 @@ def to_nhwc(a, out, stage=None):
     np.copyto(out, staged.transpose(0, 2, 3, 1))
 
 
+def pad_chunk(x, xpad, padding, stage):
+    """Copy ``x (n, C, H, W)`` channels last into the inside of ``xpad (≥ n, H + 2·padding, W + 2·padding, C)``,
+    whose border the caller keeps zero; returns ``xpad[:n]``. ``stage``: ``to_nhwc``'s scratch."""
+    n, _, H, W = x.shape
+    to_nhwc(x, xpad[:n, padding:padding + H, padding:padding + W], stage)
+    return xpad[:n]
+
+
 def windows(xp, kh, kw, stride, out_hw):
-    """The receptive fields of ``xp (N, Hp, Wp, C)`` (NHWC) as a read-only view ``(N, H_out, W_out, kh, kw·C)``:
+    """The receptive fields of ``xp (n, Hp, Wp, C)`` (NHWC) as a read-only view ``(n, H_out, W_out, kh, kw·C)``:
     field (y, x), kernel row i, is the run ``xp[:, y·stride + i, x·stride : x·stride + kw, :]``."""
     sn, sh, sw, sc = xp.strides
     return as_strided(xp, (xp.shape[0], *out_hw, kh, kw * xp.shape[3]), (sn, sh * stride, sw * stride, sh, sc),
                       writeable=False)
 
 
-def im2row(xp, kh, kw, stride, out_hw, out=None):
-    """The receptive fields of the padded NHWC input ``xp (n, Hp, Wp, C)`` as rows
-    ``(n·H_out·W_out, kh·kw·C)``, columns ordered (i, j, c); written into ``out`` (scratch) when given."""
+def im2row(xp, kh, kw, stride, out_hw, out):
+    """The receptive fields of the padded NHWC input ``xp (n, Hp, Wp, C)`` written into ``out`` (scratch of at
+    least that many numbers) and returned as rows ``(n·H_out·W_out, kh·kw·C)``, columns ordered (i, j, c)."""
     win = windows(xp, kh, kw, stride, out_hw)
-    if out is None:
-        out = np.empty(win.shape, xp.dtype)
-    else:
-        out = out.reshape(win.shape)
+    out = out.reshape(-1)[:win.size].reshape(win.shape)
     np.copyto(out, win)
     return out.reshape(-1, win.shape[3] * win.shape[4])
 
@@ -147,24 +149,19 @@ def col2im_add(dxp, dfields, stride):
 def conv_cache(x, w, b, stride=1, padding=0) -> ConvCache:
     """What ``conv2d_backward`` needs from a forward pass of ``x (N, C, H, W)`` through ``w (F, C, kh, kw)`` and
     ``b (F,)`` (the reference ``conv2d_forward``'s cache): the receptive fields as columns (``cols``) for
-    fewer than ``WIDE_CHANNELS`` channels, else the input padded and channels last (``xp``)."""
-    return conv_cache_for(x, w, b, stride, padding, fill_xp=True)
-
-
-def conv_cache_for(x, w, b, stride, padding, fill_xp) -> ConvCache:
-    """``conv_cache``; with ``fill_xp=False`` its ``xp`` (if any) is only the zeros, for a forward pass that
-    copies the input in chunk by chunk."""
+    fewer than ``WIDE_CHANNELS`` channels, else the input itself (``x``)."""
     x, w, b, stride, padding, out_hw = check_conv_inputs(x, w, b, stride, padding)
-    dtype = np.result_type(x, w)
     if x.shape[1] >= WIDE_CHANNELS:
-        N, C, H, W = x.shape
-        xp = pad_nhwc(x, padding, dtype=dtype) if fill_xp else np.zeros((N, H + 2 * padding, W + 2 * padding, C),
-                                                                         dtype)
-        return ConvCache(x.shape, None, w, stride, padding, out_hw, xp)
-    x = x.astype(dtype, copy=False)
+        return ConvCache(x.shape, None, w, stride, padding, out_hw, x)
+    x = x.astype(np.result_type(x, w), copy=False)
     kh, kw = w.shape[2:]
     xp = np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding))) if padding else x
     return ConvCache(x.shape, im2col(xp, kh, kw, stride, out_hw), w, stride, padding, out_hw)
+
+
+def cache_dtype(cache: ConvCache):
+    """The dtype the passes of ``cache``'s convolution compute in: x's and w's common one."""
+    return cache.cols.dtype if cache.x is None else np.result_type(cache.x, cache.w)
 
 
 # --- the batch in chunks, shared between threads -----------------------------------------------------------
@@ -208,29 +205,74 @@ def chunk_size(rows_per_image):
     return max(1, CHUNK_ROWS // max(1, rows_per_image))
 
 
+class Scratch:
+    """One part of a pass's scratch arrays, by name, kept between calls (see the module docstring). A part
+    asks for each array with ``array``; what it got from an earlier call is reused where it is large enough."""
+
+    def __init__(self):
+        self._flat = {}
+
+    def array(self, name, shape, dtype, zeroed=False):
+        """An array of ``shape`` and ``dtype`` (uninitialised, or all zeros with ``zeroed``) on this scratch's
+        buffer ``name``; valid until the next ``array(name, ...)``."""
+        size, dtype = int(np.prod(shape)), np.dtype(dtype)
+        flat = self._flat.get(name)
+        if flat is None or flat.dtype != dtype or flat.size < size:
+            flat = self._flat[name] = np.empty(size, dtype)
+        out = flat[:size].reshape(shape)
+        if zeroed:
+            out.fill(0)
+        return out
+
+    @property
+    def nbytes(self):
+        return sum(a.nbytes for a in self._flat.values())
+
+
+SPARE_SETS = 4                 # scratch sets kept for the next calls (one per thread that shares a pass)
+SPARE_BYTES = 32 * 2 ** 20     # a set larger than this (a pass over very large images) is not kept
+_spares: list = []
+
+
+def _take_scratch() -> Scratch:
+    try:
+        return _spares.pop()           # atomic: each set serves one part at a time
+    except IndexError:
+        return Scratch()
+
+
+def _give_back(scratch: Scratch):
+    if scratch.nbytes <= SPARE_BYTES and len(_spares) < SPARE_SETS:
+        _spares.append(scratch)
+
+
 def over_batch(part, N, images_per_chunk, flops):
-    """Run ``part(lo, hi)`` over the batch ``range(N)`` split into contiguous parts, one per thread (see the
-    module docstring); each part walks its own images in chunks of ``images_per_chunk``. Returns the list of
-    the parts' results, in batch order. Parts write disjoint slices of their outputs."""
+    """Run ``part(lo, hi, scratch)`` over the batch ``range(N)`` split into contiguous parts, one per thread
+    (see the module docstring), each with a ``Scratch`` of its own; each part walks its own images in chunks
+    of ``images_per_chunk``. Returns the list of the parts' results, in batch order. Parts write disjoint
+    slices of their outputs."""
     threads = min(_threads(flops), -(-N // images_per_chunk))
-    if threads <= 1:
-        return [part(0, N)]
-    bounds = [N * t // threads for t in range(threads + 1)]
-    results, errors = [None] * threads, []
+    bounds = [N * t // threads for t in range(threads + 1)] if threads > 1 else [0, N]
+    results, errors = [None] * len(bounds[1:]), []
 
     def run(t):
+        scratch = _take_scratch()
         try:
-            results[t] = part(bounds[t], bounds[t + 1])
+            results[t] = part(bounds[t], bounds[t + 1], scratch)
         except BaseException as e:       # re-raised in the caller's thread
             errors.append(e)
+        _give_back(scratch)
 
-    with _blas_on_one_thread():
-        workers = [threading.Thread(target=run, args=(t,), daemon=True) for t in range(1, threads)]
-        for worker in workers:
-            worker.start()
+    if threads <= 1:
         run(0)
-        for worker in workers:
-            worker.join()
+    else:
+        with _blas_on_one_thread():
+            workers = [threading.Thread(target=run, args=(t,), daemon=True) for t in range(1, threads)]
+            for worker in workers:
+                worker.start()
+            run(0)
+            for worker in workers:
+                worker.join()
     if errors:
         raise errors[0]
     return results

@@ -54,7 +54,7 @@ def test_wide_conv2d_matches_torch(torch, rng, geometry, dtype):
     N, C, H, W, F, (kh, kw), stride, padding = geometry
     x, w, b = (rng.standard_normal(s).astype(dtype) for s in ((N, C, H, W), (F, C, kh, kw), (F,)))
     out, cache = nnlab.conv2d_forward(x, w, b, stride=stride, padding=padding)
-    assert cache.xp is not None and out.dtype == dtype
+    assert cache.x is not None and out.dtype == dtype
     tx, tw, tb = (torch.tensor(a.astype(np.float64), requires_grad=True) for a in (x, w, b))
     tout = torch.nn.functional.conv2d(tx, tw, tb, stride=stride, padding=padding)
     dout = rng.standard_normal(out.shape).astype(dtype)
@@ -93,12 +93,43 @@ def test_wide_conv2d_chunks_and_threads_agree(monkeypatch, rng, geometry):
     assert all(np.array_equal(a, c) for a, c in zip((x, w, b), before))
 
 
+def test_wide_conv2d_scratch_kept_between_calls_never_shows(monkeypatch, rng):
+    """The chunks' scratch is kept between calls: a call after a larger one with another geometry and other
+    numbers (whose padded chunks had nonzero borders' worth of room) gives what it gives with no scratch kept,
+    and a set larger than SPARE_BYTES is not kept."""
+    from nnlab.ops import conv
+
+    def grads(N, C, H, W, F, stride, padding, seed):
+        r = np.random.default_rng(seed)
+        x, w, b = r.standard_normal((N, C, H, W)), r.standard_normal((F, C, 3, 3)), r.standard_normal(F)
+        out, cache = nnlab.conv2d_forward(x, w, b, stride=stride, padding=padding)
+        return (out, *nnlab.conv2d_backward(r.standard_normal(out.shape), cache))
+
+    small = (3, 8, 6, 5, 4, 1, 1, 1)
+    monkeypatch.setattr(conv, "_spares", [])
+    fresh = grads(*small)
+    assert len(conv._spares) == 1 and conv._spares[0].nbytes > 0
+    grads(5, 9, 11, 13, 6, 1, 2, 2)                     # larger, other geometries: their scratch is kept
+    grads(4, 8, 12, 12, 3, 2, 0, 3)
+    for mine, ref in zip(grads(*small), fresh):
+        np.testing.assert_array_equal(mine, ref)
+    monkeypatch.setattr(conv, "_spares", [])
+    monkeypatch.setattr(conv, "SPARE_BYTES", 1000)
+    grads(*small)
+    assert conv._spares == []
+
+
+def test_wide_conv2d_cache_keeps_the_input_not_a_copy(rng):
+    x, w, b = rng.standard_normal((2, 8, 5, 5)), rng.standard_normal((3, 8, 3, 3)), rng.standard_normal(3)
+    assert nnlab.conv2d_forward(x, w, b, padding=1)[1].x is x
+
+
 @pytest.mark.parametrize("stride, padding", [(1, 1), (2, 0)])
 def test_wide_conv2d_backward_matches_finite_differences(rng, stride, padding):
     """The channels-last path without PyTorch: both routes to ∂x (stride 1 and 2), a 2×3 kernel."""
     x, w, b = rng.standard_normal((2, 8, 5, 5)), rng.standard_normal((2, 8, 2, 3)), rng.standard_normal(2)
     out, cache = nnlab.conv2d_forward(x, w, b, stride=stride, padding=padding)
-    assert cache.xp is not None
+    assert cache.x is not None
     dout = rng.standard_normal(out.shape)
     loss = lambda: float(np.sum(nnlab.conv2d_forward(x, w, b, stride, padding)[0] * dout))  # noqa: E731
     for mine, arg in zip(nnlab.conv2d_backward(dout, cache), (x, w, b)):      # sums of 80 terms: atol 1e-7
