@@ -125,17 +125,41 @@ def cpu_name():
     return platform.processor() or platform.machine()
 
 
+def blas_kernels() -> str:
+    """Which BLAS numpy runs, and which of its kernels (``threadpoolctl``), and whether the environment chose
+    them. numpy's OpenBLAS picks its kernels for the processor when it loads, unless ``OPENBLAS_CORETYPE``
+    names others: some machines set it (to the older Haswell kernels, on processors where older OpenBLAS
+    builds went wrong), and numpy's float32 products then run at about 60 % of their speed on an AVX-512
+    processor (docs/benchmarks.md §4)."""
+    try:
+        from threadpoolctl import threadpool_info
+        blas = [i for i in threadpool_info() if i.get("user_api") == "blas"]
+    except Exception:                  # no threadpoolctl, or one that works differently
+        return "numpy's BLAS unknown (no threadpoolctl)"
+    mine = [i for i in blas if "numpy" in i.get("filepath", "")] or blas
+    if not mine:
+        return "numpy's BLAS unknown"
+    info = mine[0]
+    text = f"numpy's {info.get('internal_api', 'BLAS')} {info.get('version') or ''}".rstrip()
+    if info.get("architecture"):
+        text += f" runs its {info['architecture']} kernels"
+    if os.environ.get("OPENBLAS_CORETYPE"):
+        text += f", as OPENBLAS_CORETYPE={os.environ['OPENBLAS_CORETYPE']} in the environment says"
+    return text
+
+
 def machine_line(threads, before, after=None) -> str:
     """Whether the machine was quiet, by one rule: the 1-minute load was at most 0.5 before the run (nothing
     else busy) and at most 0.5 + the benchmark's own threads after it. The line before the run names the
-    processor too."""
+    processor and numpy's BLAS kernels too."""
     cpus = f"{os.cpu_count()} CPUs"
     rule = f"rule: quiet if load ≤ 0.5 before and ≤ {threads + 0.5:g} (0.5 + {threads} threads) after"
+    where = f"{cpus} ({cpu_name()}; {blas_kernels()})"
     if before is None:
-        return f"machine: no /proc/loadavg on {cpus} ({cpu_name()}) — quietness unknown"
+        return f"machine: no /proc/loadavg on {where} — quietness unknown"
     if after is None:
         verdict = "quiet so far" if before <= 0.5 else "busy"
-        return f"machine: load {before:.2f} on {cpus} ({cpu_name()}) before — {verdict} ({rule})"
+        return f"machine: load {before:.2f} on {where} before — {verdict} ({rule})"
     verdict = "quiet" if before <= 0.5 and after <= threads + 0.5 else "busy: compare these timings with care"
     return f"machine: load {before:.2f} on {cpus} before, {after:.2f} after — {verdict} ({rule})"
 

@@ -1,5 +1,6 @@
 """The benchmarks' wait between rounds (benchmarks/bench_layers.py, ``settle``): it returns at once when no other
-thread of the process uses the CPU, and waits while one does, as a thread pool spinning after its last task does."""
+thread of the process uses the CPU, and waits while one does, as a thread pool spinning after its last task does.
+And the machine line's account of numpy's BLAS (``blas_kernels``)."""
 from __future__ import annotations
 
 import hashlib
@@ -64,3 +65,17 @@ def test_settle_waits_for_a_spinning_thread_and_no_longer():
             break
     else:
         pytest.fail(f"settle returned early beside a spinning thread in three tries (waited, spun): {runs}")
+
+
+def test_the_machine_line_names_numpys_blas_kernels_and_who_chose_them(monkeypatch):
+    """The kernels threadpoolctl reports for numpy's BLAS, and OPENBLAS_CORETYPE where the environment sets it
+    (read from os.environ only: numpy's BLAS has long loaded, so setting it here changes nothing else)."""
+    from threadpoolctl import threadpool_info
+    blas = [i for i in threadpool_info() if i["user_api"] == "blas" and "numpy" in i["filepath"]]
+    monkeypatch.delenv("OPENBLAS_CORETYPE", raising=False)
+    line = bench_layers.machine_line(2, 0.1)
+    assert "numpy's" in line and "OPENBLAS_CORETYPE" not in line
+    if blas and blas[0].get("architecture"):
+        assert f"runs its {blas[0]['architecture']} kernels" in line
+    monkeypatch.setenv("OPENBLAS_CORETYPE", "Zen")
+    assert "as OPENBLAS_CORETYPE=Zen in the environment says" in bench_layers.machine_line(2, 0.1)
