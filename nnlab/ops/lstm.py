@@ -66,19 +66,20 @@ def lstm_backward(dH, cache: SequenceCache, dc_last=None):
     dH = np.asarray(dH, dtype=H.dtype)
     if dH.shape != H[1:].shape:
         raise ValueError(f"lstm_backward: dH must be (T, n_h, m) = {H[1:].shape}, got {dH.shape}")
-    dZ = np.empty_like(gates)
+    dZ = np.empty_like(gates)                      # ∂loss/∂(pre-activations) of every step
     Wh_T = W[:, :n_h].T
     dh = np.zeros_like(H[0])
     dc = np.zeros_like(C[0]) if dc_last is None else np.asarray(dc_last, dtype=H.dtype)
     for t in range(T - 1, -1, -1):
         dZ[t], dc = cell_gradients(dh + dH[t], dc, gates[t], tanh_C[t], C[t], n_h)
         dh = Wh_T @ dZ[t]
-    # Weight gradients over all steps at once: Σ_t dZ_t [h_{t−1}; x_t]ᵀ as two products.
+    # All steps at once, dZ as one (4·n_h, T·m) matrix: the weight gradients Σ_t dZ_t [h_{t−1}; x_t]ᵀ as two
+    # products, ∂X as one product instead of T small ones, ∂b as one sum along rows.
     flat = dZ.transpose(1, 0, 2).reshape(4 * n_h, -1)
     dW = np.concatenate([flat @ H[:-1].transpose(1, 0, 2).reshape(n_h, -1).T,
                          flat @ X.transpose(1, 0, 2).reshape(X.shape[1], -1).T], axis=1)
-    dX = np.matmul(W[:, n_h:].T, dZ)
-    return dX, dh, dc, split_gates(dW, dZ.sum(axis=(0, 2))[:, None], n_h)
+    dX = np.ascontiguousarray((W[:, n_h:].T @ flat).reshape(-1, T, X.shape[2]).transpose(1, 0, 2))
+    return dX, dh, dc, split_gates(dW, flat.sum(axis=1)[:, None], n_h)
 
 
 def check_readout_inputs(H, Wy, by, backend: Backend = NUMPY):
