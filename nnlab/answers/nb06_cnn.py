@@ -19,8 +19,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..backend import NUMPY, Backend
-from ..ops.conv import (ConvCache, cache_dtype, chunk_size, col2im_add, conv_cache, im2row, over_batch, pad_chunk,
-                        to_nhwc)
+from ..ops.conv import (ConvCache, cache_dtype, chunk_size, col2im_add, conv_cache_unfilled, im2col, im2row, over_batch,
+                        pad_chunk, to_nhwc)
 from ..ops.pool import PoolCache, avg_pool_forward, check_dout, check_pool_inputs, window_slices
 
 FROM_YOURS = {"conv2d_weight_grads": "nnlab.from_yours"}  # the kit's, while 06 is open: from your conv2d_backward
@@ -34,13 +34,30 @@ def conv2d_forward(x, w, b, stride=1, padding=0):
     Returns:
         ``(out, cache)``: out ``(N, F, H_out, W_out)``; cache a ``ConvCache`` for ``conv2d_backward``.
     """
-    cache = conv_cache(x, w, b, stride, padding)
+    cache, xp = conv_cache_unfilled(x, w, b, stride, padding)
     if cache.x is not None:
         return _wide_forward(b, cache)
-    F = cache.w.shape[0]                                           # few channels: one product per image
-    out = np.matmul(cache.w.reshape(F, -1).astype(cache.cols.dtype, copy=False), cache.cols)  # NCHW
-    out += np.asarray(b, dtype=out.dtype)[:, None]
-    return out.reshape(cache.x_shape[0], F, *cache.out_hw), cache
+    return _narrow_forward(xp, b, cache)
+
+
+def _narrow_forward(xp, b, cache: ConvCache):
+    """``conv2d_forward`` for fewer than ``WIDE_CHANNELS`` channels, from the padded input ``xp (N, C, Hp, Wp)``:
+    a few images at a time, their fields are gathered into ``cache.cols`` and multiplied by the filters, one
+    product per image whose result is already NCHW, while the fields are in cache."""
+    (N, F, P), cols, (kh, kw) = (xp.shape[0], cache.w.shape[0], cache.cols.shape[2]), cache.cols, cache.w.shape[2:]
+    w2 = cache.w.reshape(F, -1).astype(cols.dtype, copy=False)          # (F, C·kh·kw)
+    bias = np.asarray(b, dtype=cols.dtype)[:, None]
+    out = np.empty((N, F, P), cols.dtype)
+    step = chunk_size(P, cols.shape[1], cols.dtype)
+
+    def part(lo, hi, scratch):
+        for s in range(lo, hi, step):
+            e = min(s + step, hi)
+            fields = im2col(xp[s:e], kh, kw, cache.stride, cache.out_hw, cols[s:e])
+            np.add(np.matmul(w2, fields, out=out[s:e]), bias, out=out[s:e])
+
+    over_batch(part, N, step, 2 * N * P * F * cols.shape[1])
+    return out.reshape(N, F, *cache.out_hw), cache
 
 
 def _wide_forward(b, cache: ConvCache):
@@ -54,7 +71,7 @@ def _wide_forward(b, cache: ConvCache):
     w2t = np.ascontiguousarray(_filters_as_rows(w, dtype).T)          # (kh·kw·C, F)
     bias = np.asarray(b, dtype=dtype).reshape(F, 1)
     out = np.empty((N, F, P), dtype)
-    step = chunk_size(P)
+    step = chunk_size(P, K, dtype)
 
     def part(lo, hi, scratch):
         n = min(step, hi - lo)                                          # this part's scratch:
@@ -113,7 +130,7 @@ def conv2d_backward(dout, cache: ConvCache):
     else:
         w2 = _filters_as_rows(w, dtype)                                 # (F, kh·kw·C)
     dx = np.empty((N, C, H, W), dtype)
-    step = chunk_size(P)
+    step = chunk_size(P, K, dtype)
 
     def part(lo, hi, scratch):
         n_max = min(step, hi - lo)
@@ -158,25 +175,28 @@ def _narrow_backward(d, cache: ConvCache):
     on the wide path: ∂cols is then a small scratch reused chunk after chunk (a batch-sized ∂cols, allocated and
     freed on every call, cost more in fresh memory pages than its product) and each chunk is added back onto
     the input while it is in cache; the chunks are shared between threads as the wide path's are."""
-    dw, db = conv2d_weight_grads(d.reshape(d.shape[0], d.shape[1], *cache.out_hw), cache)
     (N, C, H, W), cols, w, stride, padding, out_hw = cache.x_shape, cache.cols, cache.w, cache.stride, \
         cache.padding, cache.out_hw
     F, _, kh, kw = w.shape
     K, P = cols.shape[1:]
     wt = w.reshape(F, -1).T.astype(cols.dtype, copy=False)                # (C·kh·kw, F)
     dxp = np.zeros((N, C, H + 2 * padding, W + 2 * padding), dtype=cols.dtype)
-    step = chunk_size(P)
+    step = chunk_size(P, cols.shape[1], cols.dtype)
 
     def part(lo, hi, scratch):
         dcols = scratch.array("dcols", (min(step, hi - lo), K, P), cols.dtype)
+        dw, db = np.zeros((F, K), cols.dtype), np.zeros(F, cols.dtype)
         for s in range(lo, hi, step):
             e = min(s + step, hi)
+            dw += np.matmul(d[s:e], cols[s:e].transpose(0, 2, 1)).sum(axis=0)   # Σ_images d · colsᵀ
+            db += d[s:e].sum(axis=(0, 2))
             dc = np.matmul(wt, d[s:e], out=dcols[:e - s]).reshape(e - s, C, kh, kw, *out_hw)   # ∂cols
             col2im_add(dxp[s:e], dc, stride)
+        return dw, db
 
-    over_batch(part, N, step, 2 * N * P * F * K)
+    dw, db = (sum(parts) for parts in zip(*over_batch(part, N, step, 4 * N * P * F * K)))
     dx = dxp[:, :, padding:padding + H, padding:padding + W] if padding else dxp
-    return np.ascontiguousarray(dx), dw, db
+    return np.ascontiguousarray(dx), dw.reshape(w.shape), db
 
 
 def _filters_back(dw, shape):
@@ -197,7 +217,7 @@ def conv2d_weight_grads(dout, cache: ConvCache):
     N, C, H, W = x.shape
     F, _, kh, kw = w.shape
     P, K, dtype = out_hw[0] * out_hw[1], kh * kw * C, cache_dtype(cache)
-    step = chunk_size(P)
+    step = chunk_size(P, K, dtype)
 
     def part(lo, hi, scratch):
         n = min(step, hi - lo)

@@ -22,8 +22,8 @@ as a ``(n·H_out·W_out, kh·kw·C)`` matrix whose rows are NHWC positions. Prod
 with the filters are the shape BLAS runs fastest (measured 1.5× the speed of the same product laid out
 NCHW): ``rows @ w2ᵀ`` is the forward pass, ``rowsᵀ @ dout`` (dout channels last) gives ∂w.
 
-The batch is walked a few images at a time (``CHUNK_ROWS`` receptive fields per chunk, about 1–2 MB in
-float32), so that each chunk's rows are written and read again while they are still in the CPU's cache
+The batch is walked a few images at a time (as many as have about ``CHUNK_BYTES`` of receptive fields), so
+that each chunk's rows are written and read again while they are still in the CPU's cache
 instead of one copy of the whole batch's fields (kh·kw times the input) going out to memory and back. The
 forward pass's cache keeps the input itself (``x``, not a copy; ``cols`` is None), and the backward pass pads
 and gathers each chunk's rows again (cheaper than keeping them). Where numpy's BLAS is allowed more than one
@@ -49,7 +49,7 @@ from numpy.lib.stride_tricks import as_strided, sliding_window_view
 from ..backend import NUMPY, Backend
 
 WIDE_CHANNELS = 8         # inputs with this many channels take the channels-last path
-CHUNK_ROWS = 2048          # receptive fields (rows) per chunk; whole images, at least one
+CHUNK_BYTES = 1.5 * 2 ** 20  # receptive fields per chunk, in bytes: whole images, at least one
 MIN_PARALLEL_FLOPS = 2e7   # below this a pass is not worth a thread
 
 
@@ -128,11 +128,13 @@ def im2row(xp, kh, kw, stride, out_hw, out):
     return out.reshape(-1, win.shape[3] * win.shape[4])
 
 
-def im2col(xp, kh, kw, stride, out_hw):
-    """Receptive fields of the padded NCHW input as ``(N, C·kh·kw, H_out·W_out)``, rows ordered (c, i, j)."""
-    N, C = xp.shape[:2]
+def im2col(xp, kh, kw, stride, out_hw, out):
+    """Receptive fields of the padded NCHW input ``xp (n, C, Hp, Wp)`` written into ``out`` and returned as
+    ``(n, C·kh·kw, H_out·W_out)``, rows ordered (c, i, j)."""
+    n, C = xp.shape[:2]
     win = sliding_window_view(xp, (kh, kw), axis=(2, 3))[:, :, ::stride, ::stride][:, :, :out_hw[0], :out_hw[1]]
-    return win.transpose(0, 1, 4, 5, 2, 3).reshape(N, C * kh * kw, out_hw[0] * out_hw[1])
+    np.copyto(out.reshape(n, C, kh, kw, *out_hw), win.transpose(0, 1, 4, 5, 2, 3))
+    return out.reshape(n, C * kh * kw, out_hw[0] * out_hw[1])
 
 
 def col2im_add(dxp, dfields, stride):
@@ -150,13 +152,24 @@ def conv_cache(x, w, b, stride=1, padding=0) -> ConvCache:
     """What ``conv2d_backward`` needs from a forward pass of ``x (N, C, H, W)`` through ``w (F, C, kh, kw)`` and
     ``b (F,)`` (the reference ``conv2d_forward``'s cache): the receptive fields as columns (``cols``) for
     fewer than ``WIDE_CHANNELS`` channels, else the input itself (``x``)."""
+    cache, xp = conv_cache_unfilled(x, w, b, stride, padding)
+    if cache.cols is not None:
+        im2col(xp, *cache.w.shape[2:], cache.stride, cache.out_hw, cache.cols)
+    return cache
+
+
+def conv_cache_unfilled(x, w, b, stride, padding):
+    """``(cache, xp)``: ``conv_cache`` with its ``cols`` (if any) allocated but not yet filled, and the padded
+    input ``xp (N, C, H + 2·padding, W + 2·padding)`` to fill them from (None on the channels-last path), for
+    a forward pass that fills them chunk by chunk."""
     x, w, b, stride, padding, out_hw = check_conv_inputs(x, w, b, stride, padding)
     if x.shape[1] >= WIDE_CHANNELS:
-        return ConvCache(x.shape, None, w, stride, padding, out_hw, x)
+        return ConvCache(x.shape, None, w, stride, padding, out_hw, x), None
     x = x.astype(np.result_type(x, w), copy=False)
-    kh, kw = w.shape[2:]
+    (N, C), (kh, kw) = x.shape[:2], w.shape[2:]
     xp = np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding))) if padding else x
-    return ConvCache(x.shape, im2col(xp, kh, kw, stride, out_hw), w, stride, padding, out_hw)
+    cols = np.empty((N, C * kh * kw, out_hw[0] * out_hw[1]), x.dtype)
+    return ConvCache(x.shape, cols, w, stride, padding, out_hw), xp
 
 
 def cache_dtype(cache: ConvCache):
@@ -200,9 +213,13 @@ def _blas_on_one_thread():
     return blas.limit(limits=1) if blas else nullcontext()
 
 
-def chunk_size(rows_per_image):
-    """Whole images per chunk: about ``CHUNK_ROWS`` receptive fields, at least one image."""
-    return max(1, CHUNK_ROWS // max(1, rows_per_image))
+def chunk_size(positions, field, dtype):
+    """Whole images per chunk: those whose receptive fields (``positions`` of them per image, ``field`` numbers
+    each, of ``dtype``) fill about ``CHUNK_BYTES``; at least one image. Chunks of a fixed 2,048 fields, as
+    before, were as fast on (64, 16, 32, 32) → 32 (two images either way), but too small to share between two
+    threads on (64, 3, 32, 32) → 16 (two images against fourteen: 5.0 against 2.7–3.3 ms at two threads) and
+    too large on (64, 64, 16, 16) → 64 (eight images against two: 28 against 25.5 ms at one thread)."""
+    return max(1, int(CHUNK_BYTES // max(1, positions * field * np.dtype(dtype).itemsize)))
 
 
 class Scratch:

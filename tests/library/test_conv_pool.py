@@ -83,7 +83,7 @@ def test_wide_conv2d_chunks_and_threads_agree(monkeypatch, rng, geometry):
     out, cache = nnlab.conv2d_forward(x, w, b, stride=stride, padding=padding)
     dout = rng.standard_normal(out.shape)
     whole = nnlab.conv2d_backward(dout, cache)
-    monkeypatch.setattr(conv, "CHUNK_ROWS", 1)
+    monkeypatch.setattr(conv, "CHUNK_BYTES", 1)
     monkeypatch.setattr(conv, "_threads", lambda flops: 3)
     monkeypatch.setattr(conv, "_blas_on_one_thread", contextlib.nullcontext)
     out2, cache2 = nnlab.conv2d_forward(x, w, b, stride=stride, padding=padding)
