@@ -11,9 +11,9 @@ biases ``b (F,)``; the output is ``(N, F, H_out, W_out)`` with H_out = (H + 2·p
 
 How it is fast. Inputs with fewer than ``WIDE_CHANNELS`` channels (an RGB image, say) keep the classic
 layout: every receptive field is gathered once into columns ``cols (N, C·kh·kw, H_out·W_out)`` (a strided
-view of the padded input, copied once: ``im2col``), so the forward pass is one batched product
-``w.reshape(F, C·kh·kw) @ cols`` whose result is already NCHW; there the copies are small and the products
-cheap. Wider inputs, where the products and the kh·kw-fold copy dominate, go another way: channels last
+view of the padded input, copied a few images at a time as the forward pass reaches them: ``im2col``), and
+each image's product ``w.reshape(F, C·kh·kw) @ cols[n]`` is already NCHW; there the copies are small and the
+products cheap. Wider inputs, where the products and the kh·kw-fold copy dominate, go another way: channels last
 (NHWC). A few images at a time are copied into a zero-bordered scratch ``xpad (n, H + 2·padding,
 W + 2·padding, C)`` (``pad_chunk``). Every receptive field is then one row of kh·kw·C numbers ordered
 (i, j, c), and each kernel row ``i`` of a field is a contiguous run of kw·C numbers of ``xpad``: ``windows`` is
@@ -243,11 +243,12 @@ class Scratch:
 
     @property
     def nbytes(self):
+        """The bytes this scratch holds."""
         return sum(a.nbytes for a in self._flat.values())
 
 
 SPARE_SETS = 4                 # scratch sets kept for the next calls (one per thread that shares a pass)
-SPARE_BYTES = 32 * 2 ** 20     # a set larger than this (a pass over very large images) is not kept
+SPARE_BYTES = 16 * 2 ** 20     # a set larger than this (a pass over very large images) is not kept
 _spares: list = []
 
 
