@@ -74,7 +74,7 @@ def test_wide_conv2d_matches_torch(torch, rng, geometry, dtype):
                                       (3, 3, 7, 6, 5, (3, 3), 2, 1)])          # the last one narrow (C < 8)
 def test_wide_conv2d_chunks_and_threads_agree(monkeypatch, rng, geometry):
     """Tiny chunks (one image each, a ragged last part) shared between three threads give the one-chunk
-    answer, on the channels-last path and on the narrow one's backward pass; the inputs are left untouched."""
+    answer, on the channels-last path and on the narrow one; the inputs are left untouched."""
     from nnlab.ops import conv
     N, C, H, W, F, (kh, kw), stride, padding = geometry
     N = 7
@@ -94,9 +94,9 @@ def test_wide_conv2d_chunks_and_threads_agree(monkeypatch, rng, geometry):
 
 
 def test_wide_conv2d_scratch_kept_between_calls_never_shows(monkeypatch, rng):
-    """The chunks' scratch is kept between calls: a call after a larger one with another geometry and other
-    numbers (whose padded chunks had nonzero borders' worth of room) gives what it gives with no scratch kept,
-    and a set larger than SPARE_BYTES is not kept."""
+    """The chunks' scratch is kept between calls: a call after larger ones with other geometries and numbers,
+    whose data is still in the scratch where the small call's zero borders lie, gives exactly what it gives
+    with no scratch kept; a set larger than SPARE_BYTES is not kept."""
     from nnlab.ops import conv
 
     def grads(N, C, H, W, F, stride, padding, seed):
