@@ -65,7 +65,7 @@ def _wide_forward(b, cache: ConvCache):
     images, the chunk is padded channels last, its fields gathered as rows, multiplied by the filters and
     written into the NCHW output, all while it is in cache."""
     x, w, stride, padding, out_hw = cache.x, cache.w, cache.stride, cache.padding, cache.out_hw
-    N, C, H, W = x.shape
+    N, C, H, W = cache.x_shape
     F, _, kh, kw = w.shape
     P, K, dtype = out_hw[0] * out_hw[1], kh * kw * C, cache_dtype(cache)
     w2t = np.ascontiguousarray(_filters_as_rows(w, dtype).T)          # (kh·kw·C, F)
@@ -120,7 +120,7 @@ def conv2d_backward(dout, cache: ConvCache):
     if cache.x is None:
         return _narrow_backward(d, cache)
     x, w, stride, padding, (Ho, Wo) = cache.x, cache.w, cache.stride, cache.padding, cache.out_hw
-    N, C, H, W = x.shape
+    N, C, H, W = cache.x_shape
     F, _, kh, kw = w.shape
     P, K, dtype = Ho * Wo, kh * kw * C, cache_dtype(cache)
     transposed = stride == 1 and padding <= min(kh, kw) - 1              # ∂x as a convolution of dout
@@ -214,7 +214,7 @@ def conv2d_weight_grads(dout, cache: ConvCache):
         # which would first copy cols into a (N·positions, C·kh·kw) matrix).
         return np.matmul(d, cache.cols.transpose(0, 2, 1)).sum(axis=0).reshape(cache.w.shape), d.sum(axis=(0, 2))
     x, w, stride, padding, out_hw = cache.x, cache.w, cache.stride, cache.padding, cache.out_hw
-    N, C, H, W = x.shape
+    N, C, H, W = cache.x_shape
     F, _, kh, kw = w.shape
     P, K, dtype = out_hw[0] * out_hw[1], kh * kw * C, cache_dtype(cache)
     step = chunk_size(P, K, dtype)

@@ -152,9 +152,9 @@ def conv_cache(x, w, b, stride=1, padding=0) -> ConvCache:
     """What ``conv2d_backward`` needs from a forward pass of ``x (N, C, H, W)`` through ``w (F, C, kh, kw)`` and
     ``b (F,)`` (the reference ``conv2d_forward``'s cache): the receptive fields as columns (``cols``) for
     fewer than ``WIDE_CHANNELS`` channels, else the input itself (``x``)."""
-    cache, xp = conv_cache_unfilled(x, w, b, stride, padding)
+    cache, padded = conv_cache_unfilled(x, w, b, stride, padding)
     if cache.cols is not None:
-        im2col(xp, *cache.w.shape[2:], cache.stride, cache.out_hw, cache.cols)
+        im2col(padded, *cache.w.shape[2:], cache.stride, cache.out_hw, cache.cols)
     return cache
 
 
