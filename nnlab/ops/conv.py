@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import os
 import threading
-from contextlib import nullcontext
+from contextlib import contextmanager
 from typing import NamedTuple
 
 import numpy as np
@@ -207,10 +207,34 @@ def _threads(flops):
     return max(1, min(n, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()))
 
 
+_one_thread = threading.Lock()
+_one_thread_passes = 0          # passes now inside _blas_on_one_thread
+_one_thread_limit = None        # threadpoolctl's limiter while there are any: restored by the last to leave
+
+
+@contextmanager
 def _blas_on_one_thread():
-    """A context in which numpy's BLAS runs single-threaded (the threads that share a pass are its threads)."""
+    """A context in which numpy's BLAS runs single-threaded (the threads that share a pass are its threads).
+    The limit is the whole process's: passes running at once in several threads share one, set by the first to
+    enter and lifted by the last to leave (each lifting its own would leave BLAS on one thread for good when
+    they leave in the order they entered)."""
+    global _one_thread_passes, _one_thread_limit
     blas = _numpy_blas()
-    return blas.limit(limits=1) if blas else nullcontext()
+    if not blas:
+        yield
+        return
+    with _one_thread:
+        if _one_thread_passes == 0:
+            _one_thread_limit = blas.limit(limits=1)
+        _one_thread_passes += 1
+    try:
+        yield
+    finally:
+        with _one_thread:
+            _one_thread_passes -= 1
+            if _one_thread_passes == 0:
+                _one_thread_limit.restore_original_limits()
+                _one_thread_limit = None
 
 
 def chunk_size(positions, field, dtype):

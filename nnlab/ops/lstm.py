@@ -78,7 +78,7 @@ def lstm_backward(dH, cache: SequenceCache, dc_last=None):
     flat = dZ.transpose(1, 0, 2).reshape(4 * n_h, -1)
     dW = np.concatenate([flat @ H[:-1].transpose(1, 0, 2).reshape(n_h, -1).T,
                          flat @ X.transpose(1, 0, 2).reshape(X.shape[1], -1).T], axis=1)
-    dX = np.ascontiguousarray((W[:, n_h:].T @ flat).reshape(-1, T, X.shape[2]).transpose(1, 0, 2))
+    dX = np.ascontiguousarray((W[:, n_h:].T @ flat).reshape(X.shape[1], T, X.shape[2]).transpose(1, 0, 2))
     return dX, dh, dc, split_gates(dW, flat.sum(axis=1)[:, None], n_h)
 
 

@@ -119,6 +119,27 @@ def test_wide_conv2d_scratch_kept_between_calls_never_shows(monkeypatch, rng):
     assert conv._spares == []
 
 
+def test_passes_at_once_in_two_threads_leave_blas_as_they_found_it():
+    """The single-thread limit on numpy's BLAS is the whole process's: two passes that overlap, the first to
+    enter leaving first, leave BLAS with its threads once both have left, and on one thread until then."""
+    from threadpoolctl import threadpool_info, threadpool_limits
+
+    from nnlab.ops import conv
+
+    def threads():
+        return min(i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas" and "numpy" in i["filepath"])
+
+    with threadpool_limits(limits=2, user_api="blas"):
+        before = threads()
+        first, second = conv._blas_on_one_thread(), conv._blas_on_one_thread()
+        first.__enter__()
+        second.__enter__()
+        first.__exit__(None, None, None)
+        assert threads() == 1
+        second.__exit__(None, None, None)
+        assert threads() == before
+
+
 def test_wide_conv2d_cache_keeps_the_input_not_a_copy(rng):
     x, w, b = rng.standard_normal((2, 8, 5, 5)), rng.standard_normal((3, 8, 3, 3)), rng.standard_normal(3)
     assert nnlab.conv2d_forward(x, w, b, padding=1)[1].x is x

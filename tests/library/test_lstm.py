@@ -114,6 +114,20 @@ def test_bptt_matches_finite_differences(nn, rng):
         np.testing.assert_allclose(mine, numeric_grad(loss, arg), rtol=1e-6, atol=1e-9)
 
 
+@pytest.mark.parametrize("T, m", [(0, 2), (3, 0)])
+def test_an_empty_sequence_or_batch_goes_through_both_passes(nn, rng, T, m):
+    """No steps, or no examples: the states pass through, every gradient is zero and shaped as its input."""
+    n_x, n_h = 2, 3
+    params = _params(rng, n_x, n_h)
+    h0, c0 = rng.standard_normal((n_h, m)), rng.standard_normal((n_h, m))
+    H, C, cache = nn.lstm_forward(np.zeros((T, n_x, m)), h0, c0, params)
+    assert np.shape(H) == np.shape(C) == (T, n_h, m)
+    dX, dh0, dc0, grads = nn.lstm_backward(np.zeros((T, n_h, m)), cache)
+    assert np.shape(dX) == (T, n_x, m) and np.shape(dh0) == np.shape(dc0) == (n_h, m)
+    for k in params:
+        assert np.shape(grads[k]) == params[k].shape and not np.any(np.asarray(grads[k]))
+
+
 def test_cell_steps_equal_the_sequence(nn, rng):
     T, n_x, n_h, m = 5, 3, 4, 2
     params = _params(rng, n_x, n_h)
