@@ -44,11 +44,12 @@ def _narrow_forward(xp, b, cache: ConvCache):
     """``conv2d_forward`` for fewer than ``WIDE_CHANNELS`` channels, from the padded input ``xp (N, C, Hp, Wp)``:
     a few images at a time, their fields are gathered into ``cache.cols`` and multiplied by the filters, one
     product per image whose result is already NCHW, while the fields are in cache."""
-    (N, F, P), cols, (kh, kw) = (xp.shape[0], cache.w.shape[0], cache.cols.shape[2]), cache.cols, cache.w.shape[2:]
-    w2 = cache.w.reshape(F, -1).astype(cols.dtype, copy=False)          # (F, C·kh·kw)
+    cols, (F, _, kh, kw) = cache.cols, cache.w.shape
+    N, K, P = cols.shape                                                # K = C·kh·kw fields' numbers
+    w2 = cache.w.reshape(F, K).astype(cols.dtype, copy=False)
     bias = np.asarray(b, dtype=cols.dtype)[:, None]
     out = np.empty((N, F, P), cols.dtype)
-    step = chunk_size(P, cols.shape[1], cols.dtype)
+    step = chunk_size(P, K, cols.dtype)
 
     def part(lo, hi, scratch):
         for s in range(lo, hi, step):
@@ -56,7 +57,7 @@ def _narrow_forward(xp, b, cache: ConvCache):
             fields = im2col(xp[s:e], kh, kw, cache.stride, cache.out_hw, cols[s:e])
             np.add(np.matmul(w2, fields, out=out[s:e]), bias, out=out[s:e])
 
-    over_batch(part, N, step, 2 * N * P * F * cols.shape[1])
+    over_batch(part, N, step, 2 * N * P * F * K)
     return out.reshape(N, F, *cache.out_hw), cache
 
 
