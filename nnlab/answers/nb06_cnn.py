@@ -9,7 +9,8 @@ With few input channels (under ``WIDE_CHANNELS`` = 8) the receptive fields are g
 the backward pass two more products and, a few images at a time, a scatter of kh·kw strided slices back onto
 the input. With more channels the input is padded once channels last and walked a few images at a time
 (``im2row``: each chunk's fields as rows, products shaped as BLAS runs them fastest; see ``nnlab.ops.conv``);
-there ∂x is, at stride 1, the convolution of the padded ``dout`` by the filters turned 180°. Max pooling
+there ∂x is, at stride 1, the convolution of the padded ``dout`` by the filters turned 180°, and ∂w comes from
+the same fields of ``dout`` and the unpadded input. Max pooling
 combines the size² strided slices ``x[:, :, i::stride, j::stride]`` (one per position inside the window) with
 ``maximum``; its backward pass sends each window's gradient to the *first* maximal entry (row-major), what
 PyTorch does on ties, by walking the same slices in order.
@@ -111,25 +112,70 @@ def conv2d_backward(dout, cache: ConvCache):
 
     With few channels (``cache.cols``): ∂w = Σ_images d · colsᵀ, ∂cols = wᵀ · d per image, and each of the
     kh·kw kernel offsets adds its ``(C, H_out, W_out)`` block to a strided slice of the padded input (col2im).
-    Otherwise (``cache.x``), per chunk of images as in the forward pass: the receptive fields ``rows``
-    again, ∂w += rowsᵀ · d (d channels last), and ∂x. At stride 1 with padding ≤ k − 1, ∂x is itself a
-    convolution, of ``dout`` padded with k − 1 − padding zeros by the filters turned 180° with F and C
-    swapped: fields of ``dout`` (kh·kw·F columns, channels last) times a ``(kh·kw·F, C)`` matrix; at other
-    strides and paddings ∂fields = d · w and col2im as above.
+    Otherwise (``cache.x``) the batch is walked in chunks of images as in the forward pass. At stride 1 with
+    padding ≤ k − 1, ∂x is itself a convolution: of ``dout`` padded with q = k − 1 − padding zeros, by the
+    filters turned 180° with F and C swapped (``_transposed_backward``); at other strides and paddings
+    ∂fields = d · w goes back through col2im (``_col2im_backward``).
     """
     d = _check_dout(dout, cache)
     if cache.x is None:
         return _narrow_backward(d, cache)
+    kh, kw = cache.w.shape[2:]
+    if cache.stride == 1 and cache.padding <= min(kh, kw) - 1:
+        return _transposed_backward(d, cache)
+    return _col2im_backward(d, cache)
+
+
+def _transposed_backward(d, cache: ConvCache):
+    """The wide ``conv2d_backward`` at stride 1 with padding ≤ k − 1; ``d (N, F, H_out·W_out)``.
+
+    Per chunk, ``dout`` is copied channels last into a scratch bordered with q = k − 1 − padding zeros and
+    its fields ``D (n·H·W, kh·kw·F)`` are gathered, one row per input position, columns (i′, j′, f). Then
+    ∂x = D · w′, with w′ the filters turned 180° as a ``(kh·kw·F, C)`` matrix, and ∂w from the same fields:
+    Σ_positions Dᵀ · x (x channels last, ``(n·H·W, C)``, unpadded) holds ∂w[f, c, i, j] at row
+    (kh − 1 − i, kw − 1 − j, f), column c, because output y = p + i′ − q meets input p through kernel row
+    i = k − 1 − i′. The input's own fields are never gathered again."""
+    x, w, padding, (Ho, Wo) = cache.x, cache.w, cache.padding, cache.out_hw
+    N, C, H, W = cache.x_shape
+    F, _, kh, kw = w.shape
+    P, dtype = H * W, cache_dtype(cache)
+    qh, qw = kh - 1 - padding, kw - 1 - padding
+    w_turned = np.ascontiguousarray(w[:, :, ::-1, ::-1].transpose(2, 3, 0, 1), dtype=dtype).reshape(-1, C)
+    dx = np.empty((N, C, H, W), dtype)
+    step = chunk_size(P, kh * kw * C, dtype)      # as the forward pass (sized by D, kh·kw·F wide: slower)
+
+    def part(lo, hi, scratch):
+        n_max = min(step, hi - lo)
+        stage = scratch.array("stage", n_max * max(C * H * (W + 1), F * Ho * (Wo + 1)), dtype)
+        xr, dxr = scratch.array("x", (n_max * P, C), dtype), scratch.array("dx", (n_max * P, C), dtype)
+        dpad = scratch.array("dpad", (n_max, Ho + 2 * qh, Wo + 2 * qw, F), dtype, zeroed=True)  # border: 0
+        drows = scratch.array("drows", (n_max * P, kh * kw * F), dtype)
+        turned_dw, db = np.zeros((kh * kw * F, C), dtype), np.zeros(F, dtype)
+        for s in range(lo, hi, step):
+            e = min(s + step, hi)
+            n = e - s
+            to_nhwc(x[s:e], xr[:n * P].reshape(n, H, W, C), stage)
+            to_nhwc(d[s:e].reshape(n, F, Ho, Wo), dpad[:n, qh:qh + Ho, qw:qw + Wo], stage)
+            fields = im2row(dpad[:n], kh, kw, 1, (H, W), drows)          # (n·H·W, kh·kw·F)
+            turned_dw += fields.T @ xr[:n * P]
+            db += d[s:e].sum(axis=(0, 2))
+            g = np.matmul(fields, w_turned, out=dxr[:n * P]).reshape(n, H, W, C)     # NHWC
+            np.copyto(dx[s:e], g.transpose(0, 3, 1, 2))
+        return turned_dw, db
+
+    turned_dw, db = (sum(parts) for parts in zip(*over_batch(part, N, step, 4 * N * P * F * C * kh * kw)))
+    dw = turned_dw.reshape(kh, kw, F, C)[::-1, ::-1].transpose(2, 3, 0, 1)
+    return dx, np.ascontiguousarray(dw), db
+
+
+def _col2im_backward(d, cache: ConvCache):
+    """The wide ``conv2d_backward`` at other strides and paddings; ``d (N, F, H_out·W_out)``. Per chunk, the
+    input's receptive fields ``rows`` again, ∂w += rowsᵀ · d (d channels last), ∂fields = d · w, and col2im."""
     x, w, stride, padding, (Ho, Wo) = cache.x, cache.w, cache.stride, cache.padding, cache.out_hw
     N, C, H, W = cache.x_shape
     F, _, kh, kw = w.shape
     P, K, dtype = Ho * Wo, kh * kw * C, cache_dtype(cache)
-    transposed = stride == 1 and padding <= min(kh, kw) - 1              # ∂x as a convolution of dout
-    if transposed:
-        qh, qw = kh - 1 - padding, kw - 1 - padding
-        wf = np.ascontiguousarray(w[:, :, ::-1, ::-1].transpose(2, 3, 0, 1), dtype=dtype).reshape(-1, C)
-    else:
-        w2 = _filters_as_rows(w, dtype)                                 # (F, kh·kw·C)
+    w2 = _filters_as_rows(w, dtype)                                     # (F, kh·kw·C)
     dx = np.empty((N, C, H, W), dtype)
     step = chunk_size(P, K, dtype)
 
@@ -138,13 +184,8 @@ def conv2d_backward(dout, cache: ConvCache):
         xpad = scratch.array("xpad", (n_max, H + 2 * padding, W + 2 * padding, C), dtype, zeroed=True)
         stage = scratch.array("stage", n_max * max(C * H * (W + 1), F * Ho * (Wo + 1)), dtype)
         rows, dn = scratch.array("rows", (n_max * P, K), dtype), scratch.array("z", (n_max * P, F), dtype)
-        if transposed:
-            dpad = scratch.array("dpad", (n_max, Ho + 2 * qh, Wo + 2 * qw, F), dtype, zeroed=True)  # border: 0
-            drows, dxr = scratch.array("drows", (n_max * H * W, kh * kw * F), dtype), \
-                scratch.array("dxr", (n_max * H * W, C), dtype)
-        else:
-            dfields = scratch.array("drows", (n_max * P, K), dtype)
-            dxp = scratch.array("dxp", (n_max, H + 2 * padding, W + 2 * padding, C), dtype)
+        dfields = scratch.array("drows", (n_max * P, K), dtype)
+        dxp = scratch.array("dxp", (n_max, H + 2 * padding, W + 2 * padding, C), dtype)
         dwt, db = np.zeros((K, F), dtype), np.zeros(F, dtype)            # ∂wᵀ, ∂b
         for s in range(lo, hi, step):
             e = min(s + step, hi)
@@ -154,17 +195,11 @@ def conv2d_backward(dout, cache: ConvCache):
             to_nhwc(d[s:e].reshape(n, F, Ho, Wo), dns.reshape(n, Ho, Wo, F), stage)   # (n·P, F): NHWC
             dwt += r.T @ dns                                                # Σ_positions rowsᵀ · d
             db += d[s:e].sum(axis=(0, 2))
-            if transposed:
-                np.copyto(dpad[:n, qh:qh + Ho, qw:qw + Wo], dns.reshape(n, Ho, Wo, F))
-                fields = im2row(dpad[:n], kh, kw, 1, (H, W), drows)
-                g = np.matmul(fields, wf, out=dxr[:n * H * W]).reshape(n, H, W, C)   # NHWC
-            else:
-                dr = np.matmul(dns, w2, out=dfields[:n * P]).reshape(n, Ho, Wo, kh, kw, C)   # ∂fields
-                g = dxp[:n]
-                g[...] = 0
-                col2im_add(g.transpose(0, 3, 1, 2), dr.transpose(0, 5, 3, 4, 1, 2), stride)   # as NCHW views
-                g = g[:, padding:padding + H, padding:padding + W]
-            np.copyto(dx[s:e], g.transpose(0, 3, 1, 2))
+            dr = np.matmul(dns, w2, out=dfields[:n * P]).reshape(n, Ho, Wo, kh, kw, C)   # ∂fields
+            g = dxp[:n]
+            g[...] = 0
+            col2im_add(g.transpose(0, 3, 1, 2), dr.transpose(0, 5, 3, 4, 1, 2), stride)   # as NCHW views
+            np.copyto(dx[s:e], g[:, padding:padding + H, padding:padding + W].transpose(0, 3, 1, 2))
         return dwt, db
 
     dwt, db = (sum(parts) for parts in zip(*over_batch(part, N, step, 4 * N * P * F * K)))

@@ -20,13 +20,14 @@ W + 2·padding, C)`` (``pad_chunk``). Every receptive field is then one row of k
 a read-only strided view ``(n, H_out, W_out, kh, kw·C)`` of it, and copying that (``im2row``) gives the fields
 as a ``(n·H_out·W_out, kh·kw·C)`` matrix whose rows are NHWC positions. Products of that tall, thin matrix
 with the filters are the shape BLAS runs fastest (measured 1.5× the speed of the same product laid out
-NCHW): ``rows @ w2ᵀ`` is the forward pass, ``rowsᵀ @ dout`` (dout channels last) gives ∂w.
+NCHW): ``rows @ w2ᵀ`` is the forward pass. The backward pass gathers ``dout``'s fields the same way (at
+stride 1, ∂x is a convolution of ``dout``), and those also give ∂w, with the input channels last and unpadded.
 
 The batch is walked a few images at a time (as many as have about ``CHUNK_BYTES`` of receptive fields), so
 that each chunk's rows are written and read again while they are still in the CPU's cache
 instead of one copy of the whole batch's fields (kh·kw times the input) going out to memory and back. The
-forward pass's cache keeps the input itself (``x``, not a copy; ``cols`` is None), and the backward pass pads
-and gathers each chunk's rows again (cheaper than keeping them). Where numpy's BLAS is allowed more than one
+forward pass's cache keeps the input itself (``x``, not a copy; ``cols`` is None), and the backward pass
+copies each chunk channels last again (cheaper than keeping it). Where numpy's BLAS is allowed more than one
 thread (and ``threadpoolctl``, which can set that number, is installed) the chunks are shared between that
 many threads, each with single-threaded BLAS: the copies then run in parallel too, which BLAS's own
 threading of small products does not give.
