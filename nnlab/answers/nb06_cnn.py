@@ -224,7 +224,7 @@ def _narrow_backward(d, cache: ConvCache):
         dw, db = np.zeros((F, K), cols.dtype), np.zeros(F, cols.dtype)
         for s in range(lo, hi, step):
             e = min(s + step, hi)
-            dw += np.matmul(d[s:e], cols[s:e].transpose(0, 2, 1)).sum(axis=0)   # Σ_images d · colsᵀ
+            dw += _cols_weight_grad(d[s:e], cols[s:e])
             db += d[s:e].sum(axis=(0, 2))
             dc = np.matmul(wt, d[s:e], out=dcols[:e - s]).reshape(e - s, C, kh, kw, *out_hw)   # ∂cols
             col2im_add(dxp[s:e], dc, stride)
@@ -233,6 +233,13 @@ def _narrow_backward(d, cache: ConvCache):
     dw, db = (sum(parts) for parts in zip(*over_batch(part, N, step, 4 * N * P * F * K)))
     dx = dxp[:, :, padding:padding + H, padding:padding + W] if padding else dxp
     return np.ascontiguousarray(dx), dw.reshape(w.shape), db
+
+
+def _cols_weight_grad(d, cols):
+    """∂w from columns: Σ_images d · colsᵀ for ``d (n, F, P)`` and ``cols (n, C·kh·kw, P)``, ``(F, C·kh·kw)``.
+    A batched product, then a sum over the images: 2–3× faster than ``tensordot``, which would first copy
+    ``cols`` into one ``(n·P, C·kh·kw)`` matrix."""
+    return np.matmul(d, cols.transpose(0, 2, 1)).sum(axis=0)
 
 
 def _filters_back(dw, shape):
@@ -246,9 +253,7 @@ def conv2d_weight_grads(dout, cache: ConvCache):
     ``dout (N, F, H_out, W_out)`` → ``dw (F, C, kh, kw)``, ``db (F,)``."""
     d = _check_dout(dout, cache)
     if cache.x is None:
-        # ∂w = Σ_n d[n] @ cols[n]ᵀ: a batched product, then a sum over the batch (2–3× faster than tensordot,
-        # which would first copy cols into a (N·positions, C·kh·kw) matrix).
-        return np.matmul(d, cache.cols.transpose(0, 2, 1)).sum(axis=0).reshape(cache.w.shape), d.sum(axis=(0, 2))
+        return _cols_weight_grad(d, cache.cols).reshape(cache.w.shape), d.sum(axis=(0, 2))
     x, w, stride, padding, out_hw = cache.x, cache.w, cache.stride, cache.padding, cache.out_hw
     N, C, H, W = cache.x_shape
     F, _, kh, kw = w.shape
