@@ -10,10 +10,10 @@ the backward pass two more products and, a few images at a time, a scatter of kh
 the input. With more channels the input is padded once channels last and walked a few images at a time
 (``im2row``: each chunk's fields as rows, products shaped as BLAS runs them fastest; see ``nnlab.ops.conv``);
 there ∂x is, at stride 1, the convolution of the padded ``dout`` by the filters turned 180°, and ∂w comes from
-the same fields of ``dout`` and the unpadded input. Max pooling
-combines the size² strided slices ``x[:, :, i::stride, j::stride]`` (one per position inside the window) with
-``maximum``; its backward pass sends each window's gradient to the *first* maximal entry (row-major), what
-PyTorch does on ties, by walking the same slices in order.
+the same fields of ``dout`` and the unpadded input. Max pooling combines the size² strided slices
+``x[:, :, i::stride, j::stride]`` (one per position inside the window) with ``maximum``; its backward pass
+sends each window's gradient to the *first* maximal entry (row-major), what PyTorch does on ties, by walking
+the same slices in order.
 """
 from __future__ import annotations
 
